@@ -1,0 +1,11 @@
+"""All models, imported so that the metadata knows every table."""
+from portal.domain.models.applications import Application, Decision, Status, StepRecord
+from portal.domain.models.audit import AuditEntry, Notification
+from portal.domain.models.documents import Attachment, ResultDocument
+from portal.domain.models.people import STAFF_ROLES, Person, Role, SignInThrottle
+from portal.domain.models.providers import Provider, ProviderKind
+
+__all__ = [
+    "Application", "Attachment", "AuditEntry", "Decision", "Notification", "Person", "Provider",
+    "ProviderKind", "ResultDocument", "Role", "STAFF_ROLES", "SignInThrottle", "Status", "StepRecord",
+]

@@ -1,0 +1,124 @@
+"""Fill, save, check and submit a request. Applicants only."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.apply.forms import build_form
+from portal.domain import applications as requests_
+from portal.domain.catalog import UnknownService, get_service
+from portal.domain.errors import DomainError, NotFound
+from portal.domain.models import Provider, Role
+from portal.domain.validators import ValidationError
+from portal.labels import error_text
+from portal.web import ctx, db, locale, now, require_role
+
+bp = Blueprint("apply", __name__, url_prefix="/apply")
+bp.before_request(require_role(Role.applicant))
+
+
+def _own(application_id: int):  # type: ignore[no-untyped-def]
+    """Return the signed-in applicant's request or answer 404."""
+    try:
+        return requests_.applicants_request(db(), current_user, application_id)
+    except NotFound:
+        abort(404)
+
+
+def _providers(service) -> list[Provider]:  # type: ignore[no-untyped-def]
+    """Return the providers that give this service."""
+    return list(db().scalars(select(Provider).where(Provider.kind == service.provider_kind).order_by(Provider.id)))
+
+
+@bp.route("/<code>/start", methods=["POST"])
+def start(code: str):  # type: ignore[no-untyped-def]
+    """Open a new draft and go to its form."""
+    session = db()
+    try:
+        app = requests_.create_draft(session, current_user, code, now())
+    except UnknownService:
+        abort(404)
+    except DomainError as err:
+        flash(error_text(err.code), "error")
+        return redirect(url_for("catalog.index"))
+    session.commit()
+    return redirect(url_for("apply.edit", application_id=app.id))
+
+
+@bp.route("/<int:application_id>", methods=["GET", "POST"])
+def edit(application_id: int):  # type: ignore[no-untyped-def]
+    """Show and save the draft; files are checked by content, and what was typed is always kept."""
+    session = db()
+    app = _own(application_id)
+    if app.status != "draft":
+        return redirect(url_for("cabinet.detail", application_id=app.id))
+    service = get_service(app.service_code)
+    providers = _providers(service)
+    if request.method == "GET":
+        values = dict(app.form, provider_id=str(app.provider_id or ""))
+        form = build_form(service, providers, locale(), data=values)
+    else:
+        form = build_form(service, providers, locale())
+    upload_failed = False
+    if request.method == "POST" and form.validate_on_submit():
+        provider = form.provider_id.data
+        requests_.save_draft(session, app, {k: form[k].data for k in requests_.FORM_FIELDS},
+                             int(provider) if provider and provider.isdigit() else None, now())
+        for doc in service.documents:
+            upload = request.files.get(f"doc_{doc.code}")
+            if upload and upload.filename:
+                try:
+                    requests_.attach(session, ctx().store, app, doc.code, upload.filename, upload.read(), now())
+                except (ValidationError, DomainError) as err:
+                    form[f"doc_{doc.code}"].errors = [error_text(err.code)]
+                    upload_failed = True
+        session.commit()
+        if not upload_failed:
+            if request.form.get("next") == "review":
+                return redirect(url_for("apply.review", application_id=app.id))
+            flash(_("Draft saved. You can come back to it from your cabinet."), "success")
+            return redirect(url_for("apply.edit", application_id=app.id))
+    problems = requests_.problems(app, service) if request.args.get("check") else []
+    for p in problems:
+        if p.field in form:
+            form[p.field].errors = list(form[p.field].errors) + [error_text(p.code)]
+    status = 422 if upload_failed or form.errors and request.method == "POST" else 200
+    return render_template("portal/apply_edit.html", form=form, app=app, service=service,
+                           attachments={a.kind: a for a in app.attachments}), status
+
+
+@bp.route("/<int:application_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+def remove_attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """Remove a scan from the draft."""
+    session = db()
+    app = _own(application_id)
+    try:
+        requests_.remove_attachment(app, attachment_id, now())
+    except NotFound:
+        abort(404)
+    except DomainError as err:
+        flash(error_text(err.code), "error")
+    session.commit()
+    return redirect(url_for("apply.edit", application_id=app.id))
+
+
+@bp.route("/<int:application_id>/review", methods=["GET", "POST"])
+def review(application_id: int):  # type: ignore[no-untyped-def]
+    """Show the answers to check; submit when they are complete."""
+    session = db()
+    app = _own(application_id)
+    if app.status != "draft":
+        return redirect(url_for("cabinet.detail", application_id=app.id))
+    service = get_service(app.service_code)
+    problems = requests_.problems(app, service)
+    if request.method == "POST" and not problems:
+        requests_.submit(session, app, now())
+        session.commit()
+        flash(_("Request %(number)s has been submitted.", number=app.number), "success")
+        return redirect(url_for("cabinet.detail", application_id=app.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("portal/apply_review.html", app=app, service=service, problems=problems,
+                           ground=service.ground(app.form.get("ground") or ""),
+                           required=service.required_documents(app.form)), status

@@ -1,0 +1,77 @@
+"""Register, sign in, sign out. Public: everyone may reach these views."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.auth.forms import RegisterForm, SignInForm
+from portal.domain.accounts import authenticate, register_citizen
+from portal.domain.errors import DomainError
+from portal.domain.validators import ValidationError
+from portal.labels import error_text
+from portal.web import db, now, safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+FIELD_OF = {"iin_format": "iin", "iin_birth_date": "iin", "iin_checksum": "iin", "iin_taken": "iin",
+            "phone_format": "phone", "email_format": "email", "password_short": "password"}
+
+
+def _home_for(person) -> str:  # type: ignore[no-untyped-def]
+    """Return where a person lands after signing in."""
+    return url_for("backoffice.queue") if person.is_staff else url_for("cabinet.index")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():  # type: ignore[no-untyped-def]
+    """Create a citizen's account."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        if form.password.data != form.password_again.data:
+            form.password_again.errors.append(error_text("password_mismatch"))
+        else:
+            session = db()
+            try:
+                person = register_citizen(session, iin=form.iin.data, full_name=form.full_name.data,
+                                          phone=form.phone.data, email=form.email.data,
+                                          password=form.password.data, now=now())
+            except (DomainError, ValidationError) as err:
+                getattr(form, FIELD_OF.get(err.code, "iin")).errors.append(
+                    error_text(err.code, **getattr(err, "params", {})))
+            else:
+                session.commit()
+                login_user(person)
+                flash(_("Your account has been created. Welcome!"), "success")
+                return redirect(url_for("cabinet.index"))
+    return render_template("portal/register.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():  # type: ignore[no-untyped-def]
+    """Sign in with IIN and password."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        session = db()
+        try:
+            person = authenticate(session, iin=form.iin.data, password=form.password.data, now=now())
+        except DomainError as err:
+            session.commit()  # keep the failure count
+            error = error_text(err.code, **err.params)
+        else:
+            session.commit()
+            login_user(person)
+            return redirect(safe_next(request.args.get("next")) or _home_for(person))
+    status = 200 if request.method == "GET" else (401 if error else 422)
+    return render_template("portal/sign_in.html", form=form, error=error), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():  # type: ignore[no-untyped-def]
+    """Sign out."""
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("catalog.index"))

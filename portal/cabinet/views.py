@@ -1,0 +1,60 @@
+"""The personal cabinet: the applicant's requests, their timelines and results. Applicants only."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.domain.applications import applicants_request
+from portal.domain.catalog import get_service
+from portal.domain.errors import NotFound
+from portal.domain.models import Application, Role
+from portal.downloads import attachment_response, file_response
+from portal.web import ctx, db, now, require_role
+
+bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
+bp.before_request(require_role(Role.applicant))
+
+
+def _own(application_id: int) -> Application:
+    """Return the signed-in applicant's request or answer 404."""
+    try:
+        return applicants_request(db(), current_user, application_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/")
+def index():  # type: ignore[no-untyped-def]
+    """List the applicant's requests, newest first."""
+    apps = db().scalars(select(Application).where(Application.applicant_id == current_user.id)
+                        .order_by(Application.updated_at.desc())).all()
+    return render_template("portal/cabinet.html", apps=apps, get_service=get_service, now=now())
+
+
+@bp.route("/requests/<int:application_id>")
+def detail(application_id: int):  # type: ignore[no-untyped-def]
+    """Show a request: status, deadline, timeline of notifications, result."""
+    app = _own(application_id)
+    return render_template("portal/request_detail.html", app=app, service=get_service(app.service_code),
+                           now=now())
+
+
+@bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>")
+def attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """Show one of the applicant's own scans."""
+    app = _own(application_id)
+    found = next((a for a in app.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    return attachment_response(found)
+
+
+@bp.route("/requests/<int:application_id>/result.pdf")
+def result(application_id: int):  # type: ignore[no-untyped-def]
+    """Download the signed result once it has been sent."""
+    app = _own(application_id)
+    if app.result is None or app.status != "completed":
+        abort(404)
+    return file_response(ctx().store.get(app.result.sha256), "application/pdf",
+                         f"{app.number}-{app.result.number}.pdf", inline=False)

@@ -1,0 +1,35 @@
+"""flask commands: migrate the database and load the demo data."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from portal import demo
+from portal.domain import calendar
+from portal.domain.migrate import upgrade
+
+
+def register_cli(app: Flask) -> None:
+    """Add the portal's commands to `flask`."""
+
+    @app.cli.command("migrate")
+    def migrate_command() -> None:
+        """Upgrade the database to the newest schema."""
+        ctx = app.extensions["portal"]
+        upgrade(ctx.sessions.kw["bind"])
+        click.echo(f"database is up to date: {ctx.sessions.kw['bind'].url.render_as_string(hide_password=True)}")
+
+    @app.cli.command("demo-data")
+    def demo_data_command() -> None:
+        """Load the demo providers and accounts (idempotent) and print the accounts."""
+        ctx = app.extensions["portal"]
+        with ctx.sessions() as session:
+            accounts = demo.load(session, calendar.now_kz())
+            session.commit()
+        url = ctx.config.public_url
+        click.echo(f"\nThe portal: {url}/   (sign in: {url}/auth/sign-in)")
+        click.echo("Demo accounts (sign in with the IIN and the password):")
+        for a in accounts:
+            where = f" at {a.provider_code}" if a.provider_code else ""
+            click.echo(f"  {a.role.value:<13} {a.iin}  {a.password:<28} {a.full_name}{where}")
+        click.echo("")

@@ -1,0 +1,81 @@
+"""Settings read from the environment; SQLite and local files by default."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_dir() -> Path:
+    """Return the folder for the database, uploads, keys and results."""
+    return Path(os.environ.get("PORTAL_INSTANCE_DIR", ROOT / "instance")).resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    """Return SECRET_KEY from the environment or a per-install random key kept on disk."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_text(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # first writer wins when several workers start at once
+        except FileExistsError:
+            pass
+        tmp.unlink()
+    return path.read_text().strip()
+
+
+@dataclass
+class Config:
+    """Portal settings; every field can be set from the environment."""
+
+    instance_dir: Path = field(default_factory=_instance_dir)
+    database_url: str = ""
+    public_url: str = field(default_factory=lambda: os.environ.get("PORTAL_PUBLIC_URL", "http://127.0.0.1:5000"))
+    secure_cookies: bool = field(default_factory=lambda: os.environ.get("PORTAL_SECURE_COOKIES") == "1")
+    testing: bool = False
+    csrf_enabled: bool = True
+
+    def __post_init__(self) -> None:
+        self.instance_dir = Path(self.instance_dir)
+        if not self.database_url:
+            self.database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{self.instance_dir / 'portal.sqlite3'}"
+        if self.database_url.startswith("postgresql://"):
+            self.database_url = "postgresql+psycopg://" + self.database_url[len("postgresql://"):]
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Return where citizens' scans are stored."""
+        return self.instance_dir / "uploads"
+
+    @property
+    def results_dir(self) -> Path:
+        """Return where signed result PDFs are stored."""
+        return self.instance_dir / "results"
+
+    @property
+    def pki_dir(self) -> Path:
+        """Return where the local test CA and provider keys are kept."""
+        return self.instance_dir / "pki"
+
+    def flask_settings(self) -> dict:
+        """Return the Flask config mapping."""
+        return {
+            "SECRET_KEY": _secret_key(self.instance_dir),
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "WTF_CSRF_ENABLED": self.csrf_enabled,
+            "MAX_CONTENT_LENGTH": 45 * 1024 * 1024,
+            "BABEL_DEFAULT_LOCALE": "kk",
+            "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "portal" / "translations"),
+            "TESTING": self.testing,
+        }

@@ -1,0 +1,132 @@
+"""Demo data: the 14 education departments of seed 004, demo staff and a demo citizen (idempotent)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.domain.accounts import hash_password
+from portal.domain.models import Person, Provider, ProviderKind, Role
+from portal.domain.validators import make_iin
+
+#: the schedule every department of seed 004 states, verbatim
+SCHEDULE_004 = ("Қазақстан Республикасының еңбек заңнамасына сәйкес, көрсетілетін қызметті берушінің белгіленген "
+                "жұмыс кестесі бойынша демалыс және мереке күндерін қоспағанда, дүйсенбі – жұма аралығында сағат "
+                "13.00-ден 14.30-ға дейінгі түскі үзіліспен сағат, 09.00-ден, 18.30-ға дейін")
+
+#: (code, area, name in Kazakh and address verbatim from seed 004 annex 1, name in Russian)
+DEPARTMENTS_004 = (
+    ("petropavl", "Петропавл қаласы", "«Петропавл қаласының білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Петропавл қаласы,  Қазақстан Конституциясы көшесі, 23",
+     "ГУ «Отдел образования города Петропавловска»"),
+    ("aiyrtau", "Айыртау ауданы", "«Солтүстік Қазақстан  облысы Айыртау ауданының  білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Айыртау ауданы, Саумалкөл ауылы, ША, 20",
+     "ГУ «Отдел образования Айыртауского района Северо-Казахстанской области»"),
+    ("akzhar", "Ақжар ауданы", "«Солтүстік Қазақстан  облысы Ақжар ауданының  білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Ақжар ауданы,  Талшық ауылы,  Целинная  көшесі, 13а",
+     "ГУ «Отдел образования Акжарского района Северо-Казахстанской области»"),
+    ("akkayin", "Аққайың ауданы", "«Аққайың аудандық білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Аққайың ауданы,  Смирново ауылы,  Труд көшесі, 16",
+     "ГУ «Аккайынский районный отдел образования»"),
+    ("esil", "Есіл ауданы", "«Солтүстік Қазақстан  облысы Есіл ауданының  білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Есіл ауданы, Явленка ауылы, Ленин көшесі, 12",
+     "ГУ «Отдел образования Есильского района Северо-Казахстанской области»"),
+    ("zhambyl", "Жамбыл ауданы", "«Жамбыл ауданының білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Жамбыл ауданы, Пресновка ауылы, Шайкина көшесі, 30",
+     "ГУ «Отдел образования Жамбылского района»"),
+    ("magzhan", "Мағжан Жұмабаев ауданы", "«Мағжан Жұмабаев ауданының білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Мағжан Жұмабаев ауданы, Булаев қаласы, Комаров көшесі,16",
+     "ГУ «Отдел образования района Магжана Жумабаева»"),
+    ("kyzylzhar", "Қызылжар ауданы", "«Қызылжар аудандық білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Қызылжар ауданы,  Бескөл ауылы, Молодежная көшесі, 2",
+     "ГУ «Кызылжарский районный отдел образования»"),
+    ("mamlyut", "Мамлют ауданы", "«Солтүстік Қазақстан  облысы Мамлют ауданының  білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Мамлют ауданы,  Мамлютка қаласы,  А.Құнанбаев көшесі, 5",
+     "ГУ «Отдел образования Мамлютского района Северо-Казахстанской области»"),
+    ("musrepov", "Ғабит Мүсірепов атындағы аудан",
+     "«Солтүстік Қазақстан  облысы Ғабит Мүсірепов атындағыауданның білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Ғабит Мүсірепов атындағы ауданы, Новоишим ауылы, Ленин көшесі, 2",
+     "ГУ «Отдел образования района имени Габита Мусрепова Северо-Казахстанской области»"),
+    ("tayinsha", "Тайынша ауданы", "«Солтүстік Қазақстан  облысы Тайынша ауданының білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Тайынша қаласы,  Қазақстан Конституциясы көшесі, 206",
+     "ГУ «Отдел образования Тайыншинского района Северо-Казахстанской области»"),
+    ("timiryazev", "Тимирязев ауданы",
+     "«Солтүстік Қазақстан  облысы Тимирязевауданының білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Тимирязев ауданы, Тимирязев ауылы, Уәлиханов көшесі, 25",
+     "ГУ «Отдел образования Тимирязевского района Северо-Казахстанской области»"),
+    ("ualikhanov", "Уәлиханов ауданы", "«Уәлихановауданының білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы, Уәлиханов ауданы, Кішкенекөл ауылы, Жамбыл көшесі, 76",
+     "ГУ «Отдел образования Уалихановского района»"),
+    ("shal_akyn", "Шал ақын ауданы", "«Шал ақын ауданының білім бөлімі» мемлекеттік мекемесі",
+     "Солтүстік Қазақстан облысы,  Шал ақын ауданы,  Сергеев қаласы, Желтоқсан көшесі 14",
+     "ГУ «Отдел образования района Шал акына»"),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account to print for the newcomer."""
+
+    role: Role
+    iin: str
+    full_name: str
+    password: str
+    provider_code: str | None = None
+
+
+CITIZEN = DemoAccount(Role.applicant, make_iin(date(1986, 4, 12), "F", 1234), "Сейітова Айгүл Қанатқызы",
+                      "citizen-demo-2026")
+CHILD = {"child_iin": make_iin(date(2012, 9, 3), "M", 4321), "child_name": "Сейітов Нұрлан Болатұлы",
+         "child_birth_date": "2012-09-03"}
+
+
+def _staff(provider_code: str, serial: int, names: tuple[str, str, str]) -> list[DemoAccount]:
+    """Return an office clerk, a head and an executor of one provider."""
+    roles = (Role.office_clerk, Role.head, Role.executor)
+    born = (date(1990, 2, 14), date(1975, 6, 30), date(1988, 11, 5))
+    return [DemoAccount(role, make_iin(b, "F" if i != 1 else "M", serial + i), name,
+                        f"{provider_code}-{role.value.replace('_', '-')}-2026", provider_code)
+            for i, (role, b, name) in enumerate(zip(roles, born, names))]
+
+
+STAFF = (_staff("petropavl", 100, ("Жұмабекова Дана Серікқызы", "Омаров Ерлан Маратұлы",
+                                   "Ахметова Гүлнар Бекқызы"))
+         + _staff("aiyrtau", 200, ("Ким Оксана Викторовна", "Сағындықов Арман Төлеуұлы",
+                                   "Байжанова Мәдина Асқарқызы")))
+ACCOUNTS = (CITIZEN, *STAFF)
+
+
+def demo_bin(index: int) -> str:
+    """Return a placeholder BIN for a department (the regulation does not give BINs)."""
+    return f"99034{index:07d}"
+
+
+@lru_cache(maxsize=None)
+def _hash(password: str) -> str:
+    """Return the argon2 hash of a demo password, computed once per process."""
+    return hash_password(password)
+
+
+def load(session: Session, now: datetime) -> list[DemoAccount]:
+    """Create what is missing of the demo data and return the demo accounts."""
+    providers = {p.code: p for p in session.scalars(select(Provider))}
+    for i, (code, area, name_kk, address, name_ru) in enumerate(DEPARTMENTS_004, start=1):
+        if code not in providers:
+            providers[code] = Provider(code=code, kind=ProviderKind.education_department, name_kk=name_kk,
+                                       name_ru=name_ru, area_kk=area, address=address, schedule_kk=SCHEDULE_004,
+                                       bin=demo_bin(i), is_demo=False)
+            session.add(providers[code])
+    session.flush()
+    existing = set(session.scalars(select(Person.iin)))
+    for account in ACCOUNTS:
+        if account.iin not in existing:
+            provider = providers[account.provider_code] if account.provider_code else None
+            session.add(Person(iin=account.iin, full_name=account.full_name, role=account.role,
+                               phone="+77010000000", email=f"{account.iin}@demo.invalid",
+                               password_hash=_hash(account.password),
+                               provider_id=provider.id if provider else None, created_at=now))
+    session.flush()
+    return list(ACCOUNTS)

@@ -1,0 +1,170 @@
+"""An applicant's request: draft, attachments, the check before submission, submission."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.domain import calendar
+from portal.domain.catalog import get_service
+from portal.domain.catalog.spec import ServiceSpec
+from portal.domain.errors import DomainError, NotFound
+from portal.domain.models import (Application, Attachment, AuditEntry, Notification, Person, Provider,
+                                  Status, StepRecord)
+from portal.domain.storage import FileStore
+from portal.domain.validators import ValidationError, parse_iin, sniff_upload
+
+#: the fields of the external-study request, in the order the form shows them
+FORM_FIELDS = ("child_iin", "child_name", "child_birth_date", "school", "grade", "ground")
+GRADES = tuple(str(g) for g in range(1, 12))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that keeps a draft from being submitted: a field and a message code."""
+
+    field: str
+    code: str
+
+
+def create_draft(session: Session, applicant: Person, service_code: str, now: datetime) -> Application:
+    """Start a new draft request for an orderable service."""
+    service = get_service(service_code)
+    if not service.orderable:
+        raise DomainError("service_not_online")
+    app = Application(service_code=service.code, applicant_id=applicant.id, status=Status.draft, form={},
+                      created_at=now, updated_at=now)
+    session.add(app)
+    session.flush()
+    return app
+
+
+def applicants_request(session: Session, applicant: Person, application_id: int, *,
+                       lock: bool = False) -> Application:
+    """Return the applicant's own request, or NotFound for anyone else's."""
+    query = select(Application).where(Application.id == application_id,
+                                      Application.applicant_id == applicant.id)
+    app = session.scalar(query.with_for_update() if lock else query)
+    if app is None:
+        raise NotFound()
+    return app
+
+
+def _require_draft(app: Application) -> None:
+    """Refuse changes to a request that is no longer a draft."""
+    if app.status != Status.draft:
+        raise DomainError("not_a_draft")
+
+
+def save_draft(session: Session, app: Application, values: Mapping[str, Any], provider_id: int | None,
+               now: datetime) -> None:
+    """Keep what the applicant typed, valid or not, so that nothing entered is lost."""
+    _require_draft(app)
+    form = dict(app.form)
+    for name in FORM_FIELDS:
+        if name in values:
+            form[name] = (values[name] or "").strip() if isinstance(values[name], str) else values[name]
+    app.form = form
+    if provider_id is not None:
+        provider = session.get(Provider, provider_id)
+        service = get_service(app.service_code)
+        app.provider_id = provider.id if provider and provider.kind == service.provider_kind else None
+    app.updated_at = now
+
+
+def attach(session: Session, store: FileStore, app: Application, kind: str, filename: str, data: bytes,
+           now: datetime) -> Attachment:
+    """Check a scan by its content and attach it, replacing an earlier scan of the same kind."""
+    _require_draft(app)
+    spec = get_service(app.service_code).document(kind)
+    if spec is None or not spec.uploadable:
+        raise DomainError("unknown_document")
+    content_type = sniff_upload(data)
+    sha = store.put(data)
+    for old in [a for a in app.attachments if a.kind == kind]:
+        app.attachments.remove(old)
+    attachment = Attachment(kind=kind, original_name=(filename or kind)[-255:], content_type=content_type,
+                            size=len(data), sha256=sha, uploaded_at=now)
+    app.attachments.append(attachment)
+    app.updated_at = now
+    session.flush()
+    return attachment
+
+
+def remove_attachment(app: Application, attachment_id: int, now: datetime) -> None:
+    """Remove a scan from a draft."""
+    _require_draft(app)
+    found = [a for a in app.attachments if a.id == attachment_id]
+    if not found:
+        raise NotFound()
+    app.attachments.remove(found[0])
+    app.updated_at = now
+
+
+def problems(app: Application, service: ServiceSpec | None = None) -> list[Problem]:
+    """Return what keeps the draft from being submitted; empty when it is ready."""
+    service = service or get_service(app.service_code)
+    form = app.form or {}
+    found: list[Problem] = []
+    child_birth: date | None = None
+    try:
+        iin = parse_iin(str(form.get("child_iin") or ""))
+        child_birth = iin.birth_date
+    except ValidationError as err:
+        found.append(Problem("child_iin", err.code))
+    if len((form.get("child_name") or "").split()) < 2:
+        found.append(Problem("child_name", "name_required"))
+    try:
+        birth = date.fromisoformat(str(form.get("child_birth_date") or ""))
+        if child_birth and birth != child_birth:
+            found.append(Problem("child_birth_date", "birth_date_mismatch"))
+    except ValueError:
+        found.append(Problem("child_birth_date", "date_required"))
+    if not (form.get("school") or "").strip():
+        found.append(Problem("school", "required"))
+    if form.get("grade") not in GRADES:
+        found.append(Problem("grade", "required"))
+    if service.ground(str(form.get("ground") or "")) is None:
+        found.append(Problem("ground", "required"))
+    if app.provider_id is None:
+        found.append(Problem("provider_id", "required"))
+    have = {a.kind for a in app.attachments}
+    for doc in service.required_documents(form):
+        if doc.code not in have:
+            found.append(Problem(f"doc_{doc.code}", "document_required"))
+    return found
+
+
+def submit(session: Session, app: Application, now: datetime) -> None:
+    """Submit a complete draft: number it, start the provider's clock, open its first step, notify."""
+    _require_draft(app)
+    service = get_service(app.service_code)
+    if problems(app, service):
+        raise DomainError("draft_incomplete")
+    # Documents no longer required (the ground changed) are not sent to the provider.
+    needed = {d.code for d in service.required_documents(app.form)}
+    for extra in [a for a in app.attachments if a.kind not in needed]:
+        app.attachments.remove(extra)
+    start = calendar.clock_start(now)
+    app.status = Status.submitted
+    app.submitted_at = now
+    app.clock_started_at = start
+    app.deadline_at = service.deadline.after(start)
+    app.updated_at = now
+    session.flush()
+    app.number = f"{service.number_prefix}-{now:%Y}-{app.id:06d}"
+    first = service.steps[0]
+    session.add(StepRecord(application_id=app.id, step=first.action, role=first.role,
+                           normative=first.duration.code, started_at=start,
+                           due_at=first.duration.after(start)))
+    session.add(AuditEntry(application_id=app.id, actor_id=app.applicant_id, action="submit",
+                           from_status=Status.draft, to_status=Status.submitted, at=now,
+                           details={"number": app.number}))
+    session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code="submitted",
+                             params={"number": app.number, "deadline": app.deadline_at.isoformat()},
+                             created_at=now))
+    session.flush()
+

@@ -1,0 +1,107 @@
+"""Applications (electronic requests) and the steps worked on them."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.domain.db import Base
+
+
+class Status(StrEnum):
+    """Where a request stands; the catalog's steps move it between these."""
+
+    draft = "draft"
+    submitted = "submitted"
+    registered = "registered"
+    in_execution = "in_execution"
+    awaiting_approval = "awaiting_approval"
+    signed = "signed"
+    completed = "completed"
+
+
+class Decision(StrEnum):
+    """The executor's draft decision, approved by the head."""
+
+    permitted = "permitted"
+    refused = "refused"
+
+
+class Application(Base):
+    """A citizen's electronic request for one service from one provider."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: registration number, given on submission
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    #: catalog code of the service
+    service_code: Mapped[str] = mapped_column(String(40))
+    #: the citizen who applies (a parent acting for a child)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    #: the provider chosen; None while a draft has none
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    #: current status
+    status: Mapped[Status] = mapped_column(String(30), default=Status.draft, index=True)
+    #: the request's fields as the service's form defines them
+    form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: when the citizen submitted it
+    submitted_at: Mapped[datetime | None]
+    #: when the provider's clock started (next opening after submission)
+    clock_started_at: Mapped[datetime | None]
+    #: the service's overall deadline
+    deadline_at: Mapped[datetime | None]
+    #: the executor the head assigned
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: the head's resolution when assigning
+    resolution: Mapped[str | None] = mapped_column(Text)
+    #: the executor's drafted decision
+    decision: Mapped[Decision | None] = mapped_column(String(20))
+    #: grounds of a reasoned refusal
+    refusal_grounds: Mapped[str | None] = mapped_column(Text)
+    #: when the result reached the citizen
+    completed_at: Mapped[datetime | None]
+    #: created
+    created_at: Mapped[datetime]
+    #: last changed
+    updated_at: Mapped[datetime]
+
+    applicant = relationship("Person", foreign_keys=[applicant_id], lazy="joined")
+    executor = relationship("Person", foreign_keys=[executor_id])
+    provider = relationship("Provider", lazy="joined")
+    attachments = relationship("Attachment", back_populates="application", order_by="Attachment.id",
+                               cascade="all, delete-orphan")
+    steps = relationship("StepRecord", order_by="StepRecord.id", cascade="all, delete-orphan")
+    notifications = relationship("Notification", order_by="Notification.id", cascade="all, delete-orphan")
+    result = relationship("ResultDocument", uselist=False, back_populates="application")
+
+
+class StepRecord(Base):
+    """One regulated step of a request: who, when, how long it may take, and whether it ran late."""
+
+    __tablename__ = "step_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the request
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    #: catalog code of the step (its action)
+    step: Mapped[str] = mapped_column(String(40))
+    #: the role that performs it
+    role: Mapped[str] = mapped_column(String(20))
+    #: normative duration, e.g. "15m" or "14wd"
+    normative: Mapped[str] = mapped_column(String(10))
+    #: who performed it; None while open
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: when the step became due to be worked
+    started_at: Mapped[datetime]
+    #: by when it must be done, on the provider's working calendar
+    due_at: Mapped[datetime]
+    #: when it was done; None while open
+    completed_at: Mapped[datetime | None]
+    #: True when it was done after due_at
+    late: Mapped[bool] = mapped_column(default=False)
+
+    actor = relationship("Person")

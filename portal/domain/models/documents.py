@@ -1,0 +1,57 @@
+"""Documents: the citizen's scans and the signed result."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.domain.db import Base
+
+
+class Attachment(Base):
+    """A scan attached to a request, stored by content hash."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the request
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    #: catalog code of the required document this scan is
+    kind: Mapped[str] = mapped_column(String(40))
+    #: file name as uploaded (shown only; never used as a path)
+    original_name: Mapped[str] = mapped_column(String(255))
+    #: MIME type judged from the content
+    content_type: Mapped[str] = mapped_column(String(50))
+    #: size in bytes
+    size: Mapped[int]
+    #: SHA-256 of the content, hex
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: when it was uploaded
+    uploaded_at: Mapped[datetime]
+
+    application = relationship("Application", back_populates="attachments")
+
+
+class ResultDocument(Base):
+    """The signed result PDF of a request; anyone can verify it by its number."""
+
+    __tablename__ = "result_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the request
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    #: public, unguessable number printed on the document and in its QR code
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    #: permitted or refused
+    decision: Mapped[str] = mapped_column(String(20))
+    #: SHA-256 of the signed PDF, hex
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: size in bytes
+    size: Mapped[int]
+    #: who signed (organisation or person), as on the stamp
+    signer_label: Mapped[str] = mapped_column(String(300))
+    #: when it was signed
+    signed_at: Mapped[datetime]
+
+    application = relationship("Application", back_populates="result")

@@ -1,0 +1,120 @@
+"""The one workflow engine: a step is taken only by its role, in its state, at its provider."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Callable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.domain.catalog import get_service
+from portal.domain.catalog.spec import Step
+from portal.domain.errors import DomainError, NotAllowed, NotFound
+from portal.domain.models import (Application, AuditEntry, Decision, Notification, Person, Role, Status,
+                                  StepRecord)
+
+#: an effect runs inside the transition's transaction: (session, request, actor, at) -> None
+Effect = Callable[[Session, Application, Person, datetime], None]
+
+#: what the applicant is told when a request reaches a status
+NOTIFY_ON = {
+    Status.registered: "registered",
+    Status.in_execution: "in_execution",
+    Status.completed: "result_ready",
+}
+
+
+def staff_request(session: Session, staff: Person, application_id: int, *, lock: bool = False) -> Application:
+    """Return a submitted request of the staff member's own provider, or NotFound."""
+    query = select(Application).where(Application.id == application_id,
+                                      Application.provider_id == staff.provider_id,
+                                      Application.status != Status.draft)
+    app = session.scalar(query.with_for_update() if lock else query)
+    if app is None or not staff.is_staff:
+        raise NotFound()
+    return app
+
+
+def available_step(app: Application, actor: Person) -> Step | None:
+    """Return the step this person may take on this request now, if any."""
+    step = get_service(app.service_code).step_from(Status(app.status))
+    if step is None or step.role != actor.role or actor.provider_id != app.provider_id:
+        return None
+    return step
+
+
+def open_step(app: Application) -> StepRecord | None:
+    """Return the step record currently waiting to be worked, if any."""
+    return next((r for r in reversed(app.steps) if r.completed_at is None), None)
+
+
+def _apply_payload(session: Session, app: Application, step: Step, payload: Mapping[str, Any]) -> dict:
+    """Check and store what a step's actor supplies; return the audit details."""
+    if step.action == "assign":
+        executor = session.get(Person, int(payload.get("executor_id") or 0))
+        if executor is None or executor.role != Role.executor or executor.provider_id != app.provider_id:
+            raise DomainError("executor_invalid")
+        resolution = (payload.get("resolution") or "").strip()
+        if not resolution:
+            raise DomainError("resolution_required")
+        app.executor_id, app.resolution = executor.id, resolution
+        return {"executor_id": executor.id, "executor": executor.full_name, "resolution": resolution}
+    if step.action == "draft_result":
+        try:
+            decision = Decision(payload.get("decision") or "")
+        except ValueError:
+            raise DomainError("decision_required") from None
+        grounds = (payload.get("refusal_grounds") or "").strip()
+        if decision == Decision.refused and not grounds:
+            raise DomainError("refusal_grounds_required")
+        app.decision = decision
+        app.refusal_grounds = grounds if decision == Decision.refused else None
+        return {"decision": decision.value, "refusal_grounds": app.refusal_grounds}
+    return {}
+
+
+def transition(session: Session, app: Application, action: str, actor: Person, at: datetime, *,
+               payload: Mapping[str, Any] | None = None, effects: Mapping[str, Effect] | None = None) -> None:
+    """Take one step: check role, state and provider; record it, open the next, audit and notify."""
+    step = available_step(app, actor)
+    if step is None or step.action != action:
+        raise NotAllowed("step_not_allowed")
+    if step.role == Role.executor and app.executor_id != actor.id:
+        raise NotAllowed("not_your_request")
+    details = _apply_payload(session, app, step, payload or {})
+    record = open_step(app)
+    if record is not None:
+        record.completed_at, record.actor_id = at, actor.id
+        record.late = at > record.due_at
+        details["late"] = record.late
+    from_status = app.status
+    app.status = step.to_status
+    app.updated_at = at
+    if step.effect:
+        (effects or {})[step.effect](session, app, actor, at)
+    following = get_service(app.service_code).step_from(step.to_status)
+    if following is not None:
+        app.steps.append(StepRecord(step=following.action, role=following.role,
+                                    normative=following.duration.code, started_at=at,
+                                    due_at=following.duration.after(at)))
+    else:
+        app.completed_at = at
+    session.add(AuditEntry(application_id=app.id, actor_id=actor.id, action=action, from_status=from_status,
+                           to_status=step.to_status, at=at, details=details))
+    code = NOTIFY_ON.get(step.to_status)
+    if code:
+        if code == "result_ready" and app.decision == Decision.refused:
+            code = "result_refused"
+        session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code=code,
+                                 params={"number": app.number}, created_at=at))
+    session.flush()
+
+
+def queue(session: Session, staff: Person) -> list[Application]:
+    """Return the provider's submitted requests, the ones awaiting this person first."""
+    apps = session.scalars(select(Application).where(Application.provider_id == staff.provider_id,
+                                                      Application.status != Status.draft)
+                           .order_by(Application.deadline_at)).all()
+    mine = [a for a in apps if available_step(a, staff) and
+            (staff.role != Role.executor or a.executor_id == staff.id)]
+    return mine + [a for a in apps if a not in mine]

@@ -1,0 +1,116 @@
+"""Translated words for the domain's codes: statuses, roles, notifications and errors."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import format_datetime, lazy_gettext as _l
+
+STATUS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted, awaiting registration"),
+    "registered": _l("Registered, with the head"),
+    "in_execution": _l("With the executor"),
+    "awaiting_approval": _l("Result drafted, awaiting the head's signature"),
+    "signed": _l("Result signed, being sent"),
+    "completed": _l("Completed"),
+}
+
+ROLE = {
+    "applicant": _l("Applicant"),
+    "office_clerk": _l("Office clerk"),
+    "head": _l("Head"),
+    "executor": _l("Executor"),
+}
+
+ACTION = {
+    "submit": _l("Submitted by the applicant"),
+    "register": _l("Register"),
+    "assign": _l("Assign an executor"),
+    "draft_result": _l("Draft the result"),
+    "approve": _l("Approve and sign"),
+    "send": _l("Send the result"),
+}
+
+DECISION = {"permitted": _l("Permission granted"), "refused": _l("Reasoned refusal")}
+
+CHANNEL = {
+    "portal": _l("e-gov portal"),
+    "state_corporation": _l("State Corporation «Government for Citizens»"),
+    "provider_office": _l("The provider's office"),
+}
+
+PROVIDER_KIND = {
+    "education_department": _l("City and district education departments"),
+    "college": _l("Colleges (TVET and post-secondary education)"),
+    "school": _l("Schools and education departments"),
+    "regional_department": _l("Regional education department"),
+}
+
+NOTIFICATION = {
+    "submitted": _l("Request %(number)s has been submitted. The provider's deadline is %(deadline)s."),
+    "registered": _l("Request %(number)s has been registered by the provider's office."),
+    "in_execution": _l("An executor has been assigned to request %(number)s."),
+    "result_ready": _l("The result of request %(number)s is ready: permission granted. Download it below."),
+    "result_refused": _l("Request %(number)s has been refused with reasons. Download the reasoned refusal below."),
+}
+
+ERROR = {
+    "not_found": _l("Not found."),
+    "iin_format": _l("The IIN must be exactly 12 digits."),
+    "iin_birth_date": _l("The IIN's first digits are not a real birth date."),
+    "iin_checksum": _l("The IIN's check digit is wrong; please check the number."),
+    "iin_taken": _l("An account with this IIN already exists. Sign in instead."),
+    "phone_format": _l("Enter the phone as +7 and ten digits, e.g. +7 701 234 5678."),
+    "email_format": _l("Enter a valid e-mail address."),
+    "password_short": _l("The password must be at least %(min)s characters long."),
+    "password_mismatch": _l("The two passwords do not match."),
+    "sign_in_failed": _l("The IIN or the password is wrong."),
+    "sign_in_failed_slowed": _l("The IIN or the password is wrong. Wait %(seconds)s seconds before the next attempt; "
+                                "after %(left)s more failed attempts the account is locked for a while."),
+    "sign_in_slowed": _l("Too many failed attempts. Wait %(seconds)s seconds before trying again."),
+    "sign_in_locked": _l("Too many failed attempts: sign-in for this IIN is locked for %(minutes)s minutes."),
+    "file_empty": _l("The file is empty."),
+    "file_too_large": _l("The file is too large: at most 10 MB."),
+    "file_type": _l("This file is not a PDF, JPEG or PNG (judged by its content, not its name)."),
+    "unknown_document": _l("This document is not part of the request."),
+    "document_required": _l("This document is required for the chosen ground."),
+    "required": _l("This field is required."),
+    "name_required": _l("Enter the surname and the name."),
+    "date_required": _l("Enter a date."),
+    "birth_date_mismatch": _l("The birth date does not match the child's IIN."),
+    "draft_incomplete": _l("The request is not complete yet; see the marked fields."),
+    "not_a_draft": _l("This request has already been submitted and cannot be changed."),
+    "service_not_online": _l("This service is not yet available online."),
+    "step_not_allowed": _l("This step is not yours to take now."),
+    "not_your_request": _l("This request is assigned to another executor."),
+    "executor_invalid": _l("Choose an executor of your organisation."),
+    "resolution_required": _l("Write the resolution."),
+    "decision_required": _l("Choose the decision."),
+    "refusal_grounds_required": _l("A reasoned refusal must state its grounds."),
+    "verify_no_file": _l("Choose a PDF file to check."),
+}
+
+
+def error_text(code: str, **params: Any) -> str:
+    """Return the translated message for an error code."""
+    return str(ERROR.get(code, code)) % params if params else str(ERROR.get(code, code))
+
+
+def notification_text(code: str, params: dict[str, Any]) -> str:
+    """Return the translated text of a notification."""
+    values = dict(params)
+    if "deadline" in values:
+        values["deadline"] = format_datetime(datetime.fromisoformat(values["deadline"]), "dd.MM.yyyy HH:mm")
+    return str(NOTIFICATION.get(code, code)) % values
+
+
+FIELD = {
+    "child_iin": _l("Child's IIN"),
+    "child_name": _l("Child's surname, name and patronymic"),
+    "child_birth_date": _l("Child's birth date"),
+    "school": _l("School"),
+    "grade": _l("Grade"),
+    "ground": _l("Ground"),
+    "provider_id": _l("Provider (education department)"),
+}

@@ -1,0 +1,47 @@
+"""Verification of results: by number (the QR's target) or by uploading the PDF. Public."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+
+from portal.documents.verification import verify_pdf
+from portal.domain.models import ResultDocument
+from portal.web import ctx, db
+
+bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+
+def _by_number(number: str) -> ResultDocument | None:
+    """Return the result with this number, if the portal issued one."""
+    return db().scalar(select(ResultDocument).where(ResultDocument.number == number.strip().upper()))
+
+
+@bp.route("/", methods=["GET", "POST"])
+def upload():  # type: ignore[no-untyped-def]
+    """Check an uploaded PDF: signed by a portal key, untouched, and issued by this portal."""
+    verdict = issued = None
+    error = None
+    if request.method == "POST":
+        file = request.files.get("pdf")
+        data = file.read() if file else b""
+        if not data:
+            error = "verify_no_file"
+        else:
+            verdict = verify_pdf(data, ctx().ca.trust_roots_pem())
+            issued = db().scalar(select(ResultDocument).where(
+                ResultDocument.sha256 == hashlib.sha256(data).hexdigest()))
+    status = 422 if error else 200
+    return render_template("portal/verify.html", verdict=verdict, issued=issued, error=error), status
+
+
+@bp.route("/<number>")
+def by_number(number: str):  # type: ignore[no-untyped-def]
+    """Show what the portal knows of a result number, re-checking the stored file's signature."""
+    result = _by_number(number)
+    verdict = None
+    if result is not None:
+        verdict = verify_pdf(ctx().store.get(result.sha256), ctx().ca.trust_roots_pem())
+    return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict), \
+        200 if result else 404

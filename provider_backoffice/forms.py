@@ -1,0 +1,14 @@
+"""Forms of the back office steps."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, TextAreaField
+
+
+class StepForm(FlaskForm):
+    """One form for every step; each step reads only its own fields."""
+
+    executor_id = SelectField(_l("Executor"), choices=[], validate_choice=False)
+    resolution = TextAreaField(_l("Resolution"))
+    decision = RadioField(_l("Decision"), choices=[("permitted", _l("Grant permission")),
+                                                   ("refused", _l("Reasoned refusal"))], validate_choice=False)
+    refusal_grounds = TextAreaField(_l("Grounds of the refusal"))

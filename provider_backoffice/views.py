@@ -1,0 +1,91 @@
+"""The back office: the provider's queue, the request card and its steps. Staff only."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import labels
+from portal.domain.catalog import get_service
+from portal.domain.errors import DomainError, NotFound
+from portal.domain.models import STAFF_ROLES, Person, Role
+from portal.domain.workflow import available_step, open_step, queue as provider_queue, staff_request, transition
+from portal.downloads import attachment_response, file_response
+from portal.labels import error_text
+from portal.web import ctx, db, now, require_role
+from provider_backoffice.forms import StepForm
+
+bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
+bp.before_request(require_role(*STAFF_ROLES))
+
+
+def _request(application_id: int, *, lock: bool = False):  # type: ignore[no-untyped-def]
+    """Return a request of the staff member's provider or answer 404."""
+    try:
+        return staff_request(db(), current_user, application_id, lock=lock)
+    except NotFound:
+        abort(404)
+
+
+def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
+    """Return the step form with this provider's executors to choose from."""
+    form = StepForm()
+    executors = db().scalars(select(Person).where(Person.provider_id == app.provider_id,
+                                                  Person.role == Role.executor).order_by(Person.full_name))
+    form.executor_id.choices = [("", "—")] + [(str(p.id), p.full_name) for p in executors]
+    return form
+
+
+@bp.route("/")
+def queue():  # type: ignore[no-untyped-def]
+    """List the provider's requests, those awaiting this person first."""
+    apps = provider_queue(db(), current_user)
+    return render_template("backoffice/queue.html", apps=apps, available_step=available_step,
+                           open_step=open_step, get_service=get_service, now=now())
+
+
+@bp.route("/requests/<int:application_id>", methods=["GET", "POST"])
+def card(application_id: int):  # type: ignore[no-untyped-def]
+    """Show the request card; take the step it awaits from this person."""
+    session = db()
+    app = _request(application_id, lock=request.method == "POST")
+    form = _form(app)
+    step = available_step(app, current_user)
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            transition(session, app, request.form.get("action", ""), current_user, now(),
+                       payload=request.form, effects=ctx().effects)
+        except DomainError as err:
+            session.rollback()
+            error = error_text(err.code)
+            app = _request(application_id)
+            step = available_step(app, current_user)
+        else:
+            session.commit()
+            flash(_("Done: %(step)s.", step=labels.ACTION.get(step.action, step.action)), "success")
+            return redirect(url_for("backoffice.card", application_id=app.id))
+    status = 200 if request.method == "GET" else (409 if error else 422)
+    return render_template("backoffice/card.html", app=app, service=get_service(app.service_code), step=step,
+                           form=form, error=error, open_step=open_step(app), now=now()), status
+
+
+@bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>")
+def attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """Open a scan of the request in the browser."""
+    app = _request(application_id)
+    found = next((a for a in app.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    return attachment_response(found)
+
+
+@bp.route("/requests/<int:application_id>/result.pdf")
+def result(application_id: int):  # type: ignore[no-untyped-def]
+    """Open the signed result."""
+    app = _request(application_id)
+    if app.result is None:
+        abort(404)
+    return file_response(ctx().store.get(app.result.sha256), "application/pdf", f"{app.result.number}.pdf",
+                         inline=True)

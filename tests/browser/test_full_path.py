@@ -1,0 +1,117 @@
+"""The whole path in a real browser: a citizen applies, three staff roles work it, the citizen gets the result."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from portal import demo
+from tests.conftest import account
+from tests.factories import pdf_bytes
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, base: str, who: demo.DemoAccount) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/auth/sign-in")
+    page.fill("#iin", who.iin)
+    page.fill("#password", who.password)
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def sign_out(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("header form button")
+    page.wait_for_load_state()
+
+
+def staff_step(page, base: str, role: str, number: str, fill=None) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, base, account(role, "petropavl"))
+    page.click(f"#queue a:text('{number}')")
+    if fill:
+        fill(page)
+    page.click("#do-step")
+    page.wait_for_selector(".flash.success")
+    sign_out(page)
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save a screenshot when SCREENSHOT_DIR is set (the README's picture is made this way)."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(page, live_url, tmp_path):
+    base = live_url
+    scan = tmp_path / "035-1.pdf"
+    scan.write_bytes(pdf_bytes())
+    wrong = tmp_path / "photo.pdf"
+    wrong.write_bytes(b"MZ\x90\x00 this is not a pdf")
+
+    sign_in(page, base, demo.CITIZEN)
+    page.goto(f"{base}/")
+    page.click("text=Apply online")
+    page.click("form button:has-text('Apply online')")
+    page.fill("#child_iin", demo.CHILD["child_iin"])
+    page.fill("#child_name", demo.CHILD["child_name"])
+    page.fill("#child_birth_date", demo.CHILD["child_birth_date"])
+    page.fill("#school", "№ 7 мектеп-гимназия")
+    page.select_option("#grade", "8")
+    page.select_option("#provider_id", label=page.locator("#provider_id option", has_text="Петропавл").first.inner_text())
+    page.check("input[name=ground][value=health]")
+    # a wrong file first: a clear error, and what was typed stays
+    page.set_input_files("#doc_medical_035", str(wrong))
+    page.click("button[value=review]")
+    assert page.locator(".error", has_text="not a PDF, JPEG or PNG").is_visible()
+    assert page.input_value("#child_name") == demo.CHILD["child_name"]
+    page.set_input_files("#doc_medical_035", str(scan))
+    page.click("button[value=review]")
+    page.wait_for_selector("#answers")
+    assert "№ 7 мектеп-гимназия" in page.inner_text("#answers")
+    page.click("#submit-request")
+    page.wait_for_selector("#timeline")
+    number = page.inner_text("h1").split()[-1]
+    assert number.startswith("EXT-")
+    assert "has been submitted" in page.inner_text("#timeline")
+    sign_out(page)
+
+    staff_step(page, base, "office_clerk", number)
+
+    def assign(pg):  # type: ignore[no-untyped-def]
+        pg.select_option("#executor_id", label=account("executor", "petropavl").full_name)
+        pg.fill("#resolution", "Қарап, 14 жұмыс күні ішінде шешім дайындаңыз.")
+    staff_step(page, base, "head", number, assign)
+
+    def draft(pg):  # type: ignore[no-untyped-def]
+        href = pg.get_attribute("#attachments a", "href")
+        scan_response = pg.request.get(base + href)
+        assert scan_response.ok and scan_response.headers["content-type"] == "application/pdf"
+        pg.check("input[name=decision][value=permitted]")
+    staff_step(page, base, "executor", number, draft)
+    staff_step(page, base, "head", number)
+    staff_step(page, base, "office_clerk", number)
+
+    sign_in(page, base, demo.CITIZEN)
+    page.click(f"#requests a:text('{number}')")
+    assert "Permission granted" in page.inner_text("#result")
+    shot(page, "cabinet")
+    with page.expect_download() as info:
+        page.click("#download-result")
+    path = tmp_path / "result.pdf"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    if shutil.which("pdfsig"):
+        out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+        assert "Signature is Valid" in out and "Total document signed" in out, out
+
+    # anyone can verify it by uploading it
+    sign_out(page)
+    page.goto(f"{base}/verify/")
+    page.set_input_files("#pdf", str(path))
+    page.click("form.form button[type=submit]")
+    assert "Authentic and unchanged" in page.inner_text("#verdict")

@@ -1,0 +1,135 @@
+"""Drafts, uploads judged by content, the check page, submission and the cabinet."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from portal.domain.models import Application, Notification
+from portal.domain.validators import make_iin
+from sqlalchemy import select
+from tests.conftest import sign_in
+from tests.factories import fill_form, pdf_bytes, png_bytes, submitted_request
+
+
+def start(client) -> int:  # type: ignore[no-untyped-def]
+    r = client.post("/apply/external_study/start")
+    assert r.status_code == 302
+    return int(r.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def test_only_external_study_can_be_ordered(app, citizen):
+    assert citizen.post("/apply/tvet_certificate/start").status_code == 302
+    assert citizen.get("/cabinet/").get_data(as_text=True).count("Draft") <= 1
+    with app.extensions["portal"].sessions() as s:
+        assert s.scalar(select(Application.id)) is None
+    catalog = app.test_client().get("/").get_data(as_text=True)
+    assert catalog.count('class="card"') == 4
+
+
+def test_wrong_file_gets_an_error_and_nothing_is_lost(app, citizen):
+    citizen.get("/lang/en")
+    app_id = start(citizen)
+    html_as_pdf = (io.BytesIO(b"<html><script>alert(1)</script></html>"), "conclusion.pdf")
+    data = {**fill_form(app), "doc_medical_035": html_as_pdf, "next": "review"}
+    r = citizen.post(f"/apply/{app_id}", data=data, content_type="multipart/form-data")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "not a PDF, JPEG or PNG" in page
+    assert "Сейітов Нұрлан Болатұлы" in page and "№ 7 мектеп-гимназия" in page
+    # the typed fields were saved in the draft too
+    page = citizen.get(f"/apply/{app_id}").get_data(as_text=True)
+    assert "Сейітов Нұрлан Болатұлы" in page
+
+
+def test_png_named_pdf_is_accepted_as_png(app, citizen):
+    app_id = start(citizen)
+    data = {**fill_form(app), "doc_medical_035": (io.BytesIO(png_bytes()), "scan.pdf"), "next": "save"}
+    assert citizen.post(f"/apply/{app_id}", data=data, content_type="multipart/form-data").status_code == 302
+    with app.extensions["portal"].sessions() as s:
+        a = s.get(Application, app_id)
+        assert [x.content_type for x in a.attachments] == ["image/png"]
+
+
+def test_missing_required_document_blocks_submission(app, citizen):
+    citizen.get("/lang/en")
+    app_id = start(citizen)
+    r = citizen.post(f"/apply/{app_id}", data={**fill_form(app, "abroad_with_parents"), "next": "review"},
+                     content_type="multipart/form-data")
+    assert r.status_code == 302
+    r = citizen.post(f"/apply/{app_id}/review")
+    assert r.status_code == 422
+    assert "Certificate that the parents temporarily reside abroad" in r.get_data(as_text=True)
+    with app.extensions["portal"].sessions() as s:
+        assert s.get(Application, app_id).status == "draft"
+
+
+def test_birth_certificate_required_when_born_before_2008(app, citizen):
+    app_id = start(citizen)
+    born = date(2007, 5, 1)
+    form = {**fill_form(app), "child_iin": make_iin(born, "M", 55), "child_birth_date": born.isoformat(),
+            "doc_medical_035": (io.BytesIO(pdf_bytes()), "a.pdf"), "next": "save"}
+    citizen.post(f"/apply/{app_id}", data=form, content_type="multipart/form-data")
+    citizen.get("/lang/en")
+    r = citizen.get(f"/apply/{app_id}/review")
+    assert "Birth certificate" in r.get_data(as_text=True) and "cannot be submitted yet" in r.get_data(as_text=True)
+
+
+def test_birth_date_must_match_child_iin(app, citizen):
+    app_id = start(citizen)
+    form = {**fill_form(app), "child_birth_date": "2012-09-04", "next": "save",
+            "doc_medical_035": (io.BytesIO(pdf_bytes()), "a.pdf")}
+    citizen.post(f"/apply/{app_id}", data=form, content_type="multipart/form-data")
+    citizen.get("/lang/en")
+    assert "does not match the child" in citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
+
+
+def test_submission_numbers_it_and_starts_the_clock(app, citizen):
+    app_id = submitted_request(app, citizen)
+    with app.extensions["portal"].sessions() as s:
+        a = s.get(Application, app_id)
+        assert a.status == "submitted" and a.number == f"EXT-2026-{a.id:06d}"
+        assert a.clock_started_at == datetime(2026, 11, 23, 10, 0)
+        # 15 working days after Mon 23 Nov 10:00: 24-27 Nov (4), 30 Nov-4 Dec (9), 7-11 Dec (14), Mon 14 Dec
+        assert a.deadline_at == datetime(2026, 12, 14, 10, 0)
+        assert [n.code for n in s.scalars(select(Notification))] == ["submitted"]
+    citizen.get("/lang/en")
+    page = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
+    assert a.number in page and "14.12.2026 10:00" in page and "has been submitted" in page
+    assert "without an EDS signature" in page
+
+
+def test_after_hours_request_starts_next_working_day(app, citizen):
+    app.config["PORTAL_FROZEN_NOW"] = datetime(2026, 11, 20, 19, 5)  # Friday evening
+    app_id = submitted_request(app, citizen)
+    with app.extensions["portal"].sessions() as s:
+        assert s.get(Application, app_id).clock_started_at == datetime(2026, 11, 23, 9, 0)
+
+
+def test_submitted_request_cannot_be_edited(app, citizen):
+    app_id = submitted_request(app, citizen)
+    r = citizen.post(f"/apply/{app_id}", data={"child_name": "X Y", "next": "save"})
+    assert r.status_code == 302 and "/cabinet/requests/" in r.headers["Location"]
+
+
+def test_another_citizens_request_is_not_found(app, citizen):
+    app_id = submitted_request(app, citizen)
+    other = app.test_client()
+    other.post("/auth/register", data={"iin": make_iin(date(1980, 1, 1), "M", 9), "full_name": "Басқа Адам",
+                                       "phone": "+77011112233", "email": "b@example.kz",
+                                       "password": "password-123", "password_again": "password-123"})
+    for url in (f"/cabinet/requests/{app_id}", f"/apply/{app_id}", f"/apply/{app_id}/review",
+                f"/cabinet/requests/{app_id}/result.pdf", f"/cabinet/requests/{app_id}/attachments/1"):
+        assert other.get(url).status_code == 404, url
+    assert other.get("/cabinet/requests/999999").status_code == 404
+
+
+def test_staff_cannot_use_the_citizen_side(app):
+    from tests.conftest import account
+    staff = sign_in(app.test_client(), account("head", "petropavl"))
+    assert staff.get("/cabinet/").status_code == 403
+    assert staff.post("/apply/external_study/start").status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(app):
+    r = app.test_client().get("/cabinet/")
+    assert r.status_code == 302 and "/auth/sign-in" in r.headers["Location"]

@@ -1,0 +1,150 @@
+"""The back office: every step by its role in its state; forbidden steps; other providers' requests."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.domain.models import Application, AuditEntry, Notification, Person, StepRecord
+from tests.conftest import account, staff_client
+from tests.factories import submitted_request
+
+STEPS = [("office_clerk", "register", {}), ("head", "assign", None), ("executor", "draft_result",
+         {"decision": "permitted"}), ("head", "approve", {}), ("office_clerk", "send", {})]
+
+
+def executor_id(app, provider: str = "petropavl") -> int:  # type: ignore[no-untyped-def]
+    with app.extensions["portal"].sessions() as s:
+        return s.scalar(select(Person.id).where(Person.iin == account("executor", provider).iin))
+
+
+def do(app, role: str, app_id: int, action: str, data: dict | None = None, provider: str = "petropavl"):  # type: ignore[no-untyped-def]
+    client = staff_client(app, role, provider)
+    client.get("/lang/en")
+    return client.post(f"/backoffice/requests/{app_id}", data={"action": action, **(data or {})})
+
+
+def assign_data(app) -> dict:  # type: ignore[no-untyped-def]
+    return {"executor_id": str(executor_id(app)), "resolution": "Қарап, заң бойынша шешім дайындаңыз."}
+
+
+def work_through(app, app_id: int, decision: dict, until: str = "send") -> None:  # type: ignore[no-untyped-def]
+    for role, action, data in STEPS:
+        data = assign_data(app) if action == "assign" else (decision if action == "draft_result" else data)
+        r = do(app, role, app_id, action, data)
+        assert r.status_code == 302, (action, r.get_data(as_text=True)[:3000])
+        if action == until:
+            return
+
+
+def test_whole_path_permitted(app, citizen):
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"})
+    with app.extensions["portal"].sessions() as s:
+        a = s.get(Application, app_id)
+        assert a.status == "completed" and a.result is not None and a.result.decision == "permitted"
+        records = s.scalars(select(StepRecord).where(StepRecord.application_id == app_id)
+                            .order_by(StepRecord.id)).all()
+        assert [(r.step, r.role, r.normative) for r in records] == [
+            ("register", "office_clerk", "15m"), ("assign", "head", "20m"), ("draft_result", "executor", "14wd"),
+            ("approve", "head", "20m"), ("send", "office_clerk", "15m")]
+        assert all(r.completed_at and r.actor_id and not r.late for r in records)
+        assert [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [
+            "submit", "register", "assign", "draft_result", "approve", "send"]
+        codes = [n.code for n in s.scalars(select(Notification).order_by(Notification.id))]
+        assert codes == ["submitted", "registered", "in_execution", "result_ready"]
+    citizen.get("/lang/en")
+    page = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
+    assert "permission granted" in page.lower()
+    pdf = citizen.get(f"/cabinet/requests/{app_id}/result.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.headers["Content-Type"] == "application/pdf"
+
+
+def test_refusal_states_its_grounds(app, citizen):
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "refused"}, until="assign")
+    r = do(app, "executor", app_id, "draft_result", {"decision": "refused", "refusal_grounds": ""})
+    assert r.status_code == 409 and "must state its grounds" in r.get_data(as_text=True)
+    r = do(app, "executor", app_id, "draft_result", {"decision": "refused",
+                                                     "refusal_grounds": "Қорытынды мерзімі өткен."})
+    assert r.status_code == 302
+    do(app, "head", app_id, "approve")
+    do(app, "office_clerk", app_id, "send")
+    citizen.get("/lang/en")
+    page = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
+    assert "Қорытынды мерзімі өткен." in page and "refused with reasons" in page
+
+
+def test_result_not_visible_to_citizen_before_it_is_sent(app, citizen):
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"}, until="approve")
+    assert citizen.get(f"/cabinet/requests/{app_id}/result.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("position", range(len(STEPS)))
+def test_each_step_refused_to_every_other_role(app, citizen, position):
+    app_id = submitted_request(app, citizen)
+    for role, action, data in STEPS[:position]:
+        data = assign_data(app) if action == "assign" else ({"decision": "permitted"} if action == "draft_result" else data)
+        assert do(app, role, app_id, action, data).status_code == 302
+    role, action, _ = STEPS[position]
+    for other in ("office_clerk", "head", "executor"):
+        if other != role:
+            r = do(app, other, app_id, action, assign_data(app) if action == "assign" else {"decision": "permitted"})
+            assert r.status_code == 409, (other, action)
+    # and every other step's action is refused in this state, even to its own role
+    for other_role, other_action, _ in STEPS:
+        if other_action != action:
+            assert do(app, other_role, app_id, other_action, {}).status_code == 409, other_action
+
+
+def test_citizen_cannot_reach_the_back_office(app, citizen):
+    app_id = submitted_request(app, citizen)
+    assert citizen.get("/backoffice/").status_code == 403
+    assert citizen.post(f"/backoffice/requests/{app_id}", data={"action": "register"}).status_code == 403
+
+
+def test_other_provider_sees_nothing(app, citizen):
+    app_id = submitted_request(app, citizen)
+    for role in ("office_clerk", "head", "executor"):
+        client = staff_client(app, role, "aiyrtau")
+        assert f"/backoffice/requests/{app_id}" not in client.get("/backoffice/").get_data(as_text=True)
+        assert client.get(f"/backoffice/requests/{app_id}").status_code == 404
+        assert client.post(f"/backoffice/requests/{app_id}", data={"action": "register"}).status_code == 404
+        assert client.get(f"/backoffice/requests/{app_id}/attachments/1").status_code == 404
+
+
+def test_head_cannot_assign_another_providers_executor(app, citizen):
+    app_id = submitted_request(app, citizen)
+    do(app, "office_clerk", app_id, "register")
+    r = do(app, "head", app_id, "assign", {"executor_id": str(executor_id(app, "aiyrtau")), "resolution": "x"})
+    assert r.status_code == 409 and "executor of your organisation" in r.get_data(as_text=True)
+
+
+def test_late_step_is_flagged(app, citizen):
+    app_id = submitted_request(app, citizen)
+    app.config["PORTAL_FROZEN_NOW"] = datetime(2026, 11, 23, 10, 16)  # 16 minutes for a 15-minute step
+    do(app, "office_clerk", app_id, "register")
+    with app.extensions["portal"].sessions() as s:
+        record = s.scalar(select(StepRecord).where(StepRecord.step == "register"))
+        assert record.late and record.due_at == datetime(2026, 11, 23, 10, 15)
+        nxt = s.scalar(select(StepRecord).where(StepRecord.step == "assign"))
+        assert nxt.due_at == datetime(2026, 11, 23, 10, 36) and not nxt.completed_at
+    page = staff_client(app, "head").get(f"/backoffice/requests/{app_id}").get_data(as_text=True)
+    assert "overdue" in page or "late" in page or "мерзімі" in page
+
+
+def test_executor_opens_the_scan(app, citizen):
+    app_id = submitted_request(app, citizen)
+    with app.extensions["portal"].sessions() as s:
+        att_id = s.get(Application, app_id).attachments[0].id
+    r = staff_client(app, "executor").get(f"/backoffice/requests/{app_id}/attachments/{att_id}")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
+    assert r.headers["Content-Disposition"].startswith("inline") and r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_queue_puts_the_awaiting_request_first(app, citizen):
+    app_id = submitted_request(app, citizen)
+    page = staff_client(app, "office_clerk").get("/backoffice/").get_data(as_text=True)
+    assert f"/backoffice/requests/{app_id}" in page and 'class="mine"' in page
