@@ -47,7 +47,7 @@ def applicants_request(session: Session, applicant: Person, application_id: int,
     """Return the applicant's own request, or NotFound for anyone else's."""
     query = select(Application).where(Application.id == application_id,
                                       Application.applicant_id == applicant.id)
-    app = session.scalar(query.with_for_update() if lock else query)
+    app = session.scalar(query.with_for_update(of=Application) if lock else query)
     if app is None:
         raise NotFound()
     return app

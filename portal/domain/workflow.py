@@ -29,7 +29,7 @@ def staff_request(session: Session, staff: Person, application_id: int, *, lock:
     query = select(Application).where(Application.id == application_id,
                                       Application.provider_id == staff.provider_id,
                                       Application.status != Status.draft)
-    app = session.scalar(query.with_for_update() if lock else query)
+    app = session.scalar(query.with_for_update(of=Application) if lock else query)
     if app is None or not staff.is_staff:
         raise NotFound()
     return app

@@ -54,7 +54,7 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(page, liv
 
     sign_in(page, base, demo.CITIZEN)
     page.goto(f"{base}/")
-    page.click("text=Apply online")
+    page.click("a.button:has-text('Apply online')")
     page.click("form button:has-text('Apply online')")
     page.fill("#child_iin", demo.CHILD["child_iin"])
     page.fill("#child_name", demo.CHILD["child_name"])
