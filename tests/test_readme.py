@@ -1,0 +1,15 @@
+"""The README tells a newcomer the truth: the two commands and the demo accounts as they are."""
+from pathlib import Path
+
+from portal import demo
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_readme_gives_the_two_commands():
+    assert "make run" in README and "make test" in README
+
+
+def test_readme_lists_every_demo_account():
+    for account in demo.ACCOUNTS:
+        assert f"| {account.iin} | {account.password} |" in README, account
