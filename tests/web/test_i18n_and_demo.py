@@ -1,0 +1,59 @@
+"""Kazakh by default, the language switch, and demo data that loads twice without duplicates."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from portal import demo
+from portal.domain.models import Person, Provider
+from tests.conftest import MONDAY_10
+
+
+def test_kazakh_is_the_default(app):
+    page = app.test_client().get("/").get_data(as_text=True)
+    heading = page.split("<h1>")[1].split("</h1>")[0]
+    assert 'lang="kk"' in page and any(letter in heading for letter in "әғқңөұүһі"), heading
+
+
+def test_switch_to_russian_and_english(app):
+    client = app.test_client()
+    client.get("/lang/ru")
+    assert 'lang="ru"' in client.get("/").get_data(as_text=True)
+    client.get("/lang/en")
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in page and "Education services" in page
+
+
+def test_browser_language_is_honoured_until_switched(app):
+    page = app.test_client().get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"}).get_data(as_text=True)
+    assert 'lang="ru"' in page
+
+
+def test_catalog_lists_all_four_services_only_one_orderable(app):
+    client = app.test_client()
+    client.get("/lang/en")
+    page = client.get("/").get_data(as_text=True)
+    assert page.count("Not yet available online") == 3 and page.count('class="button"') == 1
+    for word in ("working day", "e-gov portal", "State Corporation"):
+        assert word in page
+
+
+def test_service_page_lists_the_14_departments_verbatim(app):
+    page = app.test_client().get("/services/external_study").get_data(as_text=True)
+    for _code, _area, name, address, _ru in demo.DEPARTMENTS_004:
+        assert name.replace("«", "&#171;").replace("»", "&#187;") in page or name in page
+        assert address in page
+
+
+def test_demo_data_is_idempotent(app):
+    with app.extensions["portal"].sessions() as session:
+        demo.load(session, MONDAY_10)
+        session.commit()
+        assert session.scalar(select(func.count(Provider.id))) == 14
+        assert session.scalar(select(func.count(Person.id))) == len(demo.ACCOUNTS)
+
+
+def test_unknown_page_is_a_translated_404(app):
+    client = app.test_client()
+    client.get("/lang/ru")
+    r = client.get("/no-such-page")
+    assert r.status_code == 404 and 'lang="ru"' in r.get_data(as_text=True)
