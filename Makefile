@@ -17,7 +17,8 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy -d portal/translations -f -q 2>/dev/null || $(VENV)/bin/pybabel compile -d portal/translations -q
+	$(VENV)/bin/pybabel compile -d portal/translations 2>&1 | grep -v '^compiling' || true
+	@test -f portal/translations/kk/LC_MESSAGES/messages.mo
 
 run: install
 	$(FLASK) migrate
