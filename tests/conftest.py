@@ -120,3 +120,9 @@ def csrf_token(html: str) -> str:
 def require_tools() -> bool:
     """Return True when external checkers (pdfsig, Chromium) must be present rather than skipped."""
     return os.environ.get("REQUIRE_TOOLS") == "1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run browser tests last: Playwright's sync API keeps an event loop running in the main thread,
+    and pyHanko's sync calls (asyncio.run) in other tests would fail under it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -54,7 +54,7 @@ class ResultIssuer:
         with self._lock:
             if provider.code not in self._signers:
                 key = self.ca.provider_key(code=provider.code, organisation=provider.name_kk, bin=provider.bin)
-                self._signers[provider.code] = ResultSigner(key)
+                self._signers[provider.code] = ResultSigner(key, font_cache_dir=self.ca.directory)
             return self._signers[provider.code]
 
     def verify_url(self, number: str) -> str:

@@ -1,0 +1,302 @@
+"""Fast server-side signing of result PDFs with a visible QR stamp (pyHanko 0.38).
+
+Compared with pyHanko's stock path (``SimpleSigner.load`` + ``sign_pdf``), this
+module removes the per-signature costs that do not depend on the document:
+
+* the private key is parsed once (stock ``SimpleSigner.sign_raw`` re-parses the
+  DER key, with OpenSSL's RSA consistency check, on every signature);
+* ``bytes_reserved`` is computed once from the certificate sizes, so pyHanko
+  does not build a dummy CMS to estimate the size;
+* the stamp font is the pre-built DejaVu subset from ``fonts.py`` (1000 units
+  per em), parsed once per process and embedded without re-subsetting;
+* the signed attributes are assembled from pre-encoded parts (asn1crypto
+  re-encodes freshly built values on every ``dump()``);
+* the QR code uses a fixed mask pattern instead of trying all eight.
+
+A ``ResultSigner`` holds no per-call state, so one instance may serve many
+threads; the work is CPU-bound Python, so threads do not sign in parallel
+(gunicorn worker processes do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zoneinfo
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import cms
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.stamp import QRStampStyle
+from pyhanko.stamp.qr import QRStamp
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from portal.documents.fonts import stamp_font_factory
+from portal.documents.render import STAMP_BOX
+from portal.pki.ca import IssuedKey
+
+FIELD_NAME = "ResultSignature"
+QR_MASK_PATTERN = 2
+STAMP_FONT_SIZE = 8
+LABEL_LINE_CHARS = 42
+LABEL_MAX_LINES = 3
+
+try:
+    SIGNING_TZ: Any = zoneinfo.ZoneInfo("Asia/Almaty")
+except zoneinfo.ZoneInfoNotFoundError:  # pragma: no cover - tzdata missing
+    SIGNING_TZ = timezone(timedelta(hours=5))
+
+STAMP_TEXT = (
+    "ЭЦҚ-мен қол қойылған / Подписано ЭЦП\n"
+    "Қол қойды / Подписал:\n"
+    "%(label)s\n"
+    "Уақыты / Время: %(when)s"
+)
+
+
+class _LoadedKeySigner(signers.SimpleSigner):
+    """A SimpleSigner that keeps the parsed private key instead of re-parsing it."""
+
+    def __init__(self, key: IssuedKey) -> None:
+        """Parse the key and certificates once."""
+        private = serialization.load_pem_private_key(key.key_pem, password=None)
+        if not isinstance(private, rsa.RSAPrivateKey):
+            raise ValueError("only RSA seal keys are supported")
+        self._private_key = private
+        cert = asn1_x509.Certificate.load(_pem_to_der(key.cert_pem))
+        chain = [asn1_x509.Certificate.load(_pem_to_der(pem)) for pem in key.chain_pem]
+        registry = SimpleCertificateStore()
+        registry.register_multiple(chain)
+        key_info = asn1_keys.PrivateKeyInfo.load(
+            private.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        super().__init__(signing_cert=cert, signing_key=key_info, cert_registry=registry)
+        self.cms_size = len(cert.dump()) + sum(len(c.dump()) for c in chain)
+        self._content_type_attr = _frozen(simple_cms_attribute("content_type", "data"))
+        self._signing_cert_attr = _frozen(
+            simple_cms_attribute("signing_certificate_v2", as_signing_certificate_v2(cert))
+        )
+
+    async def signed_attrs(  # type: ignore[override]
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        attr_settings: PdfCMSSignedAttributes | None = None,
+        content_type: str = "data",
+        use_pades: bool = False,
+        timestamper: Any = None,
+        dry_run: bool = False,
+        is_pdf_sig: bool = True,
+    ) -> cms.CMSAttributes:
+        """Return PAdES signed attributes built from pre-encoded parts.
+
+        For a PAdES PDF signature without timestamp or CAdES extras pyHanko 0.38
+        signs exactly content-type, message-digest and signing-certificate-v2.
+        asn1crypto re-encodes freshly built values on every ``dump()`` (and
+        dumps nested SET OFs repeatedly), which cost ~10 ms per signature; the
+        result here is parsed back from DER, so later dumps are free. Any other
+        combination falls back to pyHanko. A test checks both give equal DER.
+        """
+        plain = (
+            use_pades
+            and is_pdf_sig
+            and content_type == "data"
+            and timestamper is None
+            and self.signed_attr_prov_spec is None
+            and (attr_settings is None or attr_settings.cades_signed_attrs is None)
+        )
+        if not plain:
+            return await super().signed_attrs(
+                data_digest,
+                digest_algorithm,
+                attr_settings=attr_settings,
+                content_type=content_type,
+                use_pades=use_pades,
+                timestamper=timestamper,
+                dry_run=dry_run,
+                is_pdf_sig=is_pdf_sig,
+            )
+        digest_attr = simple_cms_attribute("message_digest", data_digest)
+        attrs = cms.CMSAttributes([self._content_type_attr, digest_attr, self._signing_cert_attr])
+        return cms.CMSAttributes.load(attrs.dump())
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        """Sign with RSASSA-PKCS1-v1_5 using the preloaded key."""
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        if mechanism.signature_algo != "rsassa_pkcs1v15" or digest_algorithm != "sha256":
+            raise ValueError(f"unexpected mechanism {mechanism.signature_algo}/{digest_algorithm}")
+        return self._private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        """Sign (asynchronous interface)."""
+        return self.sign_raw(data, digest_algorithm)
+
+
+class _FixedMaskQRStamp(QRStamp):
+    """A QR stamp whose code uses one fixed mask pattern (one matrix, not eight)."""
+
+    def _qr_xobject(self):  # type: ignore[no-untyped-def]
+        """Build the QR form XObject; mirrors pyHanko 0.38's QRStamp._qr_xobject."""
+        import qrcode
+        from pyhanko.pdf_utils.qr import PdfStreamQRImage
+        from pyhanko.pdf_utils.writer import init_xobject_dictionary
+
+        qr = qrcode.QRCode(
+            error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=QR_MASK_PATTERN
+        )
+        qr.add_data(self.url)
+        qr.make()
+        img = qr.make_image(image_factory=PdfStreamQRImage)
+        command_stream = img.render_command_stream()
+        bbox_size = (qr.modules_count + 2 * qr.border) * qr.box_size
+        qr_xobj = init_xobject_dictionary(command_stream, bbox_size, bbox_size)
+        qr_xobj.compress()
+        assert self.writer is not None
+        return self.writer.add_object(qr_xobj), bbox_size
+
+
+class _FastQRStampStyle(QRStampStyle):
+    """QRStampStyle that creates ``_FixedMaskQRStamp`` stamps."""
+
+    def create_stamp(self, writer, box, text_params):  # type: ignore[no-untyped-def]
+        """Create the stamp (same contract as QRStampStyle.create_stamp)."""
+        try:
+            url = text_params.pop("url")
+        except KeyError:
+            raise layout.LayoutError("Using a QR stamp style requires a 'url' text parameter.") from None
+        return _FixedMaskQRStamp(writer, style=self, url=url, text_params=text_params, box=box)
+
+
+def stamp_style(font: Any, *, fast_qr: bool = True) -> QRStampStyle:
+    """Return the QR stamp style used on result documents."""
+    cls = _FastQRStampStyle if fast_qr else QRStampStyle
+    return cls(
+        stamp_text=STAMP_TEXT,
+        text_box_style=TextBoxStyle(font=font, font_size=STAMP_FONT_SIZE, leading=STAMP_FONT_SIZE + 3),
+        border_width=1,
+        innsep=4,
+    )
+
+
+def wrap_label(label: str, width: int = LABEL_LINE_CHARS, max_lines: int = LABEL_MAX_LINES) -> str:
+    """Wrap the signer label into at most ``max_lines`` lines for the stamp."""
+    lines: list[str] = []
+    current = ""
+    for word in " ".join(label.split()).split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return "\n".join(lines)
+
+
+def format_signing_time(moment: datetime) -> str:
+    """Format a signing time for the stamp, with its UTC offset."""
+    offset = moment.utcoffset() or timedelta(0)
+    hours, rem = divmod(int(offset.total_seconds()), 3600)
+    suffix = f"UTC{hours:+d}" + (f":{rem // 60:02d}" if rem else "")
+    return f"{moment:%d.%m.%Y %H:%M:%S} ({suffix})"
+
+
+class ResultSigner:
+    """Sign result PDFs with one organisation seal; safe to share between threads."""
+
+    def __init__(self, key: IssuedKey, *, font_cache_dir: Path | None = None) -> None:
+        """Load the private key, certificates and stamp font once (font cached in ``font_cache_dir``)."""
+        self._signer = _LoadedKeySigner(key)
+        # hex-encoded CMS: twice the DER size; DER = certificates + ~1.2 KB + slack
+        self.bytes_reserved = 2 * (self._signer.cms_size + 2048)
+        self._style = stamp_style(stamp_font_factory(STAMP_FONT_SIZE, font_cache_dir))
+        self._meta = signers.PdfSignatureMetadata(
+            field_name=FIELD_NAME,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            location="Kazakhstan",
+            reason="Мемлекеттік қызмет нәтижесі / Результат государственной услуги",
+        )
+        self._field = fields.SigFieldSpec(FIELD_NAME, on_page=0, box=STAMP_BOX)
+
+    def sign(self, pdf: bytes, *, verify_url: str, signer_label: str) -> bytes:
+        """Sign ``pdf`` and stamp it with a QR code pointing at ``verify_url``."""
+        return asyncio.run(self.async_sign(pdf, verify_url=verify_url, signer_label=signer_label))
+
+    async def async_sign(self, pdf: bytes, *, verify_url: str, signer_label: str) -> bytes:
+        """Sign ``pdf`` (coroutine form, for callers already inside an event loop)."""
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        pdf_signer = signers.PdfSigner(
+            self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field
+        )
+        _add_link(writer, verify_url)
+        session = pdf_signer.init_signing_session(writer)
+        # one clock reading for the stamp text, the /M entry and the CMS
+        session.system_time = now = datetime.now(SIGNING_TZ).replace(microsecond=0)
+        validation_info = await session.perform_presign_validation(writer)  # None: no context
+        tbs = session.prepare_tbs_document(
+            validation_info=validation_info,
+            bytes_reserved=self.bytes_reserved,
+            appearance_text_params={
+                "url": verify_url,
+                "label": wrap_label(signer_label),
+                "when": format_signing_time(now),
+            },
+        )
+        output = io.BytesIO()
+        prepared, _ = tbs.digest_tbs_document(output=output)
+        post = await tbs.perform_signature(
+            document_digest=prepared.document_digest,
+            pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=now),
+        )
+        await post.post_signature_processing(output)
+        return output.getvalue()
+
+
+def _add_link(writer: IncrementalPdfFileWriter, url: str) -> None:
+    """Make the stamp area clickable (pyHanko adds QR links only to page stamps)."""
+    page_ref, _resources = writer.find_page_for_modification(0)
+    annot = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Link"),
+            generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in STAMP_BOX]),
+            generic.NameObject("/Border"): generic.ArrayObject([generic.NumberObject(0)] * 3),
+            generic.NameObject("/A"): generic.DictionaryObject(
+                {
+                    generic.NameObject("/S"): generic.NameObject("/URI"),
+                    generic.NameObject("/URI"): generic.pdf_string(url),
+                }
+            ),
+        }
+    )
+    writer.register_annotation(page_ref, writer.add_object(annot))
+
+
+def _frozen(attr: cms.CMSAttribute) -> cms.CMSAttribute:
+    """Re-parse an attribute from DER so that asn1crypto never re-encodes it."""
+    return cms.CMSAttribute.load(attr.dump())
+
+
+def _pem_to_der(pem: bytes) -> bytes:
+    """Convert one PEM certificate to DER."""
+    return x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)

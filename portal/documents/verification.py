@@ -1,0 +1,151 @@
+"""Check an uploaded PDF: is it signed, unchanged since signing, and by whom.
+
+Uses pyHanko's full validation, including the difference analysis of
+incremental updates (never ``skip_diff=True``: that would hide tampering).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+logger = logging.getLogger(__name__)
+
+PROBLEMS = ("not_pdf", "unsigned", "modified", "untrusted", "invalid")
+
+
+@dataclass(frozen=True)
+class PdfVerdict:
+    """What the verification page tells about a PDF."""
+
+    signed: bool
+    intact: bool
+    trusted: bool
+    signer_name: str | None
+    signer_organisation: str | None
+    signer_bin: str | None
+    signed_at: datetime | None
+    sha256: str
+    problem: str | None
+
+
+def _verdict(pdf: bytes, problem: str, *, signed: bool = False) -> PdfVerdict:
+    """Build a verdict that carries only a problem."""
+    return PdfVerdict(
+        signed=signed,
+        intact=False,
+        trusted=False,
+        signer_name=None,
+        signer_organisation=None,
+        signer_bin=None,
+        signed_at=None,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        problem=problem,
+    )
+
+
+def _looks_signed(pdf: bytes) -> bool:
+    """Tell whether unparseable bytes still look like a signed PDF."""
+    return pdf.startswith(b"%PDF-") and b"/ByteRange" in pdf
+
+
+def _subject(cert: asn1_x509.Certificate) -> tuple[str | None, str | None, str | None]:
+    """Return (CN, O, BIN) from a certificate subject."""
+    subject = cert.subject.native
+
+    def first(key: str) -> str | None:
+        value = subject.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return str(value) if value else None
+
+    units = subject.get("organizational_unit_name") or []
+    if isinstance(units, str):
+        units = [units]
+    bin_value = next((u[3:] for u in units if u.upper().startswith("BIN") and u[3:].isdigit()), None)
+    return first("common_name"), first("organization_name"), bin_value
+
+
+def _validation_context(trust_roots_pem: list[bytes]) -> ValidationContext:
+    """Build an offline validation context trusting only the given roots."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    roots = [
+        asn1_x509.Certificate.load(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER))
+        for pem in trust_roots_pem
+    ]
+    return ValidationContext(trust_roots=roots, allow_fetching=False)
+
+
+def _validate(sig: EmbeddedPdfSignature, trust_roots_pem: list[bytes]) -> PdfSignatureStatus:
+    """Run pyHanko's validation of one embedded signature (with diff analysis)."""
+    return validate_pdf_signature(sig, signer_validation_context=_validation_context(trust_roots_pem))
+
+
+def _is_trusted(status: PdfSignatureStatus) -> bool:
+    """Tell whether the signer's chain validated to a trust root."""
+    return status.validation_path is not None and status.trust_problem_indic is None
+
+
+def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes]) -> PdfVerdict:
+    """Verify every signature of ``pdf`` against the given trust roots."""
+    if b"%PDF-" not in pdf[:1024]:
+        return _verdict(pdf, "not_pdf")
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = list(reader.embedded_signatures)
+    except Exception:  # noqa: BLE001 - any parse failure means "not a readable PDF"
+        logger.info("unreadable PDF", exc_info=True)
+        looks_signed = _looks_signed(pdf)
+        return _verdict(pdf, "modified" if looks_signed else "not_pdf", signed=looks_signed)
+    if not signatures:
+        return _verdict(pdf, "unsigned")
+
+    statuses: list[PdfSignatureStatus] = []
+    try:
+        for sig in signatures:
+            statuses.append(_validate(sig, trust_roots_pem))
+    except Exception:  # noqa: BLE001 - malformed signature containers and the like
+        logger.info("signature validation failed", exc_info=True)
+        return _verdict(pdf, "invalid", signed=True)
+
+    first_sig, first = signatures[0], statuses[0]
+    name, organisation, bin_value = _subject(first.signing_cert)
+    last = statuses[-1]
+    intact = all(s.intact for s in statuses) and last.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    valid = all(s.valid for s in statuses)
+    trusted = all(_is_trusted(s) for s in statuses)
+    if not intact:
+        problem: str | None = "modified"
+    elif not valid:
+        problem = "invalid"
+    elif not trusted:
+        problem = "untrusted"
+    else:
+        problem = None
+    try:
+        signed_at = first_sig.self_reported_timestamp
+    except Exception:  # noqa: BLE001 - a malformed /M entry is not fatal
+        signed_at = None
+    return PdfVerdict(
+        signed=True,
+        intact=intact and valid,
+        trusted=trusted,
+        signer_name=name,
+        signer_organisation=organisation,
+        signer_bin=bin_value,
+        signed_at=signed_at,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        problem=problem,
+    )

@@ -1,0 +1,391 @@
+"""The result PDF: rendering, signing with a QR stamp, and verification (pyHanko and poppler)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+import random
+import shutil
+import subprocess
+import threading
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from portal.documents.fonts import stamp_font_bytes, stamp_font_path
+from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_excerpt
+from portal.documents.signing import ResultSigner, _LoadedKeySigner, wrap_label
+from portal.documents.verification import verify_pdf
+from portal.pki.ca import IssuedKey, LocalCA
+
+KAZAKH_LETTERS = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
+VERIFY_URL = "https://portal.example.kz/verify/R-7K3M9QX2"
+LABEL = "«Петропавл қаласының білім бөлімі» КММ"
+BIN = "040340001234"
+
+
+def _tool(name: str) -> str:
+    """Return the path of a command-line tool; fail under REQUIRE_TOOLS=1, else skip."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("REQUIRE_TOOLS") == "1":
+            pytest.fail(f"{name} is required (REQUIRE_TOOLS=1) but not installed")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def _pdftotext(pdf: bytes, tmp_path: Path, *args: str) -> str:
+    """Extract the text of a PDF with poppler's pdftotext."""
+    src = tmp_path / f"in-{hashlib.sha1(pdf).hexdigest()[:8]}.pdf"
+    src.write_bytes(pdf)
+    done = subprocess.run([_tool("pdftotext"), *args, str(src), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def _flat(text: str) -> str:
+    """Collapse line breaks and runs of spaces, so wrapped phrases can be searched."""
+    return " ".join(text.split())
+
+
+def _pdfsig(pdf: bytes, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run poppler's pdfsig on a PDF."""
+    src = tmp_path / f"sig-{hashlib.sha1(pdf).hexdigest()[:8]}.pdf"
+    src.write_bytes(pdf)
+    return subprocess.run([_tool("pdfsig"), str(src)], capture_output=True, text=True)
+
+
+def _excerpt(decision: str = "permitted", **changes: object) -> ExcerptData:
+    """Return a realistic excerpt for a child in North Kazakhstan."""
+    data = ExcerptData(
+        result_number="R-7K3M9QX2",
+        registration_number="EXT-2026-000012",
+        decision=decision,
+        provider_name_kk="«Петропавл қаласының білім бөлімі» коммуналдық мемлекеттік мекемесі",
+        provider_name_ru="КГУ «Отдел образования города Петропавловска»",
+        provider_address="Солтүстік Қазақстан облысы, Петропавл қаласы, Қазақстан Конституциясы көшесі 58",
+        applicant_name="Әбдірахманова Гүлнұр Серікқызы",
+        applicant_iin="850412400123",
+        child_name="Әбдірахманов Нұрсұлтан Қайратұлы",
+        child_iin="120305500456",
+        child_birth_date=date(2012, 3, 5),
+        school="№ 3 жалпы орта білім беретін мектеп",
+        grade="8 «Ә»",
+        ground_kk="денсаулық жағдайы бойынша (ДКК қорытындысы, 035-1/у нысаны)",
+        ground_ru="по состоянию здоровья (заключение ВКК, форма 035-1/у)",
+        refusal_grounds="Ұсынылған ДКК қорытындысының мерзімі өткен / Срок действия заключения ВКК истёк"
+        if decision == "refused"
+        else None,
+        head_name="Сейітқалиев Ғалым Өмірұлы",
+        issued_on=date(2026, 3, 12),
+    )
+    return replace(data, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> LocalCA:
+    """Return a CA in a temporary directory."""
+    return LocalCA.load_or_create(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture(scope="module")
+def seal(ca: LocalCA) -> IssuedKey:
+    """Return the education department's seal."""
+    return ca.provider_key(
+        code="petropavl-edu",
+        organisation="«Петропавл қаласының білім бөлімі» коммуналдық мемлекеттік мекемесі",
+        bin=BIN,
+    )
+
+
+@pytest.fixture(scope="module")
+def signer(seal: IssuedKey) -> ResultSigner:
+    """Return a signer with the seal loaded."""
+    return ResultSigner(seal)
+
+
+@pytest.fixture(scope="module")
+def signed(signer: ResultSigner) -> bytes:
+    """Return a signed permission excerpt."""
+    return signer.sign(render_excerpt(_excerpt()), verify_url=VERIFY_URL, signer_label=LABEL)
+
+
+def _tampered_by_increment(pdf: bytes) -> bytes:
+    """Append an incremental update that paints over page 0."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    stream = generic.StreamObject(stream_data=b"q 1 0 0 rg 60 600 300 80 re f Q")
+    writer.add_stream_to_page(0, writer.add_object(stream))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _signed_range_offset(pdf: bytes) -> int:
+    """Return an offset in the middle of the first signed byte range."""
+    sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+    start, length = int(sig.byte_range[0]), int(sig.byte_range[1])
+    return start + length // 2
+
+
+# --- rendering ---------------------------------------------------------------
+
+
+def test_permission_excerpt_text_in_both_languages(tmp_path: Path) -> None:
+    """The excerpt is extractable text: Kazakh first, then Russian, with the child's data."""
+    text = _flat(_pdftotext(render_excerpt(_excerpt()), tmp_path))
+    assert "Әбдірахманов Нұрсұлтан Қайратұлы" in text
+    assert "120305500456" in text and "05.03.2012" in text
+    assert "R-7K3M9QX2" in text and "EXT-2026-000012" in text
+    assert "БҰЙРЫҚТАН ҮЗІНДІ" in text and "ВЫПИСКА ИЗ ПРИКАЗА" in text
+    assert text.index("БҰЙРЫҚТАН ҮЗІНДІ") < text.index("ВЫПИСКА ИЗ ПРИКАЗА")
+    assert "рұқсат берілсін" in text and "Разрешить обучение в форме экстерната" in text
+    assert "Сейітқалиев Ғалым Өмірұлы" in text
+    assert "ОТКАЗ" not in text
+
+
+def test_every_kazakh_letter_survives_extraction(tmp_path: Path) -> None:
+    """All the letters specific to Kazakh are embedded and extractable."""
+    data = _excerpt(ground_kk=f"тексеру: {' '.join(KAZAKH_LETTERS)}")
+    text = _pdftotext(render_excerpt(data), tmp_path)
+    for letter in KAZAKH_LETTERS:
+        assert letter in text, letter
+
+
+def test_refusal_is_a_reasoned_refusal(tmp_path: Path) -> None:
+    """A refusal states its grounds in both languages and grants nothing."""
+    data = _excerpt("refused", refusal_grounds="Ұсынылған құжаттар толық емес / Пакет документов неполный")
+    text = _flat(_pdftotext(render_excerpt(data), tmp_path))
+    assert "ДӘЛЕЛДІ БАС ТАРТУ" in text and "МОТИВИРОВАННЫЙ ОТКАЗ" in text
+    assert text.count("Пакет документов неполный") == 2
+    assert "Бас тарту негіздері" in text and "Основания отказа" in text
+    assert "Әбдірахманов Нұрсұлтан Қайратұлы" in text
+    assert "ВЫПИСКА ИЗ ПРИКАЗА" not in text and "Разрешить обучение" not in text
+
+
+def test_refusal_without_grounds_or_unknown_decision_is_rejected() -> None:
+    """The form cannot print a refusal without grounds, or an unknown decision."""
+    with pytest.raises(ValueError):
+        _excerpt("refused", refusal_grounds="  ")
+    with pytest.raises(ValueError):
+        _excerpt("maybe")
+
+
+def _stamp_box_text(pdf: bytes, tmp_path: Path) -> str:
+    """Return the page-0 text inside STAMP_BOX (pdftotext crops in top-left 72-dpi pixels)."""
+    x1, y1, x2, y2 = STAMP_BOX
+    crop = ["-f", "1", "-l", "1", "-x", str(int(x1)), "-y", str(int(PAGE_HEIGHT - y2))]
+    crop += ["-W", str(int(x2 - x1)), "-H", str(int(y2 - y1))]
+    return _pdftotext(pdf, tmp_path, *crop)
+
+
+def test_stamp_box_is_left_empty_even_for_long_text(tmp_path: Path) -> None:
+    """Nothing is printed where the stamp goes, even when the text needs a second page."""
+    long_grounds = " ".join(["Өтініш берушінің деректері талаптарға сәйкес келмейді."] * 60)
+    for data in (_excerpt(), _excerpt("refused", refusal_grounds=long_grounds)):
+        pdf = render_excerpt(data)
+        assert _stamp_box_text(pdf, tmp_path).strip() == ""
+    long_pdf = render_excerpt(_excerpt("refused", refusal_grounds=long_grounds))
+    assert len(PdfFileReader(io.BytesIO(long_pdf)).root["/Pages"]["/Kids"]) >= 2
+    assert _flat(_pdftotext(long_pdf, tmp_path)).count("талаптарға сәйкес келмейді") == 120
+
+
+def test_stamp_font_is_a_1000_upem_subset_with_kazakh_letters(tmp_path: Path) -> None:
+    """The stamp font is small, rescaled to 1000 units per em, and cached on disk when asked."""
+    from fontTools.ttLib import TTFont
+
+    path = stamp_font_path(tmp_path)
+    assert path.parent == tmp_path and path.read_bytes() == stamp_font_bytes()
+    font = TTFont(str(path))
+    assert font["head"].unitsPerEm == 1000
+    cmap = font.getBestCmap()
+    assert all(ord(c) in cmap for c in KAZAKH_LETTERS + "№«»–АЯаяAZaz09")
+    assert len(path.read_bytes()) < 100_000
+
+
+# --- signing -----------------------------------------------------------------
+
+
+def test_signed_excerpt_is_intact_and_trusted(signed: bytes, ca: LocalCA) -> None:
+    """Our verifier says the fresh signature is intact, trusted and by the department."""
+    verdict = verify_pdf(signed, ca.trust_roots_pem())
+    assert verdict.problem is None
+    assert verdict.signed and verdict.intact and verdict.trusted
+    assert verdict.signer_organisation == "«Петропавл қаласының білім бөлімі» коммуналдық мемлекеттік мекемесі"
+    assert verdict.signer_name and verdict.signer_name.startswith("«Петропавл")
+    assert verdict.signer_bin == BIN
+    assert verdict.sha256 == hashlib.sha256(signed).hexdigest()
+    assert verdict.signed_at is not None and verdict.signed_at.utcoffset() is not None
+    assert abs(datetime.now(timezone.utc) - verdict.signed_at) < timedelta(minutes=5)
+
+
+def test_pyhanko_validator_agrees(signed: bytes, ca: LocalCA) -> None:
+    """pyHanko's own validator, with only our root trusted, reports a clean signature."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    root = asn1_x509.Certificate.load(x509.load_pem_x509_certificate(ca.root_cert_pem).public_bytes(Encoding.DER))
+    sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False))
+    assert status.intact and status.valid and status.trusted and status.bottom_line
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert sig.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert status.md_algorithm == "sha256"
+
+
+def test_pdfsig_reports_valid_and_totally_signed(signed: bytes, tmp_path: Path) -> None:
+    """poppler's pdfsig: exit code 0, valid signature, whole document signed."""
+    done = _pdfsig(signed, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Signature is Valid." in done.stdout
+    assert "Total document signed" in done.stdout
+    assert "Not total document signed" not in done.stdout
+
+
+def test_stamp_shows_signer_time_and_links_the_verify_url(signed: bytes, tmp_path: Path) -> None:
+    """The visible stamp carries the bilingual words, the signer, the time and the QR link."""
+    text = _flat(_pdftotext(signed, tmp_path))
+    assert "Қол қойды / Подписал" in text
+    assert LABEL in text
+    assert "Уақыты / Время:" in text and "(UTC+" in text
+    page = PdfFileReader(io.BytesIO(signed)).root["/Pages"]["/Kids"][0]
+    uris = [
+        str(annot["/A"]["/URI"])
+        for annot in (a.get_object() for a in page["/Annots"])
+        if annot.get("/Subtype") == "/Link"
+    ]
+    assert uris == [VERIFY_URL]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/Subtype") == "/Widget")
+    assert [round(float(v)) for v in widget["/Rect"]] == [round(v) for v in STAMP_BOX]
+
+
+def test_qr_code_decodes_to_the_verify_url(signed: bytes, tmp_path: Path) -> None:
+    """The fixed-mask QR code scans (checked with zbarimg when it is installed)."""
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.skip("zbarimg (zbar-tools) is not installed")
+    src = tmp_path / "qr.pdf"
+    src.write_bytes(signed)
+    pdftoppm = [_tool("pdftoppm"), "-r", "200", "-png", "-f", "1", "-l", "1"]
+    subprocess.run([*pdftoppm, str(src), str(tmp_path / "qr")], check=True)
+    png = next(tmp_path.glob("qr*.png"))
+    done = subprocess.run([zbarimg, "-q", "--raw", str(png)], capture_output=True, text=True)
+    assert VERIFY_URL in done.stdout.splitlines()
+
+
+def test_fast_signed_attributes_equal_pyhankos(seal: IssuedKey) -> None:
+    """The pre-encoded signed attributes are byte-for-byte what pyHanko would build."""
+    fast = _LoadedKeySigner(seal)
+    stock = signers.SimpleSigner(
+        signing_cert=fast.signing_cert, signing_key=fast.signing_key, cert_registry=fast.cert_registry
+    )
+    digest = hashlib.sha256(b"document").digest()
+    settings = PdfCMSSignedAttributes(signing_time=datetime.now(timezone.utc))
+
+    async def both() -> tuple[bytes, bytes]:
+        ours = await fast.signed_attrs(digest, "sha256", attr_settings=settings, use_pades=True)
+        theirs = await stock.signed_attrs(digest, "sha256", attr_settings=settings, use_pades=True)
+        return ours.dump(), theirs.dump()
+
+    ours, theirs = asyncio.run(both())
+    assert ours == theirs
+
+
+def test_signer_label_is_wrapped_for_the_stamp() -> None:
+    """Long labels wrap into at most three lines; short ones stay as they are."""
+    assert wrap_label("ТОО «Ромашка»") == "ТОО «Ромашка»"
+    wrapped = wrap_label(" ".join(["Солтүстік Қазақстан облысы әкімдігінің"] * 6))
+    assert len(wrapped.splitlines()) == 3 and wrapped.endswith("…")
+    assert wrap_label("100% «сапа»") == "100% «сапа»"
+
+
+def test_one_signer_serves_several_threads(signer: ResultSigner, ca: LocalCA) -> None:
+    """Signing from several threads at once yields valid, distinct documents."""
+    pdfs = [render_excerpt(_excerpt(result_number=f"R-THREAD{i}")) for i in range(6)]
+    results: dict[int, bytes] = {}
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            results[i] = signer.sign(pdfs[i], verify_url=f"{VERIFY_URL}?n={i}", signer_label=LABEL)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(pdfs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for i, pdf in results.items():
+        verdict = verify_pdf(pdf, ca.trust_roots_pem())
+        assert verdict.problem is None, (i, verdict)
+
+
+# --- tampering and bad input -------------------------------------------------
+
+
+def test_flipped_byte_in_signed_range_is_modified(signed: bytes, ca: LocalCA, tmp_path: Path) -> None:
+    """Changing one byte that the signature covers is detected by us and by pdfsig."""
+    data = bytearray(signed)
+    data[_signed_range_offset(signed)] ^= 0x01
+    tampered = bytes(data)
+    verdict = verify_pdf(tampered, ca.trust_roots_pem())
+    assert verdict.signed and not verdict.intact
+    assert verdict.problem == "modified"
+    done = _pdfsig(tampered, tmp_path)
+    assert "Signature is Valid." not in done.stdout
+    assert "Digest Mismatch" in done.stdout or "Signature is Invalid" in done.stdout
+
+
+def test_incremental_update_is_modified(signed: bytes, ca: LocalCA, tmp_path: Path) -> None:
+    """Content added by an incremental update after signing is detected by us and by pdfsig."""
+    tampered = _tampered_by_increment(signed)
+    verdict = verify_pdf(tampered, ca.trust_roots_pem())
+    assert verdict.signed and not verdict.intact
+    assert verdict.problem == "modified"
+    done = _pdfsig(tampered, tmp_path)
+    assert "Not total document signed" in done.stdout
+    assert "Total document signed" not in done.stdout.replace("Not total document signed", "")
+
+
+def test_other_root_is_untrusted(signed: bytes, tmp_path: Path) -> None:
+    """A signature from a CA the verifier does not trust is intact but untrusted."""
+    stranger = LocalCA.load_or_create(tmp_path / "stranger")
+    verdict = verify_pdf(signed, stranger.trust_roots_pem())
+    assert verdict.intact and not verdict.trusted
+    assert verdict.problem == "untrusted"
+
+
+def test_unsigned_pdf_is_unsigned(ca: LocalCA) -> None:
+    """A PDF with no signature says so."""
+    verdict = verify_pdf(render_excerpt(_excerpt()), ca.trust_roots_pem())
+    assert verdict.problem == "unsigned"
+    assert not verdict.signed and not verdict.intact and not verdict.trusted
+    assert verdict.signer_name is None
+
+
+@pytest.mark.parametrize("garbage", [b"", b"hello", bytes(random.Random(7).randbytes(5000)), b"%PDF-1.7\n garbage"])
+def test_garbage_is_not_pdf(garbage: bytes, ca: LocalCA) -> None:
+    """Random bytes and broken files are reported as not_pdf, never raised."""
+    verdict = verify_pdf(garbage, ca.trust_roots_pem())
+    assert verdict.problem == "not_pdf"
+    assert verdict.sha256 == hashlib.sha256(garbage).hexdigest()
+
+
+def test_truncated_signed_pdf_is_never_accepted(signed: bytes, ca: LocalCA) -> None:
+    """A signed file cut short is rejected with some problem, without raising."""
+    for cut in (len(signed) // 3, len(signed) - 40):
+        verdict = verify_pdf(signed[:cut], ca.trust_roots_pem())
+        assert verdict.problem is not None and not verdict.intact
