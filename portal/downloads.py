@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Response
+from flask import Response, abort
 
-from portal.domain.models import Attachment
+from portal.domain.applications import attachment_of
+from portal.domain.errors import NotFound
+from portal.domain.models import Application
 from portal.web import ctx
 
 
@@ -20,8 +22,12 @@ def file_response(data: bytes, content_type: str, filename: str, *, inline: bool
     return response
 
 
-def attachment_response(attachment: Attachment) -> Response:
-    """Return a scan for viewing in the browser."""
+def attachment_response(app: Application, attachment_id: int) -> Response:
+    """Return one of the request's scans for viewing in the browser, or answer 404."""
+    try:
+        attachment = attachment_of(app, attachment_id)
+    except NotFound:
+        abort(404)
     return file_response(ctx().store.get(attachment.sha256), attachment.content_type,
                          f"{attachment.kind}-{attachment.id}{_EXT.get(attachment.content_type, '')}", inline=True)
 

@@ -75,10 +75,7 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
 def attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
     """Open a scan of the request in the browser."""
     app = _request(application_id)
-    found = next((a for a in app.attachments if a.id == attachment_id), None)
-    if found is None:
-        abort(404)
-    return attachment_response(found)
+    return attachment_response(app, attachment_id)
 
 
 @bp.route("/requests/<int:application_id>/result.pdf")

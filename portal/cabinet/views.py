@@ -44,10 +44,7 @@ def detail(application_id: int):  # type: ignore[no-untyped-def]
 def attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
     """Show one of the applicant's own scans."""
     app = _own(application_id)
-    found = next((a for a in app.attachments if a.id == attachment_id), None)
-    if found is None:
-        abort(404)
-    return attachment_response(found)
+    return attachment_response(app, attachment_id)
 
 
 @bp.route("/requests/<int:application_id>/result.pdf")

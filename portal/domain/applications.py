@@ -53,6 +53,14 @@ def applicants_request(session: Session, applicant: Person, application_id: int,
     return app
 
 
+def attachment_of(app: Application, attachment_id: int) -> Attachment:
+    """Return one of the request's scans, or NotFound."""
+    found = next((a for a in app.attachments if a.id == attachment_id), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def _require_draft(app: Application) -> None:
     """Refuse changes to a request that is no longer a draft."""
     if app.status != Status.draft:
@@ -97,10 +105,7 @@ def attach(session: Session, store: FileStore, app: Application, kind: str, file
 def remove_attachment(app: Application, attachment_id: int, now: datetime) -> None:
     """Remove a scan from a draft."""
     _require_draft(app)
-    found = [a for a in app.attachments if a.id == attachment_id]
-    if not found:
-        raise NotFound()
-    app.attachments.remove(found[0])
+    app.attachments.remove(attachment_of(app, attachment_id))
     app.updated_at = now
 
 
