@@ -4,8 +4,9 @@ from portal.domain.models.audit import AuditEntry, Notification
 from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.people import STAFF_ROLES, Person, Role, SignInThrottle
 from portal.domain.models.providers import Provider, ProviderKind
+from portal.domain.models.signatures import EdsChallenge, SignatureRecord, SigningSession
 
 __all__ = [
-    "Application", "Attachment", "AuditEntry", "Decision", "Notification", "Person", "Provider",
+    "Application", "Attachment", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "Person", "Provider",
     "ProviderKind", "ResultDocument", "Role", "STAFF_ROLES", "SignInThrottle", "Status", "StepRecord",
 ]

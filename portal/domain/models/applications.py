@@ -77,6 +77,11 @@ class Application(Base):
     steps = relationship("StepRecord", order_by="StepRecord.id", cascade="all, delete-orphan")
     notifications = relationship("Notification", order_by="Notification.id", cascade="all, delete-orphan")
     result = relationship("ResultDocument", uselist=False, back_populates="application")
+    signatures = relationship("SignatureRecord", order_by="SignatureRecord.id", viewonly=True)
+
+    def signature(self, purpose: str):  # type: ignore[no-untyped-def]
+        """Return the verified signature for this purpose ("request" or "result"), if any."""
+        return next((s for s in self.signatures if s.purpose == purpose), None)
 
 
 class StepRecord(Base):

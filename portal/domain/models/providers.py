@@ -40,6 +40,8 @@ class Provider(Base):
     schedule_kk: Mapped[str] = mapped_column(Text, default="")
     #: business identification number, 12 digits
     bin: Mapped[str] = mapped_column(String(12))
+    #: True when the head signs results with their own EDS; False: the portal seals them with the organisation key
+    head_signs_results: Mapped[bool] = mapped_column(default=False)
     #: True for providers made up for the demo, not taken from a regulation
     is_demo: Mapped[bool] = mapped_column(default=False)
 
