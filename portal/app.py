@@ -1,9 +1,9 @@
 """The application factory: config, extensions, blueprints."""
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, Response, session
 from flask_babel import Babel, lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from portal import labels
@@ -20,11 +20,19 @@ LOCALES = ("kk", "ru", "en")
 
 
 def select_locale() -> str:
-    """Return the language chosen with the switch, else the browser's best match, else Kazakh."""
+    """Return the language chosen with the switch; Kazakh until one is chosen."""
     chosen = session.get("lang")
-    if chosen in LOCALES:
-        return chosen
-    return request.accept_languages.best_match(LOCALES, default="kk") if request else "kk"
+    return chosen if chosen in LOCALES else "kk"
+
+
+def security_headers(response: Response) -> Response:
+    """Forbid framing (one-button steps could be clickjacked) and keep personal pages out of caches."""
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if current_user.is_authenticated and response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -35,14 +43,15 @@ def create_app(config: Config | None = None) -> Flask:
     config.instance_dir.mkdir(parents=True, exist_ok=True)
 
     engine = make_engine(config.database_url)
-    ca = LocalCA.load_or_create(config.pki_dir)
+    ca = LocalCA.load_or_create(config.pki_dir, config.public_url)
     store = FileStore(config.instance_dir / "files")
     app.extensions["portal"] = PortalContext(config=config, sessions=make_session_factory(engine), store=store,
                                              ca=ca, issuer=ResultIssuer(ca, store, config.public_url))
     app.teardown_appcontext(close_db)
+    app.after_request(security_headers)
 
     Babel(app, locale_selector=select_locale)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     login = LoginManager(app)
     login.login_view = "auth.sign_in"
     login.login_message = _l("Please sign in to continue.")
@@ -58,11 +67,16 @@ def create_app(config: Config | None = None) -> Flask:
     from portal.verify.views import bp as verify_bp
     from provider_backoffice.views import bp as backoffice_bp
 
-    for bp in (catalog_bp, auth_bp, apply_bp, cabinet_bp, verify_bp, backoffice_bp):
+    from portal.pki_web.views import bp as pki_bp
+
+    for bp in (catalog_bp, auth_bp, apply_bp, cabinet_bp, verify_bp, backoffice_bp, pki_bp):
         app.register_blueprint(bp)
+    csrf.exempt(pki_bp.tsa_view)  # RFC 3161 clients post binary queries without a form token
 
     install_template_helpers(app)
     install_error_pages(app)
     from portal.cli import register_cli
+    from portal.pki.cli import register_pki_cli
     register_cli(app)
+    register_pki_cli(app)
     return app

@@ -7,6 +7,8 @@ from flask import Flask
 from portal import demo
 from portal.domain import calendar
 from portal.domain.migrate import upgrade
+from portal.domain.models import Provider
+from sqlalchemy import select
 
 
 def register_cli(app: Flask) -> None:
@@ -26,10 +28,17 @@ def register_cli(app: Flask) -> None:
         with ctx.sessions() as session:
             accounts = demo.load(session, calendar.now_kz())
             session.commit()
+            providers = {p.code: (p.name_kk, p.bin) for p in session.scalars(select(Provider))}
+        keys = demo.issue_eds_keys(ctx.ca, providers, ctx.config.instance_dir / "demo-eds")
         url = ctx.config.public_url
         click.echo(f"\nThe portal: {url}/   (sign in: {url}/auth/sign-in)")
         click.echo("Demo accounts (sign in with the IIN and the password):")
         for a in accounts:
             where = f" at {a.provider_code}" if a.provider_code else ""
             click.echo(f"  {a.role.value:<13} {a.iin}  {a.password:<28} {a.full_name}{where}")
+        click.echo("\nDemo EDS keys (sign in with EDS at /auth/eds; sign requests and results):")
+        for k in keys:
+            click.echo(f"  {k.account.role.value:<13} {k.account.iin}  password {k.password}")
+            click.echo(f"      signing:        {k.signing_file}")
+            click.echo(f"      authentication: {k.auth_file}")
         click.echo("")

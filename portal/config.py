@@ -74,6 +74,7 @@ class Config:
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "WTF_CSRF_ENABLED": self.csrf_enabled,
+            "WTF_CSRF_TIME_LIMIT": None,
             "MAX_CONTENT_LENGTH": 45 * 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": "kk",
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "portal" / "translations"),

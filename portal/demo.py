@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from portal.domain.accounts import hash_password
 from portal.domain.models import Person, Provider, ProviderKind, Role
 from portal.domain.validators import make_iin
+from portal.pki.ca import LocalCA
 
 #: the schedule every department of seed 004 states, verbatim
 SCHEDULE_004 = ("Қазақстан Республикасының еңбек заңнамасына сәйкес, көрсетілетін қызметті берушінің белгіленген "
@@ -99,6 +101,25 @@ STAFF = (_staff("petropavl", 100, ("Жұмабекова Дана Серікқы
 ACCOUNTS = (CITIZEN, *STAFF)
 
 
+#: providers whose heads sign results with their own EDS (the others' results are sealed by the portal)
+HEAD_SIGNS = frozenset({"petropavl"})
+
+
+@dataclass(frozen=True)
+class DemoKey:
+    """A demo person's pair of EDS key files and their password."""
+
+    account: DemoAccount
+    password: str
+    signing_file: Path
+    auth_file: Path
+
+
+#: who gets EDS keys on make run, and the keys' password
+EDS_HOLDERS = ((CITIZEN, "citizen-eds-2026"),
+               *((a, f"{a.provider_code}-head-eds-2026") for a in STAFF if a.role == Role.head))
+
+
 def demo_bin(index: int) -> str:
     """Return a placeholder BIN for a department (the regulation does not give BINs)."""
     return f"99034{index:07d}"
@@ -117,7 +138,7 @@ def load(session: Session, now: datetime) -> list[DemoAccount]:
         if code not in providers:
             providers[code] = Provider(code=code, kind=ProviderKind.education_department, name_kk=name_kk,
                                        name_ru=name_ru, area_kk=area, address=address, schedule_kk=SCHEDULE_004,
-                                       bin=demo_bin(i), is_demo=False)
+                                       bin=demo_bin(i), is_demo=False, head_signs_results=code in HEAD_SIGNS)
             session.add(providers[code])
     session.flush()
     existing = set(session.scalars(select(Person.iin)))
@@ -130,3 +151,26 @@ def load(session: Session, now: datetime) -> list[DemoAccount]:
                                provider_id=provider.id if provider else None, created_at=now))
     session.flush()
     return list(ACCOUNTS)
+
+
+def issue_eds_keys(ca: LocalCA, providers: dict[str, tuple[str, str]], folder: Path, *,
+                   valid_from: datetime | None = None, valid_days: int = 365) -> list[DemoKey]:
+    """Give the demo citizen and the demo heads their .p12 files (once; later runs reuse them)."""
+    keys = []
+    for account, password in EDS_HOLDERS:
+        target = folder / account.iin
+        existing = sorted(target.glob("*.p12")) if target.exists() else []
+        if len(existing) != 2:
+            target.mkdir(parents=True, exist_ok=True)
+            surname, name, *rest = account.full_name.split()
+            organisation, bin_ = providers.get(account.provider_code or "", (None, None))
+            issued = ca.issue_person(iin=account.iin, surname=surname, name=name,
+                                     patronymic=" ".join(rest) or None, organisation=organisation, bin=bin_,
+                                     password=password, valid_from=valid_from, valid_days=valid_days)
+            (target / issued.signing_filename).write_bytes(issued.signing_p12)
+            (target / issued.auth_filename).write_bytes(issued.auth_p12)
+            existing = sorted(target.glob("*.p12"))
+        auth = next(p for p in existing if p.name.startswith("AUTH_"))
+        signing = next(p for p in existing if not p.name.startswith("AUTH_"))
+        keys.append(DemoKey(account, password, signing, auth))
+    return keys

@@ -89,6 +89,26 @@ ERROR = {
     "decision_required": _l("Choose the decision."),
     "refusal_grounds_required": _l("A reasoned refusal must state its grounds."),
     "verify_no_file": _l("Choose a PDF file to check."),
+    "head_must_sign": _l("In this organisation the head signs results with their own EDS."),
+    # EDS refusals: the draft or the step stays exactly as it was
+    "cms_malformed": _l("The signature could not be read. Please sign again."),
+    "signature_invalid": _l("The signature does not match the key's certificate."),
+    "content_mismatch": _l("The signature was made over other content than the document prepared for you."),
+    "untrusted": _l("The certificate was issued by a certification authority the portal does not trust."),
+    "not_yet_valid": _l("The certificate is not valid yet."),
+    "expired": _l("The certificate has expired. Get a new EDS key."),
+    "revoked": _l("The certificate has been revoked."),
+    "key_usage": _l("This key cannot be used for this: choose the signing key (RSA256_…) to sign, the authentication key (AUTH_RSA256_…) to sign in."),
+    "iin_mismatch": _l("The key belongs to someone else: the IIN in its certificate is not yours."),
+    "bin_mismatch": _l("The key's certificate is not issued to your organisation."),
+    "wrong_password": _l("Wrong password for the key file."),
+    "not_a_p12": _l("This file is not an EDS key (.p12)."),
+    "challenge_unknown": _l("The sign-in request has expired. Please try again."),
+    "challenge_used": _l("This signed sign-in request has already been used."),
+    "challenge_expired": _l("The sign-in request has expired. Please try again."),
+    "signing_session_used": _l("This document has already been signed."),
+    "signing_session_expired": _l("Too much time passed since the document was prepared. Please sign again."),
+    "draft_changed": _l("The request changed after the document was prepared. Please check it and sign again."),
 }
 
 

@@ -6,16 +6,29 @@ from datetime import datetime
 from flask import Flask, render_template
 from flask_babel import format_datetime, gettext as _, ngettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portal import labels
-from portal.domain.calendar import working_days_left
+from portal.domain.calendar import to_kz_naive, working_days_left
 from portal.web import locale, localized
 
 
 def kzdatetime(value: datetime | None) -> str:
     """Format a Kazakhstan local time as dd.MM.yyyy HH:mm."""
-    return format_datetime(value, "dd.MM.yyyy HH:mm") if value else ""
+    if not value:
+        return ""
+    return format_datetime(to_kz_naive(value) if value.tzinfo else value, "dd.MM.yyyy HH:mm")
+
+
+def mask_name(name: str) -> str:
+    """Show only the first letter of each part of a name: Сейітов Нұрлан → С*** Н***."""
+    return " ".join(part[:1] + "***" for part in (name or "").split())
+
+
+def mask_iin(iin: str) -> str:
+    """Show the first six and the last two digits of an IIN."""
+    return f"{iin[:6]}****{iin[-2:]}" if len(iin or "") == 12 else "************"
 
 
 def normative(code: str) -> str:
@@ -29,7 +42,8 @@ def normative(code: str) -> str:
 
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
-    app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, localized=localized)
+    app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, localized=localized,
+                                 mask_name=mask_name, mask_iin=mask_iin)
     app.jinja_env.globals.update(
         labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
@@ -42,7 +56,21 @@ def install_error_pages(app: Flask) -> None:
         403: lambda: (_("Access denied"), _("This page is not for your account.")),
         404: lambda: (_("Not found"), _("There is no such page, or it is not yours to see.")),
         413: lambda: (_("The upload is too large"), _("Each file may be at most 10 MB.")),
+        405: lambda: (_("Not found"), _("There is no such page, or it is not yours to see.")),
+        400: lambda: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        409: lambda: (_("Changed meanwhile"), _("Someone changed this request at the same moment. Reload the page and try again.")),
+        500: lambda: (_("Something went wrong"), _("The portal could not complete this. Nothing you entered before was lost; please try again.")),
     }
+
+    @app.errorhandler(StaleDataError)
+    def stale(_err: StaleDataError):  # type: ignore[no-untyped-def]
+        title, message = titles[409]()
+        return render_template("error.html", title=title, message=message), 409
+
+    @app.errorhandler(500)
+    def server_error(_err: Exception):  # type: ignore[no-untyped-def]
+        title, message = titles[500]()
+        return render_template("error.html", title=title, message=message), 500
 
     @app.errorhandler(CSRFError)
     def csrf_error(_err: CSRFError):  # type: ignore[no-untyped-def]

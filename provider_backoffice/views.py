@@ -1,17 +1,19 @@
 """The back office: the provider's queue, the request card and its steps. Staff only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import labels
+from portal.domain import signing_flows
 from portal.domain.catalog import get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import STAFF_ROLES, Person, Role
 from portal.domain.workflow import available_step, open_step, queue as provider_queue, staff_request, transition
 from portal.downloads import attachment_response, file_response
+from portal.eds_web import cms_from, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, now, require_role
 from provider_backoffice.forms import StepForm
@@ -86,3 +88,38 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     return file_response(ctx().store.get(app.result.sha256), "application/pdf", f"{app.result.number}.pdf",
                          inline=True)
+
+
+@bp.route("/requests/<int:application_id>/application.pdf")
+def signed_request(application_id: int):  # type: ignore[no-untyped-def]
+    """Open the application as the applicant signed it."""
+    app = _request(application_id)
+    signature = app.signature("request")
+    if signature is None:
+        abort(404)
+    return file_response(ctx().store.get(signature.pdf_sha256), "application/pdf", f"{app.number}-application.pdf",
+                         inline=True)
+
+
+@bp.route("/requests/<int:application_id>/sign/prepare", methods=["POST"])
+def sign_prepare(application_id: int):  # type: ignore[no-untyped-def]
+    """Render the result with a stamp naming the head and return the bytes the head's EDS must sign."""
+    def work():  # type: ignore[no-untyped-def]
+        app = staff_request(db(), current_user, application_id, lock=True)
+        to_sign = signing_flows.prepare_result(db(), ctx().store, ctx().issuer, app, current_user, now())
+        return jsonify(token=to_sign.token, data=to_sign.data_b64)
+    return json_step(work)
+
+
+@bp.route("/requests/<int:application_id>/sign/finish", methods=["POST"])
+def sign_finish(application_id: int):  # type: ignore[no-untyped-def]
+    """Check the head's signature, embed it in the result and approve."""
+    payload = request.get_json(silent=True) or {}
+
+    def work():  # type: ignore[no-untyped-def]
+        app = staff_request(db(), current_user, application_id, lock=True)
+        signing_flows.sign_and_approve(db(), ctx().store, ctx().ca, app, current_user,
+                                       token=str(payload.get("token") or ""), cms_der=cms_from(payload), now=now())
+        flash(_("Done: %(step)s.", step=labels.ACTION["approve"]), "success")
+        return jsonify(redirect=url_for("backoffice.card", application_id=app.id))
+    return json_step(work)

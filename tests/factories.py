@@ -57,6 +57,8 @@ def submitted_request(app: Flask, client: FlaskClient, ground: str = "health", p
     data = {**fill_form(app, ground, provider), doc: (io.BytesIO(pdf_bytes()), "scan.pdf"), "next": "review"}
     r = client.post(f"/apply/{app_id}", data=data, content_type="multipart/form-data")
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
-    r = client.post(f"/apply/{app_id}/review")
-    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    from tests.eds_helpers import sign_prepared, signer
+    key = signer(app, demo.CITIZEN.iin)
+    r = sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key)
+    assert r.status_code == 200, r.get_data(as_text=True)[:2000]
     return app_id

@@ -1,17 +1,18 @@
 """Fill, save, check and submit a request. Applicants only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.apply.forms import build_form
-from portal.domain import applications as requests_
+from portal.domain import applications as requests_, signing_flows
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider, Role
 from portal.domain.validators import ValidationError
+from portal.eds_web import cms_from, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, locale, now, require_role
 
@@ -20,9 +21,9 @@ bp.before_request(require_role(Role.applicant))
 
 
 def _own(application_id: int):  # type: ignore[no-untyped-def]
-    """Return the signed-in applicant's request or answer 404."""
+    """Return the signed-in applicant's request (locked for a change) or answer 404."""
     try:
-        return requests_.applicants_request(db(), current_user, application_id)
+        return requests_.applicants_request(db(), current_user, application_id, lock=request.method == "POST")
     except NotFound:
         abort(404)
 
@@ -104,21 +105,38 @@ def remove_attachment(application_id: int, attachment_id: int):  # type: ignore[
     return redirect(url_for("apply.edit", application_id=app.id))
 
 
-@bp.route("/<int:application_id>/review", methods=["GET", "POST"])
+@bp.route("/<int:application_id>/review")
 def review(application_id: int):  # type: ignore[no-untyped-def]
-    """Show the answers to check; submit when they are complete."""
-    session = db()
+    """Show the answers to check, and the signing button when they are complete."""
     app = _own(application_id)
     if app.status != "draft":
         return redirect(url_for("cabinet.detail", application_id=app.id))
     service = get_service(app.service_code)
     problems = requests_.problems(app, service)
-    if request.method == "POST" and not problems:
-        requests_.submit(session, app, now())
-        session.commit()
-        flash(_("Request %(number)s has been submitted.", number=app.number), "success")
-        return redirect(url_for("cabinet.detail", application_id=app.id))
-    status = 422 if request.method == "POST" else 200
     return render_template("portal/apply_review.html", app=app, service=service, problems=problems,
                            ground=service.ground(app.form.get("ground") or ""),
-                           required=service.required_documents(app.form)), status
+                           required=service.required_documents(app.form))
+
+
+@bp.route("/<int:application_id>/sign/prepare", methods=["POST"])
+def sign_prepare(application_id: int):  # type: ignore[no-untyped-def]
+    """Render the application as a PDF and return the bytes the applicant's EDS must sign."""
+    def work():  # type: ignore[no-untyped-def]
+        app = requests_.applicants_request(db(), current_user, application_id, lock=True)
+        to_sign = signing_flows.prepare_request(db(), ctx().store, app, current_user, now())
+        return jsonify(token=to_sign.token, data=to_sign.data_b64)
+    return json_step(work)
+
+
+@bp.route("/<int:application_id>/sign/finish", methods=["POST"])
+def sign_finish(application_id: int):  # type: ignore[no-untyped-def]
+    """Check the applicant's signature, embed it, and submit the request."""
+    payload = request.get_json(silent=True) or {}
+
+    def work():  # type: ignore[no-untyped-def]
+        app = requests_.applicants_request(db(), current_user, application_id, lock=True)
+        signing_flows.sign_and_submit(db(), ctx().store, ctx().ca, app, current_user,
+                                      token=str(payload.get("token") or ""), cms_der=cms_from(payload), now=now())
+        flash(_("Request %(number)s has been signed and submitted.", number=app.number), "success")
+        return jsonify(redirect=url_for("cabinet.detail", application_id=app.id))
+    return json_step(work)

@@ -1,16 +1,20 @@
-"""Register, sign in, sign out. Public: everyone may reach these views."""
+"""Register, sign in (password or EDS), sign out. Public: everyone may reach these views."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import base64
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session as cookie, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.auth.forms import RegisterForm, SignInForm
+from portal.domain import eds
 from portal.domain.accounts import authenticate, register_citizen
 from portal.domain.errors import DomainError
 from portal.domain.validators import ValidationError
 from portal.labels import error_text
-from portal.web import db, now, safe_next
+from portal.eds_web import cms_from, json_step
+from portal.web import ctx, db, now, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -75,3 +79,33 @@ def sign_out():  # type: ignore[no-untyped-def]
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("catalog.index"))
+
+
+@bp.route("/eds")
+def eds_sign_in():  # type: ignore[no-untyped-def]
+    """Show sign-in with an EDS authentication key."""
+    return render_template("portal/eds_sign_in.html", next=safe_next(request.args.get("next")) or "")
+
+
+@bp.route("/eds/challenge", methods=["POST"])
+def eds_challenge():  # type: ignore[no-untyped-def]
+    """Issue a one-time challenge bound to this browser session."""
+    def work():  # type: ignore[no-untyped-def]
+        challenge = eds.issue_challenge(db(), now())
+        cookie["eds_challenge"] = challenge.id
+        return jsonify(challenge=base64.b64encode(bytes.fromhex(challenge.nonce)).decode())
+    return json_step(work)
+
+
+@bp.route("/eds/sign-in", methods=["POST"])
+def eds_finish():  # type: ignore[no-untyped-def]
+    """Sign in with the signed challenge."""
+    payload = request.get_json(silent=True) or {}
+
+    def work():  # type: ignore[no-untyped-def]
+        person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
+                             now=now())
+        login_user(person)
+        cookie.pop("eds_challenge", None)
+        return jsonify(redirect=safe_next(payload.get("next")) or _home_for(person))
+    return json_step(work)

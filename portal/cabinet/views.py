@@ -1,7 +1,7 @@
 """The personal cabinet: the applicant's requests, their timelines and results. Applicants only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -36,6 +36,8 @@ def index():  # type: ignore[no-untyped-def]
 def detail(application_id: int):  # type: ignore[no-untyped-def]
     """Show a request: status, deadline, timeline of notifications, result."""
     app = _own(application_id)
+    if app.status == "draft":
+        return redirect(url_for("apply.edit", application_id=app.id))
     return render_template("portal/request_detail.html", app=app, service=get_service(app.service_code),
                            now=now())
 
@@ -55,3 +57,14 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     return file_response(ctx().store.get(app.result.sha256), "application/pdf",
                          f"{app.number}-{app.result.number}.pdf", inline=False)
+
+
+@bp.route("/requests/<int:application_id>/application.pdf")
+def signed_request(application_id: int):  # type: ignore[no-untyped-def]
+    """Download the application as the applicant signed it."""
+    app = _own(application_id)
+    signature = app.signature("request")
+    if signature is None:
+        abort(404)
+    return file_response(ctx().store.get(signature.pdf_sha256), "application/pdf", f"{app.number}-application.pdf",
+                         inline=False)

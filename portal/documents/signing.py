@@ -248,7 +248,7 @@ class ResultSigner:
         pdf_signer = signers.PdfSigner(
             self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field
         )
-        _add_link(writer, verify_url)
+        add_stamp_link(writer, verify_url)
         session = pdf_signer.init_signing_session(writer)
         # one clock reading for the stamp text, the /M entry and the CMS
         session.system_time = now = datetime.now(SIGNING_TZ).replace(microsecond=0)
@@ -272,14 +272,16 @@ class ResultSigner:
         return output.getvalue()
 
 
-def _add_link(writer: IncrementalPdfFileWriter, url: str) -> None:
+def add_stamp_link(
+    writer: IncrementalPdfFileWriter, url: str, box: tuple[int, int, int, int] = STAMP_BOX
+) -> None:
     """Make the stamp area clickable (pyHanko adds QR links only to page stamps)."""
     page_ref, _resources = writer.find_page_for_modification(0)
     annot = generic.DictionaryObject(
         {
             generic.NameObject("/Type"): generic.NameObject("/Annot"),
             generic.NameObject("/Subtype"): generic.NameObject("/Link"),
-            generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in STAMP_BOX]),
+            generic.NameObject("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in box]),
             generic.NameObject("/Border"): generic.ArrayObject([generic.NumberObject(0)] * 3),
             generic.NameObject("/A"): generic.DictionaryObject(
                 {

@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
@@ -37,6 +38,16 @@ class PdfVerdict:
     signed_at: datetime | None
     sha256: str
     problem: str | None
+    #: the signer's IIN from serialNumber=IIN…, for personal certificates
+    signer_iin: str | None = None
+    #: the signer's certificate serial number
+    signer_serial: int | None = None
+    #: subjects from the signer up to the trust root, when the chain validated
+    chain: tuple[str, ...] = ()
+    #: time of a signature timestamp (RFC 3161) embedded in the signature, if any
+    timestamp_at: datetime | None = None
+    #: whether that timestamp validated against the trust roots
+    timestamp_trusted: bool = False
 
 
 def _verdict(pdf: bytes, problem: str, *, signed: bool = False) -> PdfVerdict:
@@ -76,21 +87,23 @@ def _subject(cert: asn1_x509.Certificate) -> tuple[str | None, str | None, str |
     return first("common_name"), first("organization_name"), bin_value
 
 
-def _validation_context(trust_roots_pem: list[bytes]) -> ValidationContext:
+def _validation_context(trust_roots_pem: list[bytes], intermediates_pem: Sequence[bytes] = ()) -> ValidationContext:
     """Build an offline validation context trusting only the given roots."""
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
 
-    roots = [
-        asn1_x509.Certificate.load(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER))
-        for pem in trust_roots_pem
-    ]
-    return ValidationContext(trust_roots=roots, allow_fetching=False)
+    def load(pem: bytes) -> asn1_x509.Certificate:
+        return asn1_x509.Certificate.load(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER))
+
+    return ValidationContext(trust_roots=[load(p) for p in trust_roots_pem],
+                             other_certs=[load(p) for p in intermediates_pem], allow_fetching=False)
 
 
-def _validate(sig: EmbeddedPdfSignature, trust_roots_pem: list[bytes]) -> PdfSignatureStatus:
+def _validate(sig: EmbeddedPdfSignature, trust_roots_pem: list[bytes],
+              intermediates_pem: Sequence[bytes] = ()) -> PdfSignatureStatus:
     """Run pyHanko's validation of one embedded signature (with diff analysis)."""
-    return validate_pdf_signature(sig, signer_validation_context=_validation_context(trust_roots_pem))
+    return validate_pdf_signature(sig, signer_validation_context=_validation_context(trust_roots_pem,
+                                                                                      intermediates_pem))
 
 
 def _is_trusted(status: PdfSignatureStatus) -> bool:
@@ -98,7 +111,7 @@ def _is_trusted(status: PdfSignatureStatus) -> bool:
     return status.validation_path is not None and status.trust_problem_indic is None
 
 
-def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes]) -> PdfVerdict:
+def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: Sequence[bytes] = ()) -> PdfVerdict:
     """Verify every signature of ``pdf`` against the given trust roots."""
     if b"%PDF-" not in pdf[:1024]:
         return _verdict(pdf, "not_pdf")
@@ -115,13 +128,18 @@ def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes]) -> PdfVerdict:
     statuses: list[PdfSignatureStatus] = []
     try:
         for sig in signatures:
-            statuses.append(_validate(sig, trust_roots_pem))
+            statuses.append(_validate(sig, trust_roots_pem, intermediates_pem))
     except Exception:  # noqa: BLE001 - malformed signature containers and the like
         logger.info("signature validation failed", exc_info=True)
         return _verdict(pdf, "invalid", signed=True)
 
     first_sig, first = signatures[0], statuses[0]
     name, organisation, bin_value = _subject(first.signing_cert)
+    serial_number = first.signing_cert.subject.native.get("serial_number")
+    iin = serial_number[3:] if isinstance(serial_number, str) and serial_number.startswith("IIN") else None
+    chain = tuple(c.subject.human_friendly for c in reversed(list(first.validation_path.iter_certs(True)))) \
+        if first.validation_path else ()
+    ts = first.timestamp_validity
     last = statuses[-1]
     intact = all(s.intact for s in statuses) and last.coverage == SignatureCoverageLevel.ENTIRE_FILE
     valid = all(s.valid for s in statuses)
@@ -148,4 +166,9 @@ def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes]) -> PdfVerdict:
         signed_at=signed_at,
         sha256=hashlib.sha256(pdf).hexdigest(),
         problem=problem,
+        signer_iin=iin,
+        signer_serial=first.signing_cert.serial_number,
+        chain=chain,
+        timestamp_at=ts.timestamp if ts is not None else None,
+        timestamp_trusted=bool(ts is not None and ts.valid and ts.intact and ts.trusted),
     )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.domain.errors import DomainError
@@ -54,8 +55,11 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
     person = Person(iin=parsed.value, full_name=" ".join(full_name.split()), phone=phone,
                     email=email.strip(), password_hash=hash_password(password), role=Role.applicant,
                     created_at=now)
-    session.add(person)
-    session.flush()
+    try:
+        with session.begin_nested():  # two registrations of one IIN at once: the loser is told it is taken
+            session.add(person)
+    except IntegrityError:
+        raise DomainError("iin_taken") from None
     return person
 
 
@@ -68,10 +72,22 @@ def _wait_after(failures: int) -> timedelta:
     return timedelta(0)
 
 
+def _new_throttle(session: Session, iin: str) -> SignInThrottle:
+    """Create the failure counter of an IIN, or lock the one a parallel attempt just created."""
+    try:
+        with session.begin_nested():
+            throttle = SignInThrottle(iin=iin, failures=0)
+            session.add(throttle)
+        return throttle
+    except IntegrityError:
+        return session.get(SignInThrottle, iin, with_for_update=True, populate_existing=True)  # type: ignore[return-value]
+
+
 def authenticate(session: Session, *, iin: str, password: str, now: datetime) -> Person:
     """Return the person whose IIN and password match, or raise; repeated failures slow down, then lock."""
     iin = "".join(iin.split())
-    throttle = session.get(SignInThrottle, iin) if len(iin) == 12 and iin.isdigit() else None
+    countable = len(iin) == 12 and iin.isdigit()
+    throttle = session.get(SignInThrottle, iin, with_for_update=True) if countable else None
     if throttle and throttle.blocked_until and throttle.blocked_until > now:
         seconds = int((throttle.blocked_until - now).total_seconds()) + 1
         code = "sign_in_locked" if throttle.failures >= LOCK_AFTER else "sign_in_slowed"
@@ -86,8 +102,8 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime) ->
         if throttle:
             session.delete(throttle)
         return person  # type: ignore[return-value]
-    if len(iin) == 12 and iin.isdigit():
-        throttle = throttle or SignInThrottle(iin=iin, failures=0)
+    if countable:
+        throttle = throttle or _new_throttle(session, iin)
         throttle.failures += 1
         wait = _wait_after(throttle.failures)
         throttle.blocked_until = now + wait if wait else None

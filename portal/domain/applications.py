@@ -75,11 +75,10 @@ def save_draft(session: Session, app: Application, values: Mapping[str, Any], pr
     for name in FORM_FIELDS:
         if name in values:
             form[name] = (values[name] or "").strip() if isinstance(values[name], str) else values[name]
+    form["child_iin"] = "".join(str(form.get("child_iin") or "").split())
     app.form = form
-    if provider_id is not None:
-        provider = session.get(Provider, provider_id)
-        service = get_service(app.service_code)
-        app.provider_id = provider.id if provider and provider.kind == service.provider_kind else None
+    provider = session.get(Provider, provider_id) if provider_id is not None else None
+    app.provider_id = provider.id if provider and provider.kind == get_service(app.service_code).provider_kind else None
     app.updated_at = now
 
 
@@ -107,6 +106,13 @@ def remove_attachment(app: Application, attachment_id: int, now: datetime) -> No
     _require_draft(app)
     app.attachments.remove(attachment_of(app, attachment_id))
     app.updated_at = now
+
+
+def drop_unneeded_attachments(app: Application) -> None:
+    """Remove scans the chosen ground no longer requires: they are not sent to the provider."""
+    needed = {d.code for d in get_service(app.service_code).required_documents(app.form)}
+    for extra in [a for a in app.attachments if a.kind not in needed]:
+        app.attachments.remove(extra)
 
 
 def problems(app: Application, service: ServiceSpec | None = None) -> list[Problem]:
@@ -149,10 +155,7 @@ def submit(session: Session, app: Application, now: datetime) -> None:
     service = get_service(app.service_code)
     if problems(app, service):
         raise DomainError("draft_incomplete")
-    # Documents no longer required (the ground changed) are not sent to the provider.
-    needed = {d.code for d in service.required_documents(app.form)}
-    for extra in [a for a in app.attachments if a.kind not in needed]:
-        app.attachments.remove(extra)
+    drop_unneeded_attachments(app)
     start = calendar.clock_start(now)
     app.status = Status.submitted
     app.submitted_at = now

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal.documents.render import ExcerptData, render_excerpt
 from portal.documents.signing import ResultSigner
 from portal.domain.catalog import get_service
+from portal.domain.errors import DomainError
 from portal.domain.models import Application, Decision, Person, ResultDocument
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
@@ -62,14 +63,21 @@ class ResultIssuer:
         return f"{self.public_url}/verify/{number}"
 
     def __call__(self, session: Session, app: Application, actor: Person, at: datetime) -> None:
-        """Render, sign and record the result of the request (idempotent)."""
+        """Render, seal with the organisation key and record the result (idempotent)."""
         if app.result is not None:
             return
+        if app.provider.head_signs_results:
+            raise DomainError("head_must_sign")
         number = new_result_number()
         pdf = render_excerpt(excerpt_data(app, actor, number, at.date()))
         signed = self.signer_for(app).sign(pdf, verify_url=self.verify_url(number),
                                            signer_label=app.provider.name_kk)
-        sha = self.store.put(signed)
-        app.result = ResultDocument(number=number, decision=str(app.decision), sha256=sha, size=len(signed),
-                                    signer_label=app.provider.name_kk, signed_at=at)
-        session.flush()
+        record_result(session, self.store, app, number=number, pdf=signed, signer_label=app.provider.name_kk, at=at)
+
+
+def record_result(session: Session, store: FileStore, app: Application, *, number: str, pdf: bytes,
+                  signer_label: str, at: datetime) -> None:
+    """Store a signed result PDF and attach it to the request."""
+    app.result = ResultDocument(number=number, decision=str(app.decision), sha256=store.put(pdf), size=len(pdf),
+                                signer_label=signer_label, signed_at=at)
+    session.flush()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -24,8 +25,9 @@ class FileStore:
         path = self._path(sha)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{sha}.{os.getpid()}")
-            tmp.write_bytes(data)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{sha[:8]}.")
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             os.replace(tmp, path)
         return sha
 

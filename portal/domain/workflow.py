@@ -51,7 +51,8 @@ def open_step(app: Application) -> StepRecord | None:
 def _apply_payload(session: Session, app: Application, step: Step, payload: Mapping[str, Any]) -> dict:
     """Check and store what a step's actor supplies; return the audit details."""
     if step.action == "assign":
-        executor = session.get(Person, int(payload.get("executor_id") or 0))
+        raw = str(payload.get("executor_id") or "")
+        executor = session.get(Person, int(raw)) if raw.isdigit() else None
         if executor is None or executor.role != Role.executor or executor.provider_id != app.provider_id:
             raise DomainError("executor_invalid")
         resolution = (payload.get("resolution") or "").strip()

@@ -1,292 +1,331 @@
-"""The portal's local test certification authority (NOT FOR PRODUCTION).
+"""The portal's local two-level test certification authority (NOT FOR PRODUCTION).
 
-Keys and certificates live as PEM files in one directory:
+Keys and certificates live as PEM files in one directory (docs/eds.md):
 
-    root.key.pem, root.cert.pem                 the self-signed root
-    providers/<code>.key.pem, <code>.cert.pem   one organisation seal per provider
+    root.key.pem, root.cert.pem                 the self-signed root (RSA-3072, 10 y)
+    issuing.key.pem, issuing.cert.pem           the issuing CA under the root (RSA-2048, 5 y, pathlen 0)
+    providers/<code>.key.pem, <code>.cert.pem   one organisation seal per provider (issuing CA)
+    tsa.key.pem, tsa.cert.pem                   the time-stamping authority (issuing CA), made on first use
+    issued.jsonl, revoked.jsonl, issuing.crl    the books and the cached CRL
+    .lock                                       flock for read-modify-write steps
 
 Creation is safe when several processes (gunicorn workers) start at once on an
 empty directory: every file is written to a private temporary file and then
 published with ``os.link``, which fails if the name already exists; the loser
 discards its own file and re-reads the winner's. A certificate is always built
-from the key that won, so a key and its certificate always match.
+from the key that won, so a key and its certificate always match. Renewals
+(same key, new certificate) happen under the folder lock.
+
+A folder made by the former one-level CA (a root with pathlen 0 that signed the
+seals directly) is upgraded in place: the root is re-signed with its own key and
+subject but without the path length limit, so earlier signatures still chain to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import secrets
-import tempfile
-from collections.abc import Callable
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
-ROOT_COMMON_NAME = "Portal Test National CA (NOT FOR PRODUCTION)"
-ROOT_ORGANISATION = "Education e-Services Portal (test)"
+from portal.pki import crl as crl_module
+from portal.pki.certs import (
+    CRL_PATH,
+    build_cert,
+    ca_extensions,
+    cert_der,
+    cert_pem,
+    crl_url,
+    end_entity_extensions,
+    ensure_cert,
+    ensure_key,
+    issued_by,
+    key_to_pem,
+    key_usage,
+    now,
+)
+from portal.pki.names import (
+    BIN_RE,
+    ISSUING_COMMON_NAME,
+    ROOT_COMMON_NAME,
+    TSA_COMMON_NAME,
+    ca_name,
+    seal_name,
+)
+from portal.pki.persons import PERSON_VALIDITY_DAYS, PersonKeys, issue_person_keys
+from portal.pki.registry import Registry
+from portal.pki.tsa import TimeStampAuthority
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 ROOT_VALIDITY = dt.timedelta(days=3652)
+ISSUING_VALIDITY = dt.timedelta(days=1826)
 PROVIDER_VALIDITY = dt.timedelta(days=3 * 365)
+TSA_VALIDITY = dt.timedelta(days=3 * 365)
+ROOT_RENEW_BEFORE = dt.timedelta(days=2 * 366)  # leaves the issuing CA at least two years
+ISSUING_RENEW_BEFORE = dt.timedelta(days=366)  # leaves a person certificate its full year
 RENEW_BEFORE = dt.timedelta(days=30)
-RSA_BITS = 2048
+ROOT_BITS = 3072
+SKEW = dt.timedelta(minutes=5)
 
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_BIN_RE = re.compile(r"^\d{12}$")
 
 
 @dataclass(frozen=True)
 class IssuedKey:
-    """A private key with its certificate and issuer chain, all PEM."""
+    """A private key with its certificate and issuer chain (issuing CA, root), all PEM."""
 
     key_pem: bytes
     cert_pem: bytes
     chain_pem: list[bytes]
 
 
-def _now() -> dt.datetime:
-    """Return the current UTC time without microseconds."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+def _path_length_ok(cert: x509.Certificate) -> bool:
+    """Tell whether a root may have a CA below it (no pathlen 0)."""
+    constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    return constraints.ca and (constraints.path_length is None or constraints.path_length >= 1)
 
 
-def _new_key() -> rsa.RSAPrivateKey:
-    """Generate a fresh RSA key."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+def _ensure_root(directory: Path) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """Load the root, creating it, or re-signing a stale or legacy (pathlen 0) one with its key."""
+    key = ensure_key(directory / "root.key.pem", ROOT_BITS)
+    path = directory / "root.cert.pem"
+
+    def build() -> x509.Certificate:
+        """Self-sign the root, keeping the subject of an existing (possibly legacy) root."""
+        subject = x509.load_pem_x509_certificate(path.read_bytes()).subject if path.exists() else None
+        subject = subject or ca_name(ROOT_COMMON_NAME)
+        start = now() - SKEW
+        return build_cert(
+            subject=subject,
+            public_key=key.public_key(),
+            issuer_name=subject,
+            issuer_key=key,
+            not_before=start,
+            not_after=start + ROOT_VALIDITY,
+            extensions=ca_extensions(path_length=1),
+        )
+
+    def still_good(cert: x509.Certificate) -> bool:
+        """Keep a root that allows a CA below it and has two years left."""
+        return _path_length_ok(cert) and cert.not_valid_after_utc - ROOT_RENEW_BEFORE > now()
+
+    return key, ensure_cert(path, key, build, still_good, lock_dir=directory)
 
 
-def _key_to_pem(key: rsa.RSAPrivateKey) -> bytes:
-    """Serialise a key as unencrypted PKCS#8 PEM."""
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+def _ensure_issuing(
+    directory: Path, root_key: rsa.RSAPrivateKey, root: x509.Certificate
+) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """Load the issuing CA, issuing or renewing it under the root as needed."""
+    key = ensure_key(directory / "issuing.key.pem")
+    subject = ca_name(ISSUING_COMMON_NAME)
 
+    def build() -> x509.Certificate:
+        """Sign the issuing CA with the root key."""
+        start = now() - SKEW
+        return build_cert(
+            subject=subject,
+            public_key=key.public_key(),
+            issuer_name=root.subject,
+            issuer_key=root_key,
+            not_before=start,
+            not_after=min(start + ISSUING_VALIDITY, root.not_valid_after_utc),
+            extensions=ca_extensions(path_length=0),
+        )
 
-def _load_key(pem: bytes) -> rsa.RSAPrivateKey:
-    """Load an unencrypted PEM RSA key."""
-    key = serialization.load_pem_private_key(pem, password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError("expected an RSA private key")
-    return key
+    def still_good(cert: x509.Certificate) -> bool:
+        """Keep an issuing CA signed by this root with a year left."""
+        return (
+            cert.subject == subject
+            and issued_by(cert, root)
+            and cert.not_valid_after_utc - ISSUING_RENEW_BEFORE > now()
+        )
 
-
-def _write_temp(path: Path, data: bytes, mode: int) -> str:
-    """Write ``data`` durably to a private temporary file next to ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _publish_once(path: Path, data: bytes, mode: int) -> bytes:
-    """Create ``path`` with ``data`` unless it exists; return whatever the file holds then."""
-    if not path.exists():
-        tmp = _write_temp(path, data, mode)
-        try:
-            os.link(tmp, path)  # atomic, and fails if another process won the race
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-    return path.read_bytes()
-
-
-def _replace(path: Path, data: bytes, mode: int) -> None:
-    """Atomically replace ``path`` with ``data``."""
-    tmp = _write_temp(path, data, mode)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def _ensure_key(path: Path) -> rsa.RSAPrivateKey:
-    """Load the key at ``path``, creating it first if it does not exist."""
-    pem = path.read_bytes() if path.exists() else _publish_once(path, _key_to_pem(_new_key()), 0o600)
-    return _load_key(pem)
-
-
-def _ensure_cert(
-    path: Path,
-    key: rsa.RSAPrivateKey,
-    build: Callable[[], x509.Certificate],
-    still_good: Callable[[x509.Certificate], bool],
-) -> x509.Certificate:
-    """Load the certificate at ``path``; issue it when missing, renew it when stale."""
-    if not path.exists():
-        _publish_once(path, build().public_bytes(serialization.Encoding.PEM), 0o644)
-    cert = x509.load_pem_x509_certificate(path.read_bytes())
-    if _spki(cert.public_key()) != _spki(key.public_key()):
-        raise ValueError(f"{path} does not match its private key")
-    if not still_good(cert):
-        cert = build()
-        _replace(path, cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    return cert
-
-
-def _spki(public_key: Any) -> bytes:
-    """Return the DER SubjectPublicKeyInfo of a public key."""
-    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
-def _ski(key: rsa.RSAPrivateKey) -> x509.SubjectKeyIdentifier:
-    """Return the subject key identifier extension for a key."""
-    return x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-
-
-def _key_usage(*, sign: bool, ca: bool) -> x509.KeyUsage:
-    """Return a key usage extension for an end entity or a CA."""
-    return x509.KeyUsage(
-        digital_signature=sign,
-        content_commitment=sign,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=ca,
-        crl_sign=ca,
-        encipher_only=False,
-        decipher_only=False,
-    )
+    return key, ensure_cert(directory / "issuing.cert.pem", key, build, still_good, lock_dir=directory)
 
 
 class LocalCA:
-    """A file-backed test CA that issues organisation seal certificates."""
+    """A file-backed two-level test CA: seals, persons, revocation, CRL and TSA."""
 
-    def __init__(self, directory: Path, key: rsa.RSAPrivateKey, cert: x509.Certificate) -> None:
-        """Wrap an already loaded root key and certificate."""
+    def __init__(
+        self,
+        directory: Path,
+        public_url: str,
+        root_cert: x509.Certificate,
+        issuing_key: rsa.RSAPrivateKey,
+        issuing_cert: x509.Certificate,
+    ) -> None:
+        """Wrap already loaded certificates and the issuing key."""
         self.directory = directory
-        self._key = key
-        self._cert = cert
-        self.root_cert_pem: bytes = cert.public_bytes(serialization.Encoding.PEM)
+        self.public_url = public_url.rstrip("/")
+        self.root_cert = root_cert
+        self.issuing_cert = issuing_cert
+        self._issuing_key = issuing_key
+        self.root_cert_pem: bytes = cert_pem(root_cert)
+        self.issuing_cert_pem: bytes = cert_pem(issuing_cert)
+        self.registry = Registry(directory)
+        self._tsa: TimeStampAuthority | None = None
+        self._tsa_lock = threading.Lock()
 
     @classmethod
-    def load_or_create(cls, directory: Path) -> LocalCA:
-        """Load the CA from ``directory``, creating the root on first use."""
+    def load_or_create(cls, directory: Path, public_url: str = DEFAULT_PUBLIC_URL) -> LocalCA:
+        """Load the CA from ``directory``, creating root and issuing CA on first use."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        key = _ensure_key(directory / "root.key.pem")
+        root_key, root = _ensure_root(directory)
+        issuing_key, issuing = _ensure_issuing(directory, root_key, root)
+        return cls(directory, public_url, root, issuing_key, issuing)
 
-        def build() -> x509.Certificate:
-            name = x509.Name(
-                [
-                    x509.NameAttribute(NameOID.COMMON_NAME, ROOT_COMMON_NAME),
-                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, ROOT_ORGANISATION),
-                    x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
-                ]
-            )
-            start = _now() - dt.timedelta(minutes=5)
-            return (
-                x509.CertificateBuilder()
-                .subject_name(name)
-                .issuer_name(name)
-                .public_key(key.public_key())
-                .serial_number(x509.random_serial_number())
-                .not_valid_before(start)
-                .not_valid_after(start + ROOT_VALIDITY)
-                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(_key_usage(sign=False, ca=True), critical=True)
-                .add_extension(_ski(key), critical=False)
-                .sign(key, hashes.SHA256())
-            )
+    # -- certificates -------------------------------------------------------------------------
 
-        def still_good(cert: x509.Certificate) -> bool:
-            return cert.not_valid_after_utc > _now()
+    @property
+    def chain_pem(self) -> list[bytes]:
+        """Return the issuer chain of an end-entity certificate: issuing CA, root."""
+        return [self.issuing_cert_pem, self.root_cert_pem]
 
-        cert = _ensure_cert(directory / "root.cert.pem", key, build, still_good)
-        return cls(directory, key, cert)
+    @property
+    def crl_url(self) -> str:
+        """Return the CRL distribution point written into end-entity certificates."""
+        return self.public_url + CRL_PATH
+
+    def trust_roots_pem(self) -> list[bytes]:
+        """Return the PEM certificates a verifier should trust (the root only)."""
+        return [self.root_cert_pem]
+
+    def _end_entity_good(self, cert: x509.Certificate, subject: x509.Name) -> bool:
+        """Tell whether an end-entity certificate may be kept (else it is re-issued on its key)."""
+        return (
+            cert.subject == subject
+            and issued_by(cert, self.issuing_cert)
+            and crl_url(cert) == self.crl_url
+            and cert.not_valid_after_utc - RENEW_BEFORE > now()
+        )
+
+    def _issue_end_entity(
+        self,
+        key: rsa.RSAPrivateKey,
+        subject: x509.Name,
+        validity: dt.timedelta,
+        usage: x509.KeyUsage,
+        eku: list[x509.ObjectIdentifier],
+    ) -> x509.Certificate:
+        """Sign an end-entity certificate for ``key`` with the issuing CA."""
+        start = now() - SKEW
+        return build_cert(
+            subject=subject,
+            public_key=key.public_key(),
+            issuer_name=self.issuing_cert.subject,
+            issuer_key=self._issuing_key,
+            not_before=start,
+            not_after=min(start + validity, self.issuing_cert.not_valid_after_utc),
+            extensions=end_entity_extensions(self.public_url, usage, eku),
+        )
 
     def provider_key(self, *, code: str, organisation: str, bin: str) -> IssuedKey:
         """Return the seal key of a provider, issuing it on first use."""
         if not _CODE_RE.match(code):
             raise ValueError(f"invalid provider code {code!r}")
-        if not _BIN_RE.match(bin):
+        if not BIN_RE.match(bin):
             raise ValueError(f"a BIN has 12 digits, got {bin!r}")
         organisation = " ".join(organisation.split())
         if not organisation:
             raise ValueError("organisation name is empty")
         folder = self.directory / "providers"
         folder.mkdir(exist_ok=True)
-        key = _ensure_key(folder / f"{code}.key.pem")
-        subject = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COMMON_NAME, _fit_utf8(organisation, 64)),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-                x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"BIN{bin}"),
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
-            ]
+        key = ensure_key(folder / f"{code}.key.pem")
+        subject = seal_name(organisation, bin)
+        usage = key_usage(digital_signature=True, non_repudiation=True)
+        cert = ensure_cert(
+            folder / f"{code}.cert.pem",
+            key,
+            lambda: self._issue_end_entity(key, subject, PROVIDER_VALIDITY, usage, []),
+            lambda c: self._end_entity_good(c, subject),
+            lock_dir=self.directory,
+            on_issued=lambda c: self.registry.record_issued(c, f"seal:{code}"),
+        )
+        return IssuedKey(key_pem=key_to_pem(key), cert_pem=cert_pem(cert), chain_pem=self.chain_pem)
+
+    def issue_person(
+        self,
+        *,
+        iin: str,
+        surname: str,
+        name: str,
+        patronymic: str | None = None,
+        organisation: str | None = None,
+        bin: str | None = None,
+        password: str,
+        valid_from: dt.datetime | None = None,
+        valid_days: int = PERSON_VALIDITY_DAYS,
+    ) -> PersonKeys:
+        """Issue a person's signing and authentication keys as password-protected .p12 files."""
+        return issue_person_keys(
+            issuing_key=self._issuing_key,
+            issuing_cert=self.issuing_cert,
+            chain=[self.issuing_cert, self.root_cert],
+            public_url=self.public_url,
+            record=self.registry.record_issued,
+            iin=iin,
+            surname=surname,
+            name=name,
+            patronymic=patronymic,
+            organisation=organisation,
+            bin=bin,
+            password=password,
+            valid_from=valid_from,
+            valid_days=valid_days,
         )
 
-        def build() -> x509.Certificate:
-            start = _now() - dt.timedelta(minutes=5)
-            end = min(start + PROVIDER_VALIDITY, self._cert.not_valid_after_utc)
-            return (
-                x509.CertificateBuilder()
-                .subject_name(subject)
-                .issuer_name(self._cert.subject)
-                .public_key(key.public_key())
-                .serial_number(int.from_bytes(secrets.token_bytes(16), "big") >> 1)
-                .not_valid_before(start)
-                .not_valid_after(end)
-                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                .add_extension(_key_usage(sign=True, ca=False), critical=True)
-                .add_extension(_ski(key), critical=False)
-                .add_extension(
-                    x509.AuthorityKeyIdentifier.from_issuer_public_key(self._key.public_key()),
-                    critical=False,
-                )
-                .sign(self._key, hashes.SHA256())
-            )
+    # -- revocation ---------------------------------------------------------------------------
 
-        def still_good(cert: x509.Certificate) -> bool:
-            return (
-                cert.subject == subject
-                and cert.issuer == self._cert.subject
-                and _issued_by(cert, self._cert)
-                and cert.not_valid_after_utc - RENEW_BEFORE > _now()
-            )
+    def revoke(self, serial: int, reason: str = "key_compromise", at: dt.datetime | None = None) -> bool:
+        """Revoke a certificate this CA issued; return False if it was already revoked."""
+        return self.registry.revoke(serial, reason, at or now())
 
-        cert = _ensure_cert(folder / f"{code}.cert.pem", key, build, still_good)
-        return IssuedKey(
-            key_pem=_key_to_pem(key),
-            cert_pem=cert.public_bytes(serialization.Encoding.PEM),
-            chain_pem=[self.root_cert_pem],
+    def is_revoked(self, serial: int) -> bool:
+        """Tell whether the certificate with ``serial`` is revoked (reads the revocation file)."""
+        return serial in self.registry.revocations()
+
+    @property
+    def crl_path(self) -> Path:
+        """Return where the cached CRL is kept."""
+        return self.directory / crl_module.CRL_FILE
+
+    def crl_der(self) -> bytes:
+        """Return the current CRL (DER), regenerating it if a revocation was added or it is a day old."""
+        return crl_module.current_crl_der(
+            self.directory, self._issuing_key, self.issuing_cert, self.registry.revocations
         )
 
-    def trust_roots_pem(self) -> list[bytes]:
-        """Return the PEM certificates a verifier should trust."""
-        return [self.root_cert_pem]
+    # -- time stamping ------------------------------------------------------------------------
 
+    def tsa(self) -> TimeStampAuthority:
+        """Return the time-stamping authority, issuing its certificate on first use."""
+        with self._tsa_lock:
+            if self._tsa is None or not self._end_entity_good(self._tsa.certificate, ca_name(TSA_COMMON_NAME)):
+                self._tsa = self._load_tsa()
+            return self._tsa
 
-def _fit_utf8(text: str, limit: int) -> str:
-    """Shorten ``text`` to at most ``limit`` UTF-8 bytes, cutting at a word with "…"."""
-    if len(text.encode("utf-8")) <= limit:
-        return text
-    budget = limit - len("…".encode())
-    cut = text.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
-    if " " in cut.strip():
-        cut = cut[: cut.rstrip().rfind(" ")]
-    return cut.rstrip(" ,;:«\"-") + "…"
+    def _load_tsa(self) -> TimeStampAuthority:
+        """Load or issue the TSA key and certificate."""
+        key = ensure_key(self.directory / "tsa.key.pem")
+        subject = ca_name(TSA_COMMON_NAME)
+        usage = key_usage(digital_signature=True, non_repudiation=True)
+        cert = ensure_cert(
+            self.directory / "tsa.cert.pem",
+            key,
+            lambda: self._issue_end_entity(key, subject, TSA_VALIDITY, usage, [ExtendedKeyUsageOID.TIME_STAMPING]),
+            lambda c: self._end_entity_good(c, subject),
+            lock_dir=self.directory,
+            on_issued=lambda c: self.registry.record_issued(c, "tsa"),
+        )
+        return TimeStampAuthority(key, cert, self.issuing_cert)
 
+    def cert_der(self, which: str) -> bytes:
+        """Return the DER of the "root" or "issuing" certificate."""
+        return cert_der({"root": self.root_cert, "issuing": self.issuing_cert}[which])
 
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Tell whether ``issuer``'s key signed ``cert``."""
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return True

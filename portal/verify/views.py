@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
-from portal.documents.verification import verify_pdf
+from portal.documents.verification import PdfVerdict, verify_pdf
 from portal.domain.models import ResultDocument
 from portal.web import ctx, db
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
+MAX_PDF = 10 * 1024 * 1024
 
 
 def _by_number(number: str) -> ResultDocument | None:
@@ -25,15 +26,18 @@ def upload():  # type: ignore[no-untyped-def]
     error = None
     if request.method == "POST":
         file = request.files.get("pdf")
-        data = file.read() if file else b""
+        data = file.read(MAX_PDF + 1) if file else b""
         if not data:
             error = "verify_no_file"
+        elif len(data) > MAX_PDF:
+            abort(413)
         else:
-            verdict = verify_pdf(data, ctx().ca.trust_roots_pem())
+            verdict = verify_pdf(data, ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem])
             issued = db().scalar(select(ResultDocument).where(
                 ResultDocument.sha256 == hashlib.sha256(data).hexdigest()))
     status = 422 if error else 200
-    return render_template("portal/verify.html", verdict=verdict, issued=issued, error=error), status
+    return render_template("portal/verify.html", verdict=verdict, issued=issued, error=error,
+                           revoked=_revoked(verdict)), status
 
 
 @bp.route("/<number>")
@@ -42,6 +46,11 @@ def by_number(number: str):  # type: ignore[no-untyped-def]
     result = _by_number(number)
     verdict = None
     if result is not None:
-        verdict = verify_pdf(ctx().store.get(result.sha256), ctx().ca.trust_roots_pem())
-    return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict), \
-        200 if result else 404
+        verdict = verify_pdf(ctx().store.get(result.sha256), ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem])
+    return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict,
+                           revoked=_revoked(verdict)), 200 if result else 404
+
+
+def _revoked(verdict: PdfVerdict | None) -> bool:
+    """Tell whether the signer's certificate is on the portal's CRL now."""
+    return bool(verdict and verdict.signer_serial is not None and ctx().ca.is_revoked(verdict.signer_serial))

@@ -10,6 +10,7 @@ import pytest
 
 from portal import demo
 from tests.conftest import account
+from tests.eds_helpers import demo_keys
 from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -28,12 +29,24 @@ def sign_out(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_load_state()
 
 
-def staff_step(page, base: str, role: str, number: str, fill=None) -> None:  # type: ignore[no-untyped-def]
+def sign_with_dialog(page, key_file: Path, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose the key file and type its password in the EDS dialog, as a person does."""
+    page.locator("dialog.eds-dialog").wait_for(state="visible")
+    page.set_input_files("#eds-file", str(key_file))
+    page.fill("#eds-password", password)
+    page.click(".eds-sign")
+
+
+def staff_step(page, base: str, role: str, number: str, fill=None, eds=None) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, base, account(role, "petropavl"))
     page.click(f"#queue a:text('{number}')")
     if fill:
         fill(page)
-    page.click("#do-step")
+    if eds:
+        page.click("#do-step-eds")
+        sign_with_dialog(page, *eds)
+    else:
+        page.click("#do-step")
     page.wait_for_selector(".flash.success")
     sign_out(page)
 
@@ -45,8 +58,12 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(page, live_url, tmp_path):
+def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page, live_url, tmp_path):
     base = live_url
+    keys = demo_keys(app)
+    citizen_key = keys[demo.CITIZEN.iin]
+    head_key = keys[account("head", "petropavl").iin]
+    page.goto(f"{base}/lang/en")
     scan = tmp_path / "035-1.pdf"
     scan.write_bytes(pdf_bytes())
     wrong = tmp_path / "photo.pdf"
@@ -72,8 +89,17 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(page, liv
     page.click("button[value=review]")
     page.wait_for_selector("#answers")
     assert "№ 7 мектеп-гимназия" in page.inner_text("#answers")
+    # a wrong password first: the dialog says so and stays open; then the right one
     page.click("#submit-request")
+    page.locator("dialog.eds-dialog").wait_for(state="visible")
+    page.set_input_files("#eds-file", str(citizen_key.signing_file))
+    page.fill("#eds-password", "not-the-password")
+    page.click(".eds-sign")
+    page.wait_for_selector("#eds-error[data-code=wrong_password]")
+    page.fill("#eds-password", citizen_key.password)
+    page.click(".eds-sign")
     page.wait_for_selector("#timeline")
+    assert demo.CITIZEN.iin in page.inner_text(".signature")
     number = page.inner_text("h1").split()[-1]
     assert number.startswith("EXT-")
     assert "has been submitted" in page.inner_text("#timeline")
@@ -92,10 +118,14 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(page, liv
         assert scan_response.ok and scan_response.headers["content-type"] == "application/pdf"
         pg.check("input[name=decision][value=permitted]")
     staff_step(page, base, "executor", number, draft)
-    staff_step(page, base, "head", number)
+    staff_step(page, base, "head", number, eds=(head_key.signing_file, head_key.password))
     staff_step(page, base, "office_clerk", number)
 
-    sign_in(page, base, demo.CITIZEN)
+    # the citizen comes back signing in with the EDS authentication key
+    page.goto(f"{base}/auth/eds")
+    page.click("#eds-sign-in")
+    sign_with_dialog(page, citizen_key.auth_file, citizen_key.password)
+    page.wait_for_selector("#requests")
     page.click(f"#requests a:text('{number}')")
     assert "Permission granted" in page.inner_text("#result")
     shot(page, "cabinet")

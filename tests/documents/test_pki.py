@@ -1,4 +1,4 @@
-"""The portal's local test CA: creation, reloading, seal certificates, concurrency."""
+"""The portal's local test CA: creation, reloading, seal certificates, concurrency (two levels)."""
 
 from __future__ import annotations
 
@@ -28,26 +28,28 @@ def _attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
 
 
 def test_root_created_once_and_reloaded_identically(tmp_path: Path) -> None:
-    """Create the root on first use; later loads return the same files untouched."""
+    """Create root and issuing CA on first use; later loads return the same files untouched."""
     directory = tmp_path / "ca"
     first = LocalCA.load_or_create(directory)
-    key_file = directory / "root.key.pem"
-    cert_file = directory / "root.cert.pem"
-    key_bytes, cert_bytes = key_file.read_bytes(), cert_file.read_bytes()
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    names = ("root.key.pem", "root.cert.pem", "issuing.key.pem", "issuing.cert.pem")
+    before = {name: (directory / name).read_bytes() for name in names}
+    for key_name in ("root.key.pem", "issuing.key.pem"):
+        assert stat.S_IMODE((directory / key_name).stat().st_mode) == 0o600
 
     second = LocalCA.load_or_create(directory)
-    assert second.root_cert_pem == first.root_cert_pem == cert_bytes
-    assert key_file.read_bytes() == key_bytes
-    assert second.trust_roots_pem() == [cert_bytes]
-    assert sorted(p.name for p in directory.iterdir() if p.is_file()) == ["root.cert.pem", "root.key.pem"]
+    assert second.root_cert_pem == first.root_cert_pem == before["root.cert.pem"]
+    assert second.issuing_cert_pem == first.issuing_cert_pem == before["issuing.cert.pem"]
+    assert {name: (directory / name).read_bytes() for name in names} == before
+    assert second.trust_roots_pem() == [before["root.cert.pem"]]
+    assert sorted(p.name for p in directory.iterdir() if p.is_file()) == sorted(names)
 
 
 def test_root_certificate_profile(tmp_path: Path) -> None:
-    """The root is a KZ CA marked NOT FOR PRODUCTION, valid about ten years."""
+    """The root is a KZ CA marked NOT FOR PRODUCTION, RSA-3072, valid about ten years, one CA below it."""
     ca = LocalCA.load_or_create(tmp_path)
     cert = x509.load_pem_x509_certificate(ca.root_cert_pem)
-    assert "NOT FOR PRODUCTION" in _attr(cert.subject, NameOID.COMMON_NAME)
+    assert _attr(cert.subject, NameOID.COMMON_NAME) == "Portal Test National Root CA (NOT FOR PRODUCTION)"
+    assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.path_length != 0
     assert _attr(cert.subject, NameOID.COUNTRY_NAME) == "KZ"
     assert _attr(cert.subject, NameOID.ORGANIZATION_NAME)
     assert cert.issuer == cert.subject
@@ -57,7 +59,24 @@ def test_root_certificate_profile(tmp_path: Path) -> None:
     lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
     assert dt.timedelta(days=3640) < lifetime < dt.timedelta(days=3660)
     public = cert.public_key()
-    assert isinstance(public, rsa.RSAPublicKey) and public.key_size >= 2048
+    assert isinstance(public, rsa.RSAPublicKey) and public.key_size == 3072
+
+
+def test_issuing_ca_profile(tmp_path: Path) -> None:
+    """The issuing CA: signed by the root, RSA-2048, pathlen 0, about five years."""
+    ca = LocalCA.load_or_create(tmp_path)
+    root = x509.load_pem_x509_certificate(ca.root_cert_pem)
+    issuing = x509.load_pem_x509_certificate(ca.issuing_cert_pem)
+    assert _attr(issuing.subject, NameOID.COMMON_NAME) == "Portal Test NCA Issuing CA (NOT FOR PRODUCTION)"
+    issuing.verify_directly_issued_by(root)
+    constraints = issuing.extensions.get_extension_for_class(x509.BasicConstraints)
+    assert constraints.critical and constraints.value.ca and constraints.value.path_length == 0
+    usage = issuing.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.key_cert_sign and usage.crl_sign and not usage.digital_signature
+    lifetime = issuing.not_valid_after_utc - issuing.not_valid_before_utc
+    assert dt.timedelta(days=1820) < lifetime < dt.timedelta(days=1830)
+    public = issuing.public_key()
+    assert isinstance(public, rsa.RSAPublicKey) and public.key_size == 2048
 
 
 def test_provider_certificate_profile(tmp_path: Path) -> None:
@@ -78,8 +97,12 @@ def test_provider_certificate_profile(tmp_path: Path) -> None:
     assert not usage_ext.value.key_cert_sign
     assert not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
 
-    root = x509.load_pem_x509_certificate(ca.root_cert_pem)
-    cert.verify_directly_issued_by(root)
+    issuing = x509.load_pem_x509_certificate(ca.issuing_cert_pem)
+    cert.verify_directly_issued_by(issuing)
+    points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    assert points[0].full_name[0].value == "http://127.0.0.1:5000/pki/issuing.crl"
+    access = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    assert access[0].access_location.value == "http://127.0.0.1:5000/pki/issuing.cer"
     lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
     assert dt.timedelta(days=1090) < lifetime < dt.timedelta(days=1100)
 
@@ -87,7 +110,8 @@ def test_provider_certificate_profile(tmp_path: Path) -> None:
     assert isinstance(key, rsa.RSAPrivateKey) and key.key_size == 2048
     assert key.public_key() == cert.public_key()
     assert issued.key_pem.startswith(b"-----BEGIN PRIVATE KEY-----")  # PKCS#8, unencrypted
-    assert issued.chain_pem == [ca.root_cert_pem]
+    assert issued.chain_pem == [ca.issuing_cert_pem, ca.root_cert_pem]
+    assert [r["kind"] for r in ca.registry.issued()] == ["seal:petropavl-edu"]
 
 
 def test_provider_key_is_stable(tmp_path: Path) -> None:
@@ -138,7 +162,7 @@ def _worker(directory: str, barrier: Any, out: Any) -> None:
     barrier.wait()
     ca = LocalCA.load_or_create(Path(directory))
     issued: IssuedKey = ca.provider_key(code="shared", organisation="Shared org", bin=BIN)
-    out.put((ca.root_cert_pem, issued.key_pem, issued.cert_pem))
+    out.put((ca.root_cert_pem, ca.issuing_cert_pem, issued.key_pem, issued.cert_pem))
 
 
 def test_concurrent_first_use_agrees_on_one_root_and_key(tmp_path: Path) -> None:
@@ -155,10 +179,12 @@ def test_concurrent_first_use_agrees_on_one_root_and_key(tmp_path: Path) -> None
         proc.join(timeout=60)
         assert proc.exitcode == 0
     assert len(set(results)) == 1
-    root_pem, key_pem, cert_pem = results[0]
+    root_pem, issuing_pem, key_pem, cert_pem = results[0]
     directory = tmp_path / "ca"
     assert (directory / "root.cert.pem").read_bytes() == root_pem
+    assert (directory / "issuing.cert.pem").read_bytes() == issuing_pem
     assert (directory / "providers" / "shared.key.pem").read_bytes() == key_pem
     assert (directory / "providers" / "shared.cert.pem").read_bytes() == cert_pem
     leftovers = [p.name for p in directory.rglob("*.tmp")]
     assert leftovers == []
+    assert len(LocalCA.load_or_create(directory).registry.issued()) == 1  # one seal recorded, not one per worker

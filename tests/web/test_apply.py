@@ -56,9 +56,10 @@ def test_missing_required_document_blocks_submission(app, citizen):
     r = citizen.post(f"/apply/{app_id}", data={**fill_form(app, "abroad_with_parents"), "next": "review"},
                      content_type="multipart/form-data")
     assert r.status_code == 302
-    r = citizen.post(f"/apply/{app_id}/review")
-    assert r.status_code == 422
-    assert "Certificate that the parents temporarily reside abroad" in r.get_data(as_text=True)
+    r = citizen.post(f"/apply/{app_id}/sign/prepare", json={})
+    assert r.status_code == 422 and r.get_json()["code"] == "draft_incomplete"
+    page = citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
+    assert "Certificate that the parents temporarily reside abroad" in page and 'id="submit-request"' not in page
     with app.extensions["portal"].sessions() as s:
         assert s.get(Application, app_id).status == "draft"
 
@@ -95,7 +96,7 @@ def test_submission_numbers_it_and_starts_the_clock(app, citizen):
     citizen.get("/lang/en")
     page = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
     assert a.number in page and "14.12.2026 10:00" in page and "has been submitted" in page
-    assert "without an EDS signature" in page
+    assert "Your EDS signature on the request" in page
 
 
 def test_after_hours_request_starts_next_working_day(app, citizen):

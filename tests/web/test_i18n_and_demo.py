@@ -23,9 +23,12 @@ def test_switch_to_russian_and_english(app):
     assert 'lang="en"' in page and "Education services" in page
 
 
-def test_browser_language_is_honoured_until_switched(app):
-    page = app.test_client().get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"}).get_data(as_text=True)
-    assert 'lang="ru"' in page
+def test_kazakh_whatever_the_browser_asks_until_switched(app):
+    client = app.test_client()
+    page = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"}).get_data(as_text=True)
+    assert 'lang="kk"' in page
+    client.get("/lang/ru")
+    assert 'lang="ru"' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_catalog_lists_all_four_services_only_one_orderable(app):

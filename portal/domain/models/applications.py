@@ -68,6 +68,10 @@ class Application(Base):
     created_at: Mapped[datetime]
     #: last changed
     updated_at: Mapped[datetime]
+    #: row version: an update made from a stale copy fails (double submission, two clerks at once)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     applicant = relationship("Person", foreign_keys=[applicant_id], lazy="joined")
     executor = relationship("Person", foreign_keys=[executor_id])

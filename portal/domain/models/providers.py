@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.domain.db import Base
@@ -41,7 +41,7 @@ class Provider(Base):
     #: business identification number, 12 digits
     bin: Mapped[str] = mapped_column(String(12))
     #: True when the head signs results with their own EDS; False: the portal seals them with the organisation key
-    head_signs_results: Mapped[bool] = mapped_column(default=False)
+    head_signs_results: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: True for providers made up for the demo, not taken from a regulation
     is_demo: Mapped[bool] = mapped_column(default=False)
 

@@ -47,7 +47,7 @@ class SigningSession(Base):
     region_end: Mapped[int]
     #: SHA-256 of the signed byte ranges, hex
     document_digest: Mapped[str] = mapped_column(String(64))
-    #: the request's updated_at when prepared; a draft changed since is refused
+    #: the request's row version when prepared; a draft changed since is refused
     draft_version: Mapped[str] = mapped_column(String(40))
     #: the result number printed on a prepared result, else None
     result_number: Mapped[str | None] = mapped_column(String(40))

@@ -1,0 +1,139 @@
+"""EDS flows: sign in by a signed challenge, and sign a PDF in two steps (prepare, then finish)."""
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.documents.interrupted import PreparedPdf, finish, prepare
+from portal.domain.calendar import KZ_TZ, to_kz_naive
+from portal.domain.errors import DomainError, NotFound
+from portal.domain.models import Application, EdsChallenge, Person, Role, SignatureRecord, SigningSession
+from portal.domain.storage import FileStore
+from portal.pki.ca import LocalCA
+from portal.pki.cms import CmsCheck, EdsError, add_signature_timestamp, read_signature_timestamp, verify_cms
+
+CHALLENGE_TTL = timedelta(minutes=5)
+SIGNING_TTL = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class ToSign:
+    """What the page must sign: the session token and the bytes, base64."""
+
+    token: str
+    data_b64: str
+
+
+def issue_challenge(session: Session, now: datetime) -> EdsChallenge:
+    """Create a one-time sign-in challenge."""
+    challenge = EdsChallenge(nonce=secrets.token_hex(32), created_at=now, expires_at=now + CHALLENGE_TTL)
+    session.add(challenge)
+    session.flush()
+    return challenge
+
+
+def _checked(cms_der: bytes, ca: LocalCA, **kwargs) -> CmsCheck:  # type: ignore[no-untyped-def]
+    """Verify a CMS and turn its refusal into a domain error with the same code."""
+    if kwargs.get("now") is not None:
+        kwargs["now"] = kwargs["now"].replace(tzinfo=KZ_TZ)  # the domain's naive times are Kazakhstan time
+    try:
+        return verify_cms(cms_der, ca=ca, **kwargs)
+    except EdsError as err:
+        raise DomainError(err.code) from None
+
+
+def _full_name(check: CmsCheck) -> str:
+    """Return 'Surname Name Patronymic' from the certificate's CN and given name."""
+    parts = check.signer.common_name.split() + (check.signer.given_name or "").split()
+    return " ".join(p[:1].upper() + p[1:].lower() for p in parts)
+
+
+def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der: bytes, now: datetime) -> Person:
+    """Sign a person in by their signed challenge; a first sign-in creates a citizen's account."""
+    challenge = session.get(EdsChallenge, challenge_id or 0, with_for_update=True)
+    if challenge is None:
+        raise DomainError("challenge_unknown")
+    check = _checked(cms_der, ca, purpose="AUTHENTICATION", now=now)
+    if check.content != bytes.fromhex(challenge.nonce):
+        raise DomainError("content_mismatch")
+    if challenge.used_at is not None:
+        raise DomainError("challenge_used")
+    if now > challenge.expires_at:
+        raise DomainError("challenge_expired")
+    challenge.used_at = now
+    person = session.scalar(select(Person).where(Person.iin == check.signer.iin))
+    if person is None:
+        person = Person(iin=check.signer.iin, full_name=_full_name(check), role=Role.applicant,
+                        password_hash="!eds-only", created_at=now)
+        session.add(person)
+    session.flush()
+    return person
+
+
+def open_session(session: Session, store: FileStore, *, person: Person, app: Application, purpose: str,
+                 prepared: PreparedPdf, now: datetime, result_number: str | None = None) -> ToSign:
+    """Keep a prepared PDF until the page returns its signature; return what the page signs."""
+    token = secrets.token_urlsafe(32)
+    session.add(SigningSession(token=token, person_id=person.id, application_id=app.id, purpose=purpose,
+                               pdf_sha256=store.put(prepared.pdf), region_start=prepared.region_start,
+                               region_end=prepared.region_end, document_digest=prepared.document_digest.hex(),
+                               draft_version=str(app.version), result_number=result_number,
+                               created_at=now, expires_at=now + SIGNING_TTL))
+    session.flush()
+    return ToSign(token, base64.b64encode(prepared.signed_bytes()).decode())
+
+
+def prepare_pdf(pdf: bytes, **kwargs) -> PreparedPdf:  # type: ignore[no-untyped-def]
+    """Prepare a PDF for an EDS signature (a placeholder the signature fills later)."""
+    return prepare(pdf, **kwargs)
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A signed PDF and the record of its verified signature."""
+
+    pdf: bytes
+    record: SignatureRecord
+    signing: SigningSession
+
+
+def finish_session(session: Session, store: FileStore, ca: LocalCA, *, token: str, person: Person,
+                   app: Application, purpose: str, cms_der: bytes, now: datetime,
+                   expected_bin: str | None = None) -> Signed:
+    """Verify the page's signature over the prepared PDF, timestamp it, embed it and record it."""
+    signing = session.scalar(select(SigningSession).where(SigningSession.token == token).with_for_update())
+    if signing is None or signing.person_id != person.id or signing.application_id != app.id \
+            or signing.purpose != purpose:
+        raise NotFound()
+    if signing.finished_at is not None:
+        raise DomainError("signing_session_used")
+    if now > signing.expires_at:
+        raise DomainError("signing_session_expired")
+    if str(app.version) != signing.draft_version:
+        raise DomainError("draft_changed")
+    prepared = PreparedPdf(pdf=store.get(signing.pdf_sha256), region_start=signing.region_start,
+                           region_end=signing.region_end, document_digest=bytes.fromhex(signing.document_digest))
+    check = _checked(cms_der, ca, purpose="SIGNATURE", digest=prepared.document_digest, expected_iin=person.iin,
+                     now=now)
+    if expected_bin is not None and check.signer.bin != expected_bin:
+        raise DomainError("bin_mismatch")
+    stamped = add_signature_timestamp(cms_der, ca)
+    pdf = finish(prepared, stamped)
+    stamp_time = read_signature_timestamp(stamped)
+    signer = check.signer
+    record = SignatureRecord(
+        application_id=app.id, purpose=purpose, pdf_sha256=store.put(pdf), signer_iin=signer.iin,
+        signer_name=_full_name(check), organisation=signer.organisation, bin=signer.bin,
+        cert_serial=format(signer.serial, "x"), issuer=signer.issuer,
+        cert_not_before=to_kz_naive(signer.not_before), cert_not_after=to_kz_naive(signer.not_after),
+        signed_at=to_kz_naive(check.signed_at), timestamp_at=to_kz_naive(stamp_time) if stamp_time else None,
+        verified_at=now)
+    session.add(record)
+    signing.finished_at = now
+    session.flush()
+    return Signed(pdf, record, signing)

@@ -1,0 +1,39 @@
+"""JSON plumbing shared by the EDS endpoints: read the page's signature, answer with a translated error."""
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, Callable
+
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+
+from portal.domain.errors import DomainError, NotAllowed, NotFound
+from portal.labels import error_text
+from portal.web import db
+
+
+def cms_from(payload: dict[str, Any]) -> bytes:
+    """Return the CMS DER the page sent as base64, or refuse it as malformed."""
+    try:
+        return base64.b64decode(str(payload.get("cms") or ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise DomainError("cms_malformed") from None
+
+
+def json_step(work: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """Run one EDS step: commit on success; on refusal roll back and answer with a translated message."""
+    session = db()
+    try:
+        answer = work()
+    except NotFound:
+        session.rollback()
+        return jsonify(error=error_text("not_found"), code="not_found"), 404
+    except NotAllowed as err:
+        session.rollback()
+        return jsonify(error=error_text(err.code), code=err.code), 409
+    except DomainError as err:
+        session.rollback()
+        return jsonify(error=error_text(err.code, **err.params), code=err.code), 422
+    session.commit()
+    return answer

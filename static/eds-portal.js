@@ -1,0 +1,65 @@
+// Glue between the portal's pages and the EDS signer: prepare on the server, sign in the page, finish on the server.
+// Only the CMS signature travels to the server; the key file and its password stay in the page.
+(function () {
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body || {}),
+    });
+    const answer = await response.json().catch(() => ({ error: response.statusText }));
+    if (!response.ok) throw new Error(answer.error || response.statusText);
+    return answer;
+  }
+
+  async function sign(purpose, dataB64, attached) {
+    const answer = await window.EDS.request({
+      module: "kz.gov.pki.knca.commonUtils", method: "createCMSSignatureFromBase64",
+      args: ["PKCS12", purpose, dataB64, attached],
+    });
+    if (answer.code !== "200") throw Object.assign(new Error(answer.message || "EDS"), { quiet: answer.errorCode === "cancelled" });
+    return answer.responseObject;
+  }
+
+  function showError(button, message) {
+    const box = button.parentElement.querySelector("[data-eds-error]");
+    if (box) { box.textContent = message; box.hidden = !message; }
+  }
+
+  // A document: the server prepares it, the person signs the prepared bytes (detached), the server embeds.
+  document.querySelectorAll("[data-eds-prepare]").forEach(function (button) {
+    button.addEventListener("click", async function () {
+      showError(button, "");
+      button.disabled = true;
+      try {
+        const prepared = await post(button.dataset.edsPrepare);
+        const cms = await sign(button.dataset.edsPurpose || "SIGNATURE", prepared.data, false);
+        const done = await post(button.dataset.edsFinish, { token: prepared.token, cms: cms });
+        window.location.assign(done.redirect);
+      } catch (err) {
+        if (!err.quiet) showError(button, err.message);
+        button.disabled = false;
+      }
+    });
+  });
+
+  // Sign-in: the person signs a one-time challenge with the authentication key (attached).
+  const signIn = document.querySelector("[data-eds-sign-in]");
+  if (signIn) {
+    signIn.addEventListener("click", async function () {
+      showError(signIn, "");
+      signIn.disabled = true;
+      try {
+        const challenge = await post(signIn.dataset.edsChallenge);
+        const cms = await sign("AUTHENTICATION", challenge.challenge, true);
+        const done = await post(signIn.dataset.edsSignInUrl, { cms: cms, next: signIn.dataset.next || "" });
+        window.location.assign(done.redirect);
+      } catch (err) {
+        if (!err.quiet) showError(signIn, err.message);
+        signIn.disabled = false;
+      }
+    });
+  }
+})();

@@ -1,0 +1,119 @@
+// window.EDS: answers NCALayer's commonUtils messages (docs/eds.md, "The messages") in the page.
+// The key file and password stay in this tab: the only thing handed back is the CMS.
+//
+//   <script src="/static/eds/der.js"></script> then pkcs12.js, cms.js, dialog.js, signer.js
+//   (plain scripts, in this order: each adds its part to window.EDSKit for the next)
+//   const answer = await EDS.request({module: "kz.gov.pki.knca.commonUtils",
+//     method: "createCMSSignatureFromBase64", args: ["PKCS12", "SIGNATURE", b64, false]});
+//   answer.code === "200" ? answer.responseObject : answer.errorCode / answer.message
+(function (kit) {
+  "use strict";
+
+  const { fromBase64, toBase64 } = kit.der;
+  const { EdsError, openP12 } = kit.pkcs12;
+  const { buildCms } = kit.cms;
+  const { DEFAULT_STRINGS, readStrings, runDialog } = kit.dialog;
+
+  const MODULE = "kz.gov.pki.knca.commonUtils";
+  const METHOD = "createCMSSignatureFromBase64";
+  const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  const DEFAULT_NCALAYER = "wss://127.0.0.1:13579/";
+
+  const fail = (errorCode, message) => ({ code: "500", message, errorCode });
+
+  // SIGNATURE keys carry nonRepudiation (legally binding signatures), AUTHENTICATION keys
+  // EKU clientAuth (docs/eds.md, "Person certificates"): a key must not sign for the other purpose.
+  function servesPurpose(cert, purpose) {
+    if (purpose === "SIGNATURE") return Boolean(cert.keyUsage && cert.keyUsage.nonRepudiation);
+    return cert.extKeyUsage.includes(CLIENT_AUTH);
+  }
+
+  let busy = false;
+
+  // The built-in signer. `options` = {strings, host}: translations and the dialog's host element.
+  async function builtinRequest(message, options = {}) {
+    let req = message;
+    if (typeof message === "string") {
+      try { req = JSON.parse(message); } catch (e) { return fail("bad_request", "The message is not JSON"); }
+    }
+    if (!req || req.module !== MODULE || req.method !== METHOD) {
+      return fail("bad_request", `Only ${MODULE}.${METHOD} is supported in the browser`);
+    }
+    const [storage, purpose, b64, attached] = Array.isArray(req.args) ? req.args : [];
+    if (storage !== "PKCS12" || !["SIGNATURE", "AUTHENTICATION"].includes(purpose) || typeof attached !== "boolean") {
+      return fail("bad_request", "args must be [\"PKCS12\", \"SIGNATURE\"|\"AUTHENTICATION\", base64, attached]");
+    }
+    let data;
+    try { data = fromBase64(b64); } catch (e) { return fail("bad_request", "The data is not base64"); }
+    // Web Crypto exists only in secure contexts (HTTPS or http://127.0.0.1).
+    if (!window.crypto || !crypto.subtle) return fail("no_webcrypto", "The browser cannot sign on a page that is not HTTPS");
+    if (busy) return fail("busy", "Another signature is being made");
+    busy = true;
+    const t = readStrings(options.host || document.querySelector("[data-eds-i18n]"), options.strings);
+    try {
+      const outcome = await runDialog({
+        purpose, strings: options.strings, host: options.host,
+        // Order as in NCALayer: open the key with the password, then check it fits the purpose.
+        work: async (bytes, password, showCertificate) => {
+          const identities = await openP12(bytes, password);
+          const fit = identities.find((id) => servesPurpose(id.cert, purpose));
+          showCertificate((fit || identities[0]).cert);
+          if (!fit) throw new EdsError("key_usage", t.key_usage);
+          const cms = await buildCms({ certDer: fit.cert.der, key: fit.key, data, attached, signingTime: new Date() });
+          return toBase64(cms);
+        },
+      });
+      return outcome.ok ? { code: "200", responseObject: outcome.value } : fail(outcome.code, outcome.message);
+    } catch (e) {
+      return fail("error", t.error + (e && e.message ? ` (${e.message})` : ""));
+    } finally {
+      busy = false;
+    }
+  }
+
+  // A real NCALayer on the person's computer, spoken to over its documented WebSocket protocol:
+  // NCALayer greets each connection with {"result": {"version": ...}}, then answers a request with
+  // {"code": "200", "responseObject": ...} or {"code": "500", "message": ...}.
+  // UNTESTED here: there is no NCALayer on the build machine. Only the transport is swapped; NCALayer
+  // shows its own key dialog, so `options` (strings, host) do not apply.
+  function ncalayerRequest(url, message) {
+    return new Promise((resolve) => {
+      let ws;
+      let done = false;
+      const finish = (answer) => {
+        if (done) return;
+        done = true;
+        resolve(answer);
+        try { ws.close(); } catch (e) { /* already closed */ }
+      };
+      try { ws = new WebSocket(url); } catch (e) {
+        resolve(fail("ncalayer_unavailable", "Cannot connect to NCALayer"));
+        return;
+      }
+      ws.onopen = () => ws.send(typeof message === "string" ? message : JSON.stringify(message));
+      ws.onmessage = (ev) => {
+        let answer;
+        try { answer = JSON.parse(ev.data); } catch (e) { finish(fail("ncalayer_error", "NCALayer sent an unreadable answer")); return; }
+        if (answer && answer.result && answer.result.version) return; // the greeting, not the answer
+        if (answer && answer.code !== "200" && answer.message === "action.canceled") answer.errorCode = "cancelled";
+        finish(answer);
+      };
+      ws.onerror = () => finish(fail("ncalayer_unavailable", "NCALayer is not running"));
+      ws.onclose = () => finish(fail("ncalayer_unavailable", "NCALayer closed the connection"));
+    });
+  }
+
+  let transport = builtinRequest;
+
+  window.EDS = {
+    // request(message[, {strings, host}]) -> Promise<answer>; never rejects.
+    request: (message, options) => transport(message, options),
+    useNCALayer(url = DEFAULT_NCALAYER) {
+      transport = (message) => ncalayerRequest(url, message);
+    },
+    useBrowser() {
+      transport = builtinRequest;
+    },
+    strings: { ...DEFAULT_STRINGS }, // the i18n keys the dialog understands, with their English text
+  };
+})(window.EDSKit = window.EDSKit || {});

@@ -1,0 +1,51 @@
+"""Sign as the demo people would, with the Python test signer (the same CMS the browser signer makes)."""
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal import demo
+from portal.domain.models import Provider
+from portal.domain.calendar import KZ_TZ
+from portal.pki.testsigner import P12Signer
+from tests.conftest import MONDAY_10
+
+
+def signing_time_for(app: Flask) -> datetime | None:
+    """Return the app's pinned clock as the signer's clock (a signer's clock agrees with the server's)."""
+    frozen = app.config.get("PORTAL_FROZEN_NOW")
+    return frozen.replace(tzinfo=KZ_TZ) if frozen else None
+
+
+def demo_keys(app: Flask) -> dict[str, demo.DemoKey]:
+    """Return the demo EDS keys by IIN (issued once into the test instance folder)."""
+    ctx = app.extensions["portal"]
+    with ctx.sessions() as session:
+        providers = {p.code: (p.name_kk, p.bin) for p in session.scalars(select(Provider))}
+    # valid a month before the suite's pinned Monday and for years after, so pinned and real clocks both fit
+    keys = demo.issue_eds_keys(ctx.ca, providers, ctx.config.instance_dir / "demo-eds",
+                               valid_from=(MONDAY_10 - timedelta(days=30)).replace(tzinfo=KZ_TZ), valid_days=3650)
+    return {k.account.iin: k for k in keys}
+
+
+def signer(app: Flask, iin: str, *, auth: bool = False) -> P12Signer:
+    """Open a demo person's signing (or authentication) key."""
+    key = demo_keys(app)[iin]
+    return P12Signer.from_p12(Path(key.auth_file if auth else key.signing_file).read_bytes(), key.password)
+
+
+def sign_prepared(client: FlaskClient, prepare_url: str, finish_url: str, key: P12Signer,
+                  signing_time: datetime | None = None):  # type: ignore[no-untyped-def]
+    """Prepare a document, sign the prepared bytes detached, and send the CMS; return the finish response."""
+    if signing_time is None:
+        signing_time = signing_time_for(client.application)
+    prepared = client.post(prepare_url, json={})
+    assert prepared.status_code == 200, prepared.get_data(as_text=True)
+    body = prepared.get_json()
+    cms = key.create_cms(base64.b64decode(body["data"]), attached=False, signing_time=signing_time)
+    return client.post(finish_url, json={"token": body["token"], "cms": base64.b64encode(cms).decode()})

@@ -1,0 +1,281 @@
+"""EDS in the web flows: sign-in by challenge, the signed request, the head's signed result, every refusal."""
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal import demo
+from portal.domain.models import Application, Person, SignatureRecord
+from portal.domain.validators import make_iin
+from portal.pki.ca import LocalCA
+from portal.pki.testsigner import P12Signer
+from tests.conftest import MONDAY_10, account, staff_client
+from tests.eds_helpers import sign_prepared, signer, signing_time_for
+from tests.factories import fill_form, pdf_bytes, submitted_request
+from tests.web.test_backoffice import do, head_signs, work_through
+
+import io
+
+
+def eds_sign_in(client, key: P12Signer, *, attached: bool = True):  # type: ignore[no-untyped-def]
+    challenge = client.post("/auth/eds/challenge", json={}).get_json()["challenge"]
+    cms = key.create_cms(base64.b64decode(challenge), attached=attached, signing_time=signing_time_for(client.application))
+    return client.post("/auth/eds/sign-in", json={"cms": base64.b64encode(cms).decode()}), cms
+
+
+def draft_ready(app, client) -> int:  # type: ignore[no-untyped-def]
+    """Return a complete draft of the signed-in citizen."""
+    r = client.post("/apply/external_study/start")
+    app_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    data = {**fill_form(app), "doc_medical_035": (io.BytesIO(pdf_bytes()), "scan.pdf"), "next": "review"}
+    assert client.post(f"/apply/{app_id}", data=data, content_type="multipart/form-data").status_code == 302
+    return app_id
+
+
+def submit_with(client, app_id: int, key: P12Signer, **kw):  # type: ignore[no-untyped-def]
+    return sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key, **kw)
+
+
+def status_of(app, app_id: int) -> str:  # type: ignore[no-untyped-def]
+    with app.extensions["portal"].sessions() as s:
+        return s.get(Application, app_id).status
+
+
+def other_key(app, *, iin: str, days: int = 365, valid_from: datetime | None = None, ca: LocalCA | None = None,
+              auth: bool = False, password: str = "other-pass-1") -> P12Signer:  # type: ignore[no-untyped-def]
+    keys = (ca or app.extensions["portal"].ca).issue_person(
+        iin=iin, surname="Сейітова", name="Айгүл", password=password, valid_from=valid_from, valid_days=days)
+    return P12Signer.from_p12(keys.auth_p12 if auth else keys.signing_p12, password)
+
+
+# --- sign-in
+
+def test_eds_sign_in_of_an_existing_citizen(app):
+    client = app.test_client()
+    r, _ = eds_sign_in(client, signer(app, demo.CITIZEN.iin, auth=True))
+    assert r.status_code == 200 and r.get_json()["redirect"].endswith("/cabinet/")
+    assert client.get("/cabinet/").status_code == 200
+
+
+def test_first_eds_sign_in_creates_the_account(app):
+    iin = make_iin(date(1979, 7, 7), "M", 4242)
+    keys = app.extensions["portal"].ca.issue_person(iin=iin, surname="Нұрланов", name="Ерболат",
+                                                    patronymic="Серікұлы", password="p-123456")
+    client = app.test_client()
+    r, _ = eds_sign_in(client, P12Signer.from_p12(keys.auth_p12, "p-123456"))
+    assert r.status_code == 200
+    with app.extensions["portal"].sessions() as s:
+        person = s.scalar(select(Person).where(Person.iin == iin))
+        assert person.full_name == "Нұрланов Ерболат Серікұлы" and person.role == "applicant"
+
+
+def test_replayed_challenge_is_refused(app):
+    client = app.test_client()
+    client.get("/lang/en")
+    _, cms = eds_sign_in(client, signer(app, demo.CITIZEN.iin, auth=True))
+    client.post("/auth/sign-out")
+    r = client.post("/auth/eds/sign-in", json={"cms": base64.b64encode(cms).decode()})
+    assert r.status_code == 422
+
+
+def test_expired_challenge_is_refused(app):
+    client = app.test_client()
+    client.get("/lang/en")
+    challenge = client.post("/auth/eds/challenge", json={}).get_json()["challenge"]
+    cms = signer(app, demo.CITIZEN.iin, auth=True).create_cms(base64.b64decode(challenge), attached=True, signing_time=signing_time_for(app))
+    app.config["PORTAL_FROZEN_NOW"] = MONDAY_10 + timedelta(minutes=6)
+    r = client.post("/auth/eds/sign-in", json={"cms": base64.b64encode(cms).decode()})
+    assert r.status_code == 422 and r.get_json()["code"] == "challenge_expired"
+
+
+def test_signing_key_cannot_sign_in(app):
+    client = app.test_client()
+    r, _ = eds_sign_in(client, signer(app, demo.CITIZEN.iin))
+    assert r.status_code == 422 and r.get_json()["code"] == "key_usage"
+
+
+def test_challenge_from_another_browser_session_is_refused(app):
+    one, two = app.test_client(), app.test_client()
+    challenge = one.post("/auth/eds/challenge", json={}).get_json()["challenge"]
+    cms = signer(app, demo.CITIZEN.iin, auth=True).create_cms(base64.b64decode(challenge), attached=True, signing_time=signing_time_for(app))
+    r = two.post("/auth/eds/sign-in", json={"cms": base64.b64encode(cms).decode()})
+    assert r.status_code == 422 and r.get_json()["code"] == "challenge_unknown"
+
+
+# --- the signed request
+
+def test_signed_request_is_submitted_with_its_signature(app, citizen):
+    app_id = submitted_request(app, citizen)
+    with app.extensions["portal"].sessions() as s:
+        a = s.get(Application, app_id)
+        sig = a.signature("request")
+        assert a.status == "submitted" and sig.signer_iin == demo.CITIZEN.iin and sig.timestamp_at is not None
+        pdf = app.extensions["portal"].store.get(sig.pdf_sha256)
+    from portal.documents.verification import verify_pdf
+    verdict = verify_pdf(pdf, app.extensions["portal"].ca.trust_roots_pem(), [app.extensions["portal"].ca.issuing_cert_pem])
+    assert verdict.intact and verdict.trusted and verdict.signer_iin == demo.CITIZEN.iin
+    assert verdict.timestamp_at is not None and verdict.timestamp_trusted
+    citizen.get("/lang/en")
+    page = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
+    assert "Your EDS signature on the request" in page and demo.CITIZEN.iin in page
+    executor_page = staff_client(app, "executor").get(f"/backoffice/requests/{app_id}").get_data(as_text=True)
+    assert demo.CITIZEN.iin in executor_page and "revocation (CRL)" in executor_page.lower() or "CRL" in executor_page
+
+
+@pytest.mark.parametrize("case,code", [
+    ("someone_else", "iin_mismatch"), ("expired", "expired"), ("not_yet_valid", "not_yet_valid"),
+    ("revoked", "revoked"), ("unknown_ca", "untrusted"), ("auth_key", "key_usage"),
+])
+def test_refused_signatures_leave_the_draft_as_it_was(app, citizen, tmp_path, case, code):
+    app_id = draft_ready(app, citizen)
+    iin = demo.CITIZEN.iin
+    now = datetime(2026, 11, 23, 5, 0)
+    if case == "someone_else":
+        key = signer(app, account("head", "petropavl").iin)
+    elif case == "expired":
+        key = other_key(app, iin=iin, valid_from=now - timedelta(days=400), days=30)
+    elif case == "not_yet_valid":
+        key = other_key(app, iin=iin, valid_from=now + timedelta(days=30))
+    elif case == "revoked":
+        key = other_key(app, iin=iin)
+        app.extensions["portal"].ca.revoke(key.certificate_serial)
+    elif case == "unknown_ca":
+        key = other_key(app, iin=iin, ca=LocalCA.load_or_create(tmp_path / "foreign-ca"))
+    else:
+        key = other_key(app, iin=iin, auth=True)
+    before = citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
+    r = submit_with(citizen, app_id, key)
+    assert r.status_code == 422 and r.get_json()["code"] == code, r.get_json()
+    assert status_of(app, app_id) == "draft"
+    assert citizen.get(f"/apply/{app_id}/review").get_data(as_text=True) == before
+
+
+def test_signature_over_other_content_is_refused(app, citizen):
+    app_id = draft_ready(app, citizen)
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    cms = signer(app, demo.CITIZEN.iin).create_cms(b"some other bytes", attached=False, signing_time=signing_time_for(app))
+    r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"],
+                                                           "cms": base64.b64encode(cms).decode()})
+    assert r.status_code == 422 and r.get_json()["code"] == "content_mismatch"
+    assert status_of(app, app_id) == "draft"
+
+
+def test_draft_changed_after_preparing_is_refused(app, citizen):
+    app_id = draft_ready(app, citizen)
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    citizen.post(f"/apply/{app_id}", data={**fill_form(app), "school": "Басқа мектеп", "next": "save"},
+                 content_type="multipart/form-data")
+    cms = signer(app, demo.CITIZEN.iin).create_cms(base64.b64decode(prepared["data"]), attached=False, signing_time=signing_time_for(app))
+    r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"],
+                                                           "cms": base64.b64encode(cms).decode()})
+    assert r.status_code == 422 and r.get_json()["code"] == "draft_changed"
+
+
+def test_garbage_instead_of_a_signature(app, citizen):
+    app_id = draft_ready(app, citizen)
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    for cms in ("not base64!", base64.b64encode(b"\x30\x03\x02\x01\x01").decode()):
+        r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms})
+        assert r.status_code == 422 and r.get_json()["code"] == "cms_malformed"
+
+
+def test_incomplete_draft_cannot_be_prepared(app, citizen):
+    r = citizen.post("/apply/external_study/start")
+    app_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    r = citizen.post(f"/apply/{app_id}/sign/prepare", json={})
+    assert r.status_code == 422 and r.get_json()["code"] == "draft_incomplete"
+
+
+def test_signed_request_cannot_be_signed_twice(app, citizen):
+    app_id = draft_ready(app, citizen)
+    key = signer(app, demo.CITIZEN.iin)
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    cms = base64.b64encode(key.create_cms(base64.b64decode(prepared["data"]), attached=False, signing_time=signing_time_for(app))).decode()
+    assert citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms}).status_code == 200
+    r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms})
+    assert r.status_code == 422
+
+
+# --- the head's signed result
+
+def test_head_signs_the_result_with_a_stamp_naming_them(app, citizen, tmp_path, require_tools):
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"}, until="draft_result")
+    r = do(app, "head", app_id, "approve")  # the seal is not used where the head signs
+    assert r.status_code == 409
+    assert head_signs(app, app_id).status_code == 200
+    do(app, "office_clerk", app_id, "send")
+    head = account("head", "petropavl")
+    with app.extensions["portal"].sessions() as s:
+        a = s.get(Application, app_id)
+        assert a.status == "completed" and a.result.signer_label.startswith("Омаров Ерлан")
+        sig = a.signature("result")
+        assert sig.signer_iin == head.iin and sig.bin == a.provider.bin
+        number = a.result.number
+    pdf = citizen.get(f"/cabinet/requests/{app_id}/result.pdf").data
+    path = tmp_path / "result.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout \
+        if shutil.which("pdftotext") else ""
+    if shutil.which("pdfsig"):
+        out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+        assert "Signature is Valid" in out and "Total document signed" in out, out
+    elif require_tools:
+        pytest.fail("pdfsig missing")
+    client = app.test_client()
+    client.get("/lang/en")
+    page = client.get(f"/verify/{number}").get_data(as_text=True)
+    assert "Authentic and unchanged" in page and "Certificate chain" in page and "Timestamp" in page
+    assert head.iin in page and "Not revoked" in page
+    assert text == "" or "Омаров" in text or "ОМАРОВ" in text
+
+
+def test_head_of_a_seal_provider_approves_without_eds(app):
+    client = staff_client(app, "head", "aiyrtau")
+    from tests.conftest import sign_in
+    citizen = sign_in(app.test_client(), demo.CITIZEN)
+    app_id = submitted_request(app, citizen, provider="aiyrtau")
+    for role, action, data in (("office_clerk", "register", {}),
+                               ("head", "assign", {"executor_id": str(_executor(app, "aiyrtau")), "resolution": "Қараңыз"}),
+                               ("executor", "draft_result", {"decision": "permitted"}), ("head", "approve", {}),
+                               ("office_clerk", "send", {})):
+        assert do(app, role, app_id, action, data, provider="aiyrtau").status_code == 302, action
+    with app.extensions["portal"].sessions() as s:
+        a = s.get(Application, app_id)
+        assert a.result is not None and a.signature("result") is None
+    assert client.get(f"/backoffice/requests/{app_id}").status_code == 200
+
+
+def _executor(app, provider: str) -> int:  # type: ignore[no-untyped-def]
+    with app.extensions["portal"].sessions() as s:
+        return s.scalar(select(Person.id).where(Person.iin == account("executor", provider).iin))
+
+
+def test_only_the_head_may_prepare_the_result(app, citizen):
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"}, until="draft_result")
+    for role in ("office_clerk", "executor"):
+        r = staff_client(app, role).post(f"/backoffice/requests/{app_id}/sign/prepare", json={})
+        assert r.status_code == 409
+    r = staff_client(app, "head", "aiyrtau").post(f"/backoffice/requests/{app_id}/sign/prepare", json={})
+    assert r.status_code == 404
+
+
+def test_heads_authentication_key_cannot_sign_the_result(app, citizen):
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"}, until="draft_result")
+    head = account("head", "petropavl")
+    r = sign_prepared(staff_client(app, "head"), f"/backoffice/requests/{app_id}/sign/prepare",
+                      f"/backoffice/requests/{app_id}/sign/finish", signer(app, head.iin, auth=True))
+    assert r.status_code == 422 and r.get_json()["code"] == "key_usage"
+    assert status_of(app, app_id) == "awaiting_approval"
+
+
+def test_eds_endpoints_need_csrf(app, citizen):
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert app.test_client().post("/auth/eds/challenge", json={}).status_code == 400
