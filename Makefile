@@ -31,6 +31,7 @@ test: install
 
 bench: install
 	$(PY) bench/sign_results.py
+	$(PY) bench/eds.py
 
 # Refresh the message catalogs after changing translatable strings.
 extract-messages: $(VENV)/.installed

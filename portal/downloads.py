@@ -32,4 +32,13 @@ def attachment_response(app: Application, attachment_id: int) -> Response:
                          f"{attachment.kind}-{attachment.id}{_EXT.get(attachment.content_type, '')}", inline=True)
 
 
+def signed_application_response(app: Application, *, inline: bool) -> Response:
+    """Return the application PDF as the applicant signed it, or answer 404."""
+    signature = app.signature("request")
+    if signature is None:
+        abort(404)
+    return file_response(ctx().store.get(signature.pdf_sha256), "application/pdf", f"{app.number}-application.pdf",
+                         inline=inline)
+
+
 _EXT = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal import labels
 from portal.domain.calendar import to_kz_naive, working_days_left
-from portal.web import locale, localized
+from portal.web import ctx, locale, localized
 
 
 def kzdatetime(value: datetime | None) -> str:
@@ -40,6 +40,11 @@ def normative(code: str) -> str:
     return ngettext("%(num)s minute", "%(num)s minutes", n)
 
 
+def cert_revoked(serial_hex: str) -> bool:
+    """Tell whether a certificate (serial in hex) is on the portal's CRL now."""
+    return ctx().ca.is_revoked(int(serial_hex, 16))
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, localized=localized,
@@ -47,7 +52,7 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
-        field_labels=labels.FIELD)
+        field_labels=labels.FIELD, cert_revoked=cert_revoked)
 
 
 def install_error_pages(app: Flask) -> None:

@@ -12,7 +12,7 @@ from portal.domain.catalog import get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import STAFF_ROLES, Person, Role
 from portal.domain.workflow import available_step, open_step, queue as provider_queue, staff_request, transition
-from portal.downloads import attachment_response, file_response
+from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.eds_web import cms_from, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, now, require_role
@@ -93,12 +93,7 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/requests/<int:application_id>/application.pdf")
 def signed_request(application_id: int):  # type: ignore[no-untyped-def]
     """Open the application as the applicant signed it."""
-    app = _request(application_id)
-    signature = app.signature("request")
-    if signature is None:
-        abort(404)
-    return file_response(ctx().store.get(signature.pdf_sha256), "application/pdf", f"{app.number}-application.pdf",
-                         inline=True)
+    return signed_application_response(_request(application_id), inline=True)
 
 
 @bp.route("/requests/<int:application_id>/sign/prepare", methods=["POST"])

@@ -13,3 +13,8 @@ def test_readme_gives_the_two_commands():
 def test_readme_lists_every_demo_account():
     for account in demo.ACCOUNTS:
         assert f"| {account.iin} | {account.password} |" in README, account
+
+
+def test_readme_lists_every_demo_eds_password():
+    for holder, password in demo.EDS_HOLDERS:
+        assert holder.iin in README and f"| {password} |" in README, holder

@@ -9,7 +9,7 @@ from portal.domain.applications import applicants_request
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application, Role
-from portal.downloads import attachment_response, file_response
+from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.web import ctx, db, now, require_role
 
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
@@ -62,9 +62,4 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/requests/<int:application_id>/application.pdf")
 def signed_request(application_id: int):  # type: ignore[no-untyped-def]
     """Download the application as the applicant signed it."""
-    app = _own(application_id)
-    signature = app.signature("request")
-    if signature is None:
-        abort(404)
-    return file_response(ctx().store.get(signature.pdf_sha256), "application/pdf", f"{app.number}-application.pdf",
-                         inline=False)
+    return signed_application_response(_own(application_id), inline=False)

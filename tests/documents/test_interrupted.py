@@ -27,6 +27,7 @@ from pyhanko_certvalidator import ValidationContext
 from portal.documents.interrupted import PreparedPdf, VisibleStamp, finish, prepare
 from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_excerpt
 from portal.documents.verification import verify_pdf
+from tests.tools import tool
 
 PERSON_CN = "ӘБДІРАХМАНОВА ГҮЛНҰР"
 PERSON_IIN = "850412400123"
@@ -149,16 +150,6 @@ def _key_usage(*, ca: bool) -> x509.KeyUsage:
         encipher_only=False,
         decipher_only=False,
     )
-
-
-def tool(name: str) -> str:
-    """Return the path of a command-line tool; fail under REQUIRE_TOOLS=1, else skip."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("REQUIRE_TOOLS") == "1":
-            pytest.fail(f"{name} is required (REQUIRE_TOOLS=1) but not installed")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 def run_tool(name: str, pdf: bytes, tmp_path: Path, *args: str) -> str:

@@ -29,21 +29,12 @@ from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_
 from portal.documents.signing import ResultSigner, _LoadedKeySigner, wrap_label
 from portal.documents.verification import verify_pdf
 from portal.pki.ca import IssuedKey, LocalCA
+from tests.tools import tool as _tool
 
 KAZAKH_LETTERS = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
 VERIFY_URL = "https://portal.example.kz/verify/R-7K3M9QX2"
 LABEL = "«Петропавл қаласының білім бөлімі» КММ"
 BIN = "040340001234"
-
-
-def _tool(name: str) -> str:
-    """Return the path of a command-line tool; fail under REQUIRE_TOOLS=1, else skip."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("REQUIRE_TOOLS") == "1":
-            pytest.fail(f"{name} is required (REQUIRE_TOOLS=1) but not installed")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 def _pdftotext(pdf: bytes, tmp_path: Path, *args: str) -> str:
