@@ -58,7 +58,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     @login.user_loader
     def load_user(user_id: str) -> Person | None:
-        return db().get(Person, int(user_id)) if user_id.isdigit() else None
+        person_id, _, version = user_id.partition(".")
+        person = db().get(Person, int(person_id)) if person_id.isdigit() else None
+        return person if person is not None and str(person.session_version) == version else None
 
     from portal.apply.views import bp as apply_bp
     from portal.auth.views import bp as auth_bp

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain.accounts import hash_password
 from portal.domain.models import Person, Provider, ProviderKind, Role
+from portal.demo_providers import DEMO_PROVIDERS
 from portal.domain.validators import make_iin
 from portal.pki.ca import LocalCA
 
@@ -85,7 +86,10 @@ CHILD = {"child_iin": make_iin(date(2012, 9, 3), "M", 4321), "child_name": "Се
          "child_birth_date": "2012-09-03"}
 
 
-def _staff(provider_code: str, serial: int, names: tuple[str, str, str]) -> list[DemoAccount]:
+ROLES = ("office_clerk", "head", "executor")
+
+
+def _staff(provider_code: str, serial: int, names: tuple[str, ...]) -> list[DemoAccount]:
     """Return an office clerk, a head and an executor of one provider."""
     roles = (Role.office_clerk, Role.head, Role.executor)
     born = (date(1990, 2, 14), date(1975, 6, 30), date(1988, 11, 5))
@@ -97,7 +101,9 @@ def _staff(provider_code: str, serial: int, names: tuple[str, str, str]) -> list
 STAFF = (_staff("petropavl", 100, ("Жұмабекова Дана Серікқызы", "Омаров Ерлан Маратұлы",
                                    "Ахметова Гүлнар Бекқызы"))
          + _staff("aiyrtau", 200, ("Ким Оксана Викторовна", "Сағындықов Арман Төлеуұлы",
-                                   "Байжанова Мәдина Асқарқызы")))
+                                   "Байжанова Мәдина Асқарқызы"))
+         + [account for i, p in enumerate(DEMO_PROVIDERS)
+                 for account in _staff(p.code, 300 + 10 * i, tuple(dict(p.staff)[r] for r in ROLES))])
 ACCOUNTS = (CITIZEN, *STAFF)
 
 
@@ -140,6 +146,13 @@ def load(session: Session, now: datetime) -> list[DemoAccount]:
                                        name_ru=name_ru, area_kk=area, address=address, schedule_kk=SCHEDULE_004,
                                        bin=demo_bin(i), is_demo=False, head_signs_results=code in HEAD_SIGNS)
             session.add(providers[code])
+    for p in DEMO_PROVIDERS:
+        if p.code not in providers:
+            providers[p.code] = Provider(code=p.code, kind=p.kind, name_kk=p.name_kk, name_ru=p.name_ru,
+                                         area_kk=p.area_kk, address=p.address, schedule_kk=p.schedule_kk, bin=p.bin,
+                                         opens=p.opens, closes=p.closes, lunch_from=p.lunch_from,
+                                         lunch_to=p.lunch_to, is_demo=True)
+            session.add(providers[p.code])
     session.flush()
     existing = set(session.scalars(select(Person.iin)))
     for account in ACCOUNTS:

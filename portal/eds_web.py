@@ -5,16 +5,26 @@ import base64
 import binascii
 from typing import Any, Callable
 
-from flask import jsonify
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.domain.errors import DomainError, NotAllowed, NotFound
 from portal.labels import error_text
 from portal.web import db
 
 
-def cms_from(payload: dict[str, Any]) -> bytes:
+def json_object() -> dict[str, Any]:
+    """Return the request's JSON body when it is an object, else an empty one."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+def cms_from(payload: Any) -> bytes:
     """Return the CMS DER the page sent as base64, or refuse it as malformed."""
+    if not isinstance(payload, dict):
+        raise DomainError("cms_malformed")
     try:
         return base64.b64decode(str(payload.get("cms") or ""), validate=True)
     except (binascii.Error, ValueError):
@@ -35,5 +45,12 @@ def json_step(work: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
     except DomainError as err:
         session.rollback()
         return jsonify(error=error_text(err.code, **err.params), code=err.code), 422
-    session.commit()
+    except StaleDataError:  # someone changed the request at the same moment
+        session.rollback()
+        return jsonify(error=error_text("draft_changed"), code="draft_changed"), 409
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        return jsonify(error=error_text("draft_changed"), code="draft_changed"), 409
     return answer

@@ -30,6 +30,8 @@ ACTION = {
     "draft_result": _l("Draft the result"),
     "approve": _l("Approve and sign"),
     "send": _l("Send the result"),
+    "check": _l("Check the package"),
+    "accept": _l("Accept the documents"),
 }
 
 DECISION = {"permitted": _l("Permission granted"), "refused": _l("Reasoned refusal")}
@@ -78,6 +80,8 @@ ERROR = {
     "required": _l("This field is required."),
     "name_required": _l("Enter the surname and the name."),
     "date_required": _l("Enter a date."),
+    "year_format": _l("Enter the year as four digits."),
+    "step_input_invalid": _l("Fill in every field the result states."),
     "birth_date_mismatch": _l("The birth date does not match the child's IIN."),
     "draft_incomplete": _l("The request is not complete yet; see the marked fields."),
     "not_a_draft": _l("This request has already been submitted and cannot be changed."),
@@ -109,6 +113,7 @@ ERROR = {
     "signing_session_used": _l("This document has already been signed."),
     "signing_session_expired": _l("Too much time passed since the document was prepared. Please sign again."),
     "draft_changed": _l("The request changed after the document was prepared. Please check it and sign again."),
+    "signing_time_invalid": _l("The signing time in the signature is wrong. Check your computer's clock and sign again."),
 }
 
 
@@ -125,12 +130,3 @@ def notification_text(code: str, params: dict[str, Any]) -> str:
     return str(NOTIFICATION.get(code, code)) % values
 
 
-FIELD = {
-    "child_iin": _l("Child's IIN"),
-    "child_name": _l("Child's surname, name and patronymic"),
-    "child_birth_date": _l("Child's birth date"),
-    "school": _l("School"),
-    "grade": _l("Grade"),
-    "ground": _l("Ground"),
-    "provider_id": _l("Provider (education department)"),
-}

@@ -88,5 +88,6 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    ok = not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+    ok = (not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+          and "\\" not in target and target.isprintable())
     return target if ok else None

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portal import labels
+from portal.domain import fields
 from portal.domain.calendar import to_kz_naive, working_days_left
 from portal.web import ctx, locale, localized
 
@@ -52,7 +53,7 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
-        field_labels=labels.FIELD, cert_revoked=cert_revoked)
+        cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()))
 
 
 def install_error_pages(app: Flask) -> None:

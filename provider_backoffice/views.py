@@ -11,9 +11,10 @@ from portal.domain import signing_flows
 from portal.domain.catalog import get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import STAFF_ROLES, Person, Role
-from portal.domain.workflow import available_step, open_step, queue as provider_queue, staff_request, transition
+from portal.domain.workflow import (available_step, may_take, open_step, queue as provider_queue, staff_request,
+                                   transition)
 from portal.downloads import attachment_response, file_response, signed_application_response
-from portal.eds_web import cms_from, json_step
+from portal.eds_web import cms_from, json_object, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, now, require_role
 from provider_backoffice.forms import StepForm
@@ -43,7 +44,7 @@ def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
 def queue():  # type: ignore[no-untyped-def]
     """List the provider's requests, those awaiting this person first."""
     apps = provider_queue(db(), current_user)
-    return render_template("backoffice/queue.html", apps=apps, available_step=available_step,
+    return render_template("backoffice/queue.html", apps=apps, available_step=available_step, may_take=may_take,
                            open_step=open_step, get_service=get_service, now=now())
 
 
@@ -69,8 +70,13 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
             flash(_("Done: %(step)s.", step=labels.ACTION.get(step.action, step.action)), "success")
             return redirect(url_for("backoffice.card", application_id=app.id))
     status = 200 if request.method == "GET" else (409 if error else 422)
-    return render_template("backoffice/card.html", app=app, service=get_service(app.service_code), step=step,
-                           form=form, error=error, open_step=open_step(app), now=now()), status
+    service = get_service(app.service_code)
+    eds_sign = bool(step and step.effect == "issue_result" and step.role == Role.head
+                    and app.provider.head_signs_results)
+    return render_template("backoffice/card.html", app=app, service=service, step=step, form=form, error=error,
+                           open_step=open_step(app), now=now(), may_take=may_take, eds_sign=eds_sign,
+                           posted=request.form if error else {},
+                           result_inputs=[f for s in service.flow(app.form)[0] for f in s.inputs]), status
 
 
 @bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>")
@@ -109,7 +115,7 @@ def sign_prepare(application_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/requests/<int:application_id>/sign/finish", methods=["POST"])
 def sign_finish(application_id: int):  # type: ignore[no-untyped-def]
     """Check the head's signature, embed it in the result and approve."""
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
 
     def work():  # type: ignore[no-untyped-def]
         app = staff_request(db(), current_user, application_id, lock=True)

@@ -1,39 +1,47 @@
-"""The external-study request form; every field is kept even when invalid, so nothing is lost."""
+"""The request form, built from the service's fields; every value is kept even when invalid."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectField, StringField
+from wtforms import Field as FormField, RadioField, SelectField, StringField, TextAreaField
 
-from portal.domain.applications import GRADES
-from portal.domain.catalog.spec import ServiceSpec
+from portal.domain.catalog.spec import Field, ServiceSpec
+from portal.domain.fields import GRADES
 from portal.domain.models import Provider
 from portal.web import localized
 
-
-class RequestForm(FlaskForm):
-    """The request's fields; document upload fields are added per service."""
-
-    child_iin = StringField(_l("Child's IIN"), render_kw={"inputmode": "numeric", "maxlength": 12})
-    child_name = StringField(_l("Child's surname, name and patronymic"))
-    child_birth_date = StringField(_l("Child's birth date"), render_kw={"type": "date"})
-    school = StringField(_l("School"), render_kw={"placeholder": _l("e.g. School-lyceum No. 1, Petropavl")})
-    grade = SelectField(_l("Grade"), choices=[("", "—")] + [(g, g) for g in GRADES])
-    ground = RadioField(_l("Ground"), choices=[], validate_choice=False)
-    provider_id = SelectField(_l("Provider (education department)"), choices=[], validate_choice=False)
+ACCEPT = {"accept": "application/pdf,image/jpeg,image/png"}
 
 
-def build_form(service: ServiceSpec, providers: list[Provider], locale: str, **kwargs) -> RequestForm:  # type: ignore[no-untyped-def]
-    """Return the request form with the service's grounds, providers and one file field per document."""
-    class _Form(RequestForm):
-        pass
+def form_field(spec: Field) -> FormField:
+    """Return the WTForms field that edits one of the service's fields (validation is the domain's)."""
+    label, hint = localized(spec.title), localized(spec.hint) if spec.hint else None
+    extra = {"placeholder": hint} if hint else {}
+    if spec.kind == "choice":
+        return RadioField(label, choices=[(c.value, localized(c.title)) for c in spec.choices], validate_choice=False)
+    if spec.kind == "grade":
+        return SelectField(label, choices=[("", "—")] + [(g, g) for g in GRADES], validate_choice=False)
+    if spec.kind == "longtext":
+        return TextAreaField(label, render_kw=extra)
+    if spec.kind == "date":
+        return StringField(label, render_kw={"type": "date", **extra})
+    if spec.kind in ("iin", "year"):
+        return StringField(label, render_kw={"inputmode": "numeric", "maxlength": 12 if spec.kind == "iin" else 4,
+                                             **extra})
+    return StringField(label, render_kw=extra)
 
+
+def build_form(service: ServiceSpec, providers: list[Provider], locale: str, **kwargs) -> FlaskForm:  # type: ignore[no-untyped-def]
+    """Return the request form: the service's fields, the provider, one file field per document."""
+    class RequestForm(FlaskForm):
+        provider_id = SelectField(_l("Provider"), choices=[], validate_choice=False)
+
+    for spec in service.fields:
+        setattr(RequestForm, spec.name, form_field(spec))
     for doc in service.documents:
         if doc.uploadable:
-            setattr(_Form, f"doc_{doc.code}", FileField(localized(doc.title),
-                    render_kw={"accept": "application/pdf,image/jpeg,image/png"}))
-    form = _Form(**kwargs)
-    form.ground.choices = [(g.value, localized(g.title)) for g in service.grounds]
+            setattr(RequestForm, f"doc_{doc.code}", FileField(localized(doc.title), render_kw=ACCEPT))
+    form = RequestForm(**kwargs)
     form.provider_id.choices = [("", "—")] + [(str(p.id), f"{p.name(locale)} — {p.address}") for p in providers]
     return form

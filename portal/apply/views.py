@@ -12,7 +12,7 @@ from portal.domain.catalog import UnknownService, get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider, Role
 from portal.domain.validators import ValidationError
-from portal.eds_web import cms_from, json_step
+from portal.eds_web import cms_from, json_object, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, locale, now, require_role
 
@@ -30,7 +30,8 @@ def _own(application_id: int):  # type: ignore[no-untyped-def]
 
 def _providers(service) -> list[Provider]:  # type: ignore[no-untyped-def]
     """Return the providers that give this service."""
-    return list(db().scalars(select(Provider).where(Provider.kind == service.provider_kind).order_by(Provider.id)))
+    return list(db().scalars(select(Provider).where(Provider.kind.in_(service.provider_kinds))
+                             .order_by(Provider.kind, Provider.id)))
 
 
 @bp.route("/<code>/start", methods=["POST"])
@@ -65,7 +66,7 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
     upload_failed = False
     if request.method == "POST" and form.validate_on_submit():
         provider = form.provider_id.data
-        requests_.save_draft(session, app, {k: form[k].data for k in requests_.FORM_FIELDS},
+        requests_.save_draft(session, app, {f.name: form[f.name].data for f in service.fields},
                              int(provider) if provider and provider.isdigit() else None, now())
         for doc in service.documents:
             upload = request.files.get(f"doc_{doc.code}")
@@ -114,7 +115,6 @@ def review(application_id: int):  # type: ignore[no-untyped-def]
     service = get_service(app.service_code)
     problems = requests_.problems(app, service)
     return render_template("portal/apply_review.html", app=app, service=service, problems=problems,
-                           ground=service.ground(app.form.get("ground") or ""),
                            required=service.required_documents(app.form))
 
 
@@ -131,7 +131,7 @@ def sign_prepare(application_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:application_id>/sign/finish", methods=["POST"])
 def sign_finish(application_id: int):  # type: ignore[no-untyped-def]
     """Check the applicant's signature, embed it, and submit the request."""
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
 
     def work():  # type: ignore[no-untyped-def]
         app = requests_.applicants_request(db(), current_user, application_id, lock=True)

@@ -13,7 +13,7 @@ from portal.domain.accounts import authenticate, register_citizen
 from portal.domain.errors import DomainError
 from portal.domain.validators import ValidationError
 from portal.labels import error_text
-from portal.eds_web import cms_from, json_step
+from portal.eds_web import cms_from, json_object, json_step
 from portal.web import ctx, db, now, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -100,7 +100,7 @@ def eds_challenge():  # type: ignore[no-untyped-def]
 @bp.route("/eds/sign-in", methods=["POST"])
 def eds_finish():  # type: ignore[no-untyped-def]
     """Sign in with the signed challenge."""
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
 
     def work():  # type: ignore[no-untyped-def]
         person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),

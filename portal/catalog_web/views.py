@@ -24,7 +24,8 @@ def service(code: str):  # type: ignore[no-untyped-def]
         spec = get_service(code)
     except UnknownService:
         abort(404)
-    providers = db().scalars(select(Provider).where(Provider.kind == spec.provider_kind).order_by(Provider.id)).all()
+    providers = db().scalars(select(Provider).where(Provider.kind.in_(spec.provider_kinds))
+                             .order_by(Provider.kind, Provider.id)).all()
     return render_template("portal/service.html", service=spec, providers=providers)
 
 

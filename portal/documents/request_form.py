@@ -1,7 +1,7 @@
 """The application PDF a citizen signs: an "өтініш / заявление" to the service provider.
 
-The applicant, acting for the child as legal representative, asks the provider
-for the service. Kazakh comes first, then Russian, then a table of the attached
+The applicant asks the provider for a service; the request's fields are printed as
+labelled lines, whatever the service. Kazakh comes first, then Russian, then a table of the attached
 scans with each file's name, size and full SHA-256: the citizen's EDS covers
 this PDF, and through the hashes it covers the scans too. The signature is
 invisible, so no area is kept free for a stamp. Fonts, wrapping and measuring
@@ -13,8 +13,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -27,7 +27,6 @@ from portal.documents.render import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     REGULAR,
-    _d,
     _ensure_fonts,
     _layout,
     _Line,
@@ -35,6 +34,8 @@ from portal.documents.render import (
     _width,
     _words,
 )
+from portal.documents.result_context import Line
+from portal.documents.result_page import quoted
 
 BODY_SIZE = 9.5
 TABLE_SIZE = 7.5
@@ -95,13 +96,7 @@ class RequestFormData:
     applicant_iin: str
     applicant_phone: str
     applicant_email: str
-    child_name: str
-    child_iin: str
-    child_birth_date: date
-    school: str
-    grade: str
-    ground_kk: str
-    ground_ru: str
+    lines: tuple[Line, ...]
     attachments: tuple[AttachmentLine, ...]
     draft_reference: str
     prepared_at: datetime
@@ -150,24 +145,28 @@ def _header(data: RequestFormData) -> list[_Para]:
     ]
 
 
+def _lines(lines: tuple[Line, ...], kazakh: bool) -> list[_Para]:
+    """Return the request's fields as "label: value" paragraphs in one language."""
+    paras = [
+        _Para(line.value.strip() or "—", label=f"{line.label_kk if kazakh else line.label_ru}: ")
+        for line in lines
+    ]
+    if paras:
+        paras[0] = replace(paras[0], space_before=3)
+    return paras
+
+
 def _kazakh(data: RequestFormData) -> list[_Para]:
     """Return the Kazakh part of the application."""
     return [
         _Para("ӨТІНІШ", bold=True, scale=1.25, centred=True),
-        _Para(data.service_name_kk, centred=True),
+        _Para(quoted(data.service_name_kk), centred=True),
         _Para(
-            f"Заңды өкіл ретінде балама {data.service_name_kk} мемлекеттік көрсетілетін қызметін "
-            "көрсетуіңізді сұраймын.",
+            f"{quoted(data.service_name_kk)} мемлекеттік көрсетілетін қызметін көрсетуіңізді сұраймын.",
             space_before=6,
         ),
-        _Para(
-            f"{data.child_name}, ЖСН {data.child_iin}, туған күні {_d(data.child_birth_date)}",
-            label="Білім алушы: ",
-            space_before=3,
-        ),
-        _Para(f"{data.school}, {data.grade} сынып", label="Білім беру ұйымы: "),
-        _Para(data.ground_kk, label="Негіздеме: "),
-        _Para(f"{data.applicant_name}, ЖСН {data.applicant_iin}", label="Өтініш беруші (заңды өкіл): "),
+        *_lines(data.lines, kazakh=True),
+        _Para(f"{data.applicant_name}, ЖСН {data.applicant_iin}", label="Өтініш беруші: "),
         _Para(
             f"{len(data.attachments)} файл, тізімі төменде берілген.",
             label="Қоса берілген құжаттар: ",
@@ -181,23 +180,10 @@ def _russian(data: RequestFormData) -> list[_Para]:
     """Return the Russian part of the application."""
     return [
         _Para("ЗАЯВЛЕНИЕ", bold=True, scale=1.25, centred=True),
-        _Para(data.service_name_ru, centred=True),
-        _Para(
-            "Как законный представитель прошу оказать моему ребёнку государственную услугу "
-            f"{data.service_name_ru}.",
-            space_before=6,
-        ),
-        _Para(
-            f"{data.child_name}, ИИН {data.child_iin}, дата рождения {_d(data.child_birth_date)}",
-            label="Обучающийся: ",
-            space_before=3,
-        ),
-        _Para(f"{data.school}, {data.grade} класс", label="Организация образования: "),
-        _Para(data.ground_ru, label="Основание: "),
-        _Para(
-            f"{data.applicant_name}, ИИН {data.applicant_iin}",
-            label="Заявитель (законный представитель): ",
-        ),
+        _Para(quoted(data.service_name_ru), centred=True),
+        _Para(f"Прошу оказать государственную услугу {quoted(data.service_name_ru)}.", space_before=6),
+        *_lines(data.lines, kazakh=False),
+        _Para(f"{data.applicant_name}, ИИН {data.applicant_iin}", label="Заявитель: "),
         _Para(
             f"файлов: {len(data.attachments)}, перечень приведён ниже.",
             label="Прилагаемые документы: ",

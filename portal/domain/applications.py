@@ -2,24 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import calendar
+from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import (Application, Attachment, AuditEntry, Notification, Person, Provider,
                                   Status, StepRecord)
 from portal.domain.storage import FileStore
-from portal.domain.validators import ValidationError, parse_iin, sniff_upload
+from portal.domain.validators import sniff_upload
 
-#: the fields of the external-study request, in the order the form shows them
-FORM_FIELDS = ("child_iin", "child_name", "child_birth_date", "school", "grade", "ground")
-GRADES = tuple(str(g) for g in range(1, 12))
 
 
 @dataclass(frozen=True)
@@ -71,14 +68,14 @@ def save_draft(session: Session, app: Application, values: Mapping[str, Any], pr
                now: datetime) -> None:
     """Keep what the applicant typed, valid or not, so that nothing entered is lost."""
     _require_draft(app)
+    service = get_service(app.service_code)
     form = dict(app.form)
-    for name in FORM_FIELDS:
-        if name in values:
-            form[name] = (values[name] or "").strip() if isinstance(values[name], str) else values[name]
-    form["child_iin"] = "".join(str(form.get("child_iin") or "").split())
+    for spec in service.fields:
+        if spec.name in values:
+            form[spec.name] = fields.normalise(spec, values[spec.name])
     app.form = form
     provider = session.get(Provider, provider_id) if provider_id is not None else None
-    app.provider_id = provider.id if provider and provider.kind == get_service(app.service_code).provider_kind else None
+    app.provider_id = provider.id if provider and provider.kind in service.provider_kinds else None
     app.updated_at = now
 
 
@@ -119,27 +116,7 @@ def problems(app: Application, service: ServiceSpec | None = None) -> list[Probl
     """Return what keeps the draft from being submitted; empty when it is ready."""
     service = service or get_service(app.service_code)
     form = app.form or {}
-    found: list[Problem] = []
-    child_birth: date | None = None
-    try:
-        iin = parse_iin(str(form.get("child_iin") or ""))
-        child_birth = iin.birth_date
-    except ValidationError as err:
-        found.append(Problem("child_iin", err.code))
-    if len((form.get("child_name") or "").split()) < 2:
-        found.append(Problem("child_name", "name_required"))
-    try:
-        birth = date.fromisoformat(str(form.get("child_birth_date") or ""))
-        if child_birth and birth != child_birth:
-            found.append(Problem("child_birth_date", "birth_date_mismatch"))
-    except ValueError:
-        found.append(Problem("child_birth_date", "date_required"))
-    if not (form.get("school") or "").strip():
-        found.append(Problem("school", "required"))
-    if form.get("grade") not in GRADES:
-        found.append(Problem("grade", "required"))
-    if service.ground(str(form.get("ground") or "")) is None:
-        found.append(Problem("ground", "required"))
+    found = [Problem(name, code) for name, code in fields.problems(service.fields, form)]
     if app.provider_id is None:
         found.append(Problem("provider_id", "required"))
     have = {a.kind for a in app.attachments}
@@ -156,18 +133,20 @@ def submit(session: Session, app: Application, now: datetime) -> None:
     if problems(app, service):
         raise DomainError("draft_incomplete")
     drop_unneeded_attachments(app)
-    start = calendar.clock_start(now)
+    hours = app.provider.hours
+    steps, deadline = service.flow(app.form)
+    start = calendar.clock_start(now, hours)
     app.status = Status.submitted
     app.submitted_at = now
     app.clock_started_at = start
-    app.deadline_at = service.deadline.after(start)
+    app.deadline_at = deadline.after(start, hours)
     app.updated_at = now
     session.flush()
     app.number = f"{service.number_prefix}-{now:%Y}-{app.id:06d}"
-    first = service.steps[0]
+    first = steps[0]
     session.add(StepRecord(application_id=app.id, step=first.action, role=first.role,
                            normative=first.duration.code, started_at=start,
-                           due_at=first.duration.after(start)))
+                           due_at=first.duration.after(start, hours)))
     session.add(AuditEntry(application_id=app.id, actor_id=app.applicant_id, action="submit",
                            from_status=Status.draft, to_status=Status.submitted, at=now,
                            details={"number": app.number}))

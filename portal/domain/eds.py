@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.documents.interrupted import PreparedPdf, finish, prepare
@@ -14,10 +14,13 @@ from portal.domain.calendar import KZ_TZ, to_kz_naive
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Application, EdsChallenge, Person, Role, SignatureRecord, SigningSession
 from portal.domain.storage import FileStore
+from portal.domain.validators import ValidationError, parse_iin
 from portal.pki.ca import LocalCA
 from portal.pki.cms import CmsCheck, EdsError, add_signature_timestamp, read_signature_timestamp, verify_cms
 
 CHALLENGE_TTL = timedelta(minutes=5)
+#: how far a signer's clock may run behind the server's
+CLOCK_SKEW = timedelta(minutes=5)
 SIGNING_TTL = timedelta(minutes=30)
 
 
@@ -45,6 +48,8 @@ def _checked(cms_der: bytes, ca: LocalCA, **kwargs) -> CmsCheck:  # type: ignore
         return verify_cms(cms_der, ca=ca, **kwargs)
     except EdsError as err:
         raise DomainError(err.code) from None
+    except ValueError:  # e.g. a detached signature where the signed content must travel inside
+        raise DomainError("cms_malformed") from None
 
 
 def _full_name(check: CmsCheck) -> str:
@@ -53,24 +58,47 @@ def _full_name(check: CmsCheck) -> str:
     return " ".join(p[:1].upper() + p[1:].lower() for p in parts)
 
 
+def _claim(session: Session, model: type, row_id: int, column: str, now: datetime) -> bool:
+    """Mark a one-time row used, atomically: only one of two simultaneous requests wins."""
+    done = session.execute(update(model).where(model.id == row_id, getattr(model, column).is_(None))
+                           .values({column: now}).execution_options(synchronize_session=False))
+    return done.rowcount == 1
+
+
+def _check_signing_time(check: CmsCheck, issued_at: datetime) -> None:
+    """Refuse a signing time stated before the challenge or document it signs even existed."""
+    if to_kz_naive(check.signed_at) < issued_at - CLOCK_SKEW:
+        raise DomainError("signing_time_invalid")
+
+
 def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der: bytes, now: datetime) -> Person:
     """Sign a person in by their signed challenge; a first sign-in creates a citizen's account."""
-    challenge = session.get(EdsChallenge, challenge_id or 0, with_for_update=True)
+    challenge = session.get(EdsChallenge, challenge_id or 0)
     if challenge is None:
         raise DomainError("challenge_unknown")
+    if now > challenge.expires_at:
+        raise DomainError("challenge_expired")
+    if not _claim(session, EdsChallenge, challenge.id, "used_at", now):
+        raise DomainError("challenge_used")
     check = _checked(cms_der, ca, purpose="AUTHENTICATION", now=now)
     if check.content != bytes.fromhex(challenge.nonce):
         raise DomainError("content_mismatch")
-    if challenge.used_at is not None:
-        raise DomainError("challenge_used")
-    if now > challenge.expires_at:
-        raise DomainError("challenge_expired")
-    challenge.used_at = now
-    person = session.scalar(select(Person).where(Person.iin == check.signer.iin))
+    _check_signing_time(check, challenge.created_at)
+    try:
+        iin = parse_iin(check.signer.iin).value
+    except ValidationError:
+        raise DomainError("untrusted") from None
+    person = session.scalar(select(Person).where(Person.iin == iin))
     if person is None:
-        person = Person(iin=check.signer.iin, full_name=_full_name(check), role=Role.applicant,
-                        password_hash="!eds-only", created_at=now)
+        person = Person(iin=iin, full_name=_full_name(check), role=Role.applicant, password_hash="!eds-only",
+                        created_at=now)
         session.add(person)
+    elif person.eds_verified_at is None and person.role == Role.applicant:
+        # Anyone can register any IIN with a password; the key's owner takes the account over from
+        # whoever did: the certificate's name, no password, and every other session ended.
+        person.full_name, person.password_hash = _full_name(check), "!eds-only"
+        person.session_version += 1
+    person.eds_verified_at = person.eds_verified_at or now
     session.flush()
     return person
 
@@ -106,14 +134,14 @@ def finish_session(session: Session, store: FileStore, ca: LocalCA, *, token: st
                    app: Application, purpose: str, cms_der: bytes, now: datetime,
                    expected_bin: str | None = None) -> Signed:
     """Verify the page's signature over the prepared PDF, timestamp it, embed it and record it."""
-    signing = session.scalar(select(SigningSession).where(SigningSession.token == token).with_for_update())
+    signing = session.scalar(select(SigningSession).where(SigningSession.token == token))
     if signing is None or signing.person_id != person.id or signing.application_id != app.id \
             or signing.purpose != purpose:
         raise NotFound()
-    if signing.finished_at is not None:
-        raise DomainError("signing_session_used")
     if now > signing.expires_at:
         raise DomainError("signing_session_expired")
+    if not _claim(session, SigningSession, signing.id, "finished_at", now):
+        raise DomainError("signing_session_used")
     if str(app.version) != signing.draft_version:
         raise DomainError("draft_changed")
     prepared = PreparedPdf(pdf=store.get(signing.pdf_sha256), region_start=signing.region_start,
@@ -122,8 +150,12 @@ def finish_session(session: Session, store: FileStore, ca: LocalCA, *, token: st
                      now=now)
     if expected_bin is not None and check.signer.bin != expected_bin:
         raise DomainError("bin_mismatch")
+    _check_signing_time(check, signing.created_at)
     stamped = add_signature_timestamp(cms_der, ca)
-    pdf = finish(prepared, stamped)
+    try:
+        pdf = finish(prepared, stamped)
+    except ValueError:  # attached content, or a container too large for the reserved space
+        raise DomainError("cms_malformed") from None
     stamp_time = read_signature_timestamp(stamped)
     signer = check.signer
     record = SignatureRecord(
@@ -134,6 +166,6 @@ def finish_session(session: Session, store: FileStore, ca: LocalCA, *, token: st
         signed_at=to_kz_naive(check.signed_at), timestamp_at=to_kz_naive(stamp_time) if stamp_time else None,
         verified_at=now)
     session.add(record)
-    signing.finished_at = now
+    person.eds_verified_at = person.eds_verified_at or now
     session.flush()
     return Signed(pdf, record, signing)

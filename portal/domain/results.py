@@ -1,17 +1,19 @@
-"""Issue the result: render the excerpt, sign it with the provider's key, store it."""
+"""Issue the result: render the service's result document, sign it, store it."""
 from __future__ import annotations
 
 import secrets
 import threading
 from datetime import date, datetime
+from typing import Mapping
 
 from sqlalchemy.orm import Session
 
-from portal.documents.render import ExcerptData, render_excerpt
+from portal.documents.results import Line, ResultContext, render_result
 from portal.documents.signing import ResultSigner
 from portal.domain.catalog import get_service
+from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
-from portal.domain.models import Application, Decision, Person, ResultDocument
+from portal.domain.models import Application, Decision, Person, ResultDocument, Role
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
 
@@ -24,21 +26,53 @@ def new_result_number() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
 
 
-def excerpt_data(app: Application, head: Person, number: str, issued_on: date) -> ExcerptData:
-    """Collect what the excerpt from the order states about this request."""
+ROLE_TITLES = {Role.head: ("Басшы", "Руководитель"), Role.executor: ("Жауапты орындаушы", "Ответственный исполнитель")}
+
+
+def _choice_title(spec: Field, value: str) -> Mapping[str, str] | None:
+    """Return the kk/ru/en title of a choice field's value, if it is one."""
+    choice = spec.choice(value) if spec.kind == "choice" else None
+    return choice.title if choice else None
+
+
+def _both(text: Mapping[str, str]) -> str:
+    """Return a kk/ru text as "kk / ru" for a value printed once in a bilingual document."""
+    return text["kk"] if text["kk"] == text["ru"] else f"{text['kk']} / {text['ru']}"
+
+
+def result_context(app: Application, signer: Person, number: str, issued_on: date) -> ResultContext:
+    """Collect what the result document states about this request, for its service's template."""
     service = get_service(app.service_code)
-    form = app.form
-    ground = service.ground(form["ground"])
-    assert ground is not None and app.provider is not None
-    return ExcerptData(
-        result_number=number, registration_number=app.number or "", decision=str(app.decision),
-        provider_name_kk=app.provider.name_kk, provider_name_ru=app.provider.name_ru,
-        provider_address=app.provider.address, applicant_name=app.applicant.full_name,
-        applicant_iin=app.applicant.iin, child_name=form["child_name"], child_iin=form["child_iin"],
-        child_birth_date=date.fromisoformat(form["child_birth_date"]), school=form["school"],
-        grade=form["grade"], ground_kk=ground.title["kk"], ground_ru=ground.title["ru"],
+    form = dict(app.form)
+    lines = []
+    for spec in service.fields:
+        value = str(app.form.get(spec.name) or "")
+        title = _choice_title(spec, value)
+        if title:  # templates print a choice in each language
+            form[f"{spec.name}_kk"], form[f"{spec.name}_ru"] = title["kk"], title["ru"]
+        if value:
+            lines.append(Line(spec.title["kk"], spec.title["ru"], _both(title) if title else value))
+    steps, _ = service.flow(app.form)
+    inputs = [f for step in steps for f in step.inputs]
+    result_values = app.result_fields or {}
+    result_lines = tuple(Line(f.title["kk"], f.title["ru"], str(result_values.get(f.name) or ""))
+                         for f in inputs if result_values.get(f.name))
+    documents = tuple(Line(service.document(a.kind).title["kk"], service.document(a.kind).title["ru"],
+                           a.original_name) for a in app.attachments if service.document(a.kind))
+    sub = service.subflow(app.form)
+    role_kk, role_ru = ROLE_TITLES.get(Role(signer.role), ("", ""))
+    return ResultContext(
+        template=service.result.template, result_number=number, registration_number=app.number or "",
+        decision=str(app.decision or "permitted"), service_name_kk=service.name["kk"],
+        service_name_ru=service.name["ru"], result_title_kk=service.result.title["kk"],
+        result_title_ru=service.result.title["ru"], granted_kk=service.result.granted.get("kk", ""),
+        granted_ru=service.result.granted.get("ru", ""), subflow_kk=sub.title["kk"] if sub else None,
+        subflow_ru=sub.title["ru"] if sub else None, provider_name_kk=app.provider.name_kk,
+        provider_name_ru=app.provider.name_ru, provider_address=app.provider.address,
+        applicant_name=app.applicant.full_name, applicant_iin=app.applicant.iin, form=form, request_lines=tuple(lines),
+        result_lines=result_lines, documents=documents,
         refusal_grounds=app.refusal_grounds if app.decision == Decision.refused else None,
-        head_name=head.full_name, issued_on=issued_on)
+        signer_name=signer.full_name, signer_role_kk=role_kk, signer_role_ru=role_ru, issued_on=issued_on)
 
 
 class ResultIssuer:
@@ -66,10 +100,10 @@ class ResultIssuer:
         """Render, seal with the organisation key and record the result (idempotent)."""
         if app.result is not None:
             return
-        if app.provider.head_signs_results:
+        if app.provider.head_signs_results and actor.role == Role.head:
             raise DomainError("head_must_sign")
         number = new_result_number()
-        pdf = render_excerpt(excerpt_data(app, actor, number, at.date()))
+        pdf = render_result(result_context(app, actor, number, at.date()))
         signed = self.signer_for(app).sign(pdf, verify_url=self.verify_url(number),
                                            signer_label=app.provider.name_kk)
         record_result(session, self.store, app, number=number, pdf=signed, signer_label=app.provider.name_kk, at=at)

@@ -1,19 +1,19 @@
 """The two documents people sign with EDS: the applicant's request and the head's result."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from portal.documents.interrupted import VisibleStamp
-from portal.documents.render import render_excerpt
+from portal.documents.results import render_result
 from portal.documents.request_form import AttachmentLine, RequestFormData, render_request_form
 from portal.domain import applications as requests_
 from portal.domain.catalog import get_service
 from portal.domain.eds import Signed, ToSign, finish_session, open_session, prepare_pdf
 from portal.domain.errors import DomainError, NotAllowed
-from portal.domain.models import Application, Person, Status
-from portal.domain.results import ResultIssuer, excerpt_data, new_result_number, record_result
+from portal.domain.models import Application, Person, Role, Status
+from portal.domain.results import ResultIssuer, new_result_number, record_result, result_context
 from portal.domain.storage import FileStore
 from portal.domain.workflow import available_step, transition
 from portal.pki.ca import LocalCA
@@ -22,20 +22,17 @@ from portal.pki.ca import LocalCA
 def request_form_data(app: Application, now: datetime) -> RequestFormData:
     """Collect what the application form states, including each scan's SHA-256."""
     service = get_service(app.service_code)
-    form, ground = app.form, service.ground(app.form["ground"])
-    assert ground is not None and app.provider is not None
-    lines = tuple(AttachmentLine(title_kk=service.document(a.kind).title["kk"],
-                                 title_ru=service.document(a.kind).title["ru"], filename=a.original_name,
-                                 sha256=a.sha256, size=a.size) for a in app.attachments)
+    assert app.provider is not None
+    lines = result_context(app, app.applicant, "", now.date()).request_lines
+    attachments = tuple(AttachmentLine(title_kk=service.document(a.kind).title["kk"],
+                                       title_ru=service.document(a.kind).title["ru"], filename=a.original_name,
+                                       sha256=a.sha256, size=a.size) for a in app.attachments)
     return RequestFormData(
         service_name_kk=service.name["kk"], service_name_ru=service.name["ru"],
         provider_name_kk=app.provider.name_kk, provider_name_ru=app.provider.name_ru,
         provider_address=app.provider.address, applicant_name=app.applicant.full_name,
         applicant_iin=app.applicant.iin, applicant_phone=app.applicant.phone, applicant_email=app.applicant.email,
-        child_name=form["child_name"], child_iin=form["child_iin"],
-        child_birth_date=date.fromisoformat(form["child_birth_date"]), school=form["school"], grade=form["grade"],
-        ground_kk=ground.title["kk"], ground_ru=ground.title["ru"], attachments=lines,
-        draft_reference=f"#{app.id}", prepared_at=now)
+        lines=lines, attachments=attachments, draft_reference=f"#{app.id}", prepared_at=now)
 
 
 def prepare_request(session: Session, store: FileStore, app: Application, applicant: Person,
@@ -64,10 +61,10 @@ def prepare_result(session: Session, store: FileStore, issuer: ResultIssuer, app
                    now: datetime) -> ToSign:
     """Render the drafted result with a QR stamp naming the head and prepare it for the head's EDS."""
     step = available_step(app, head)
-    if step is None or step.effect != "issue_result":
+    if step is None or step.effect != "issue_result" or step.role != Role.head:
         raise NotAllowed("step_not_allowed")
     number = new_result_number()
-    pdf = render_excerpt(excerpt_data(app, head, number, now.date()))
+    pdf = render_result(result_context(app, head, number, now.date()))
     stamp = VisibleStamp(verify_url=issuer.verify_url(number), signer_label=f"{head.full_name}, ЖСН/ИИН {head.iin}")
     prepared = prepare_pdf(pdf, field_name="HeadSignature", stamp=stamp)
     return open_session(session, store, person=head, app=app, purpose="result", prepared=prepared, now=now,
@@ -84,5 +81,6 @@ def sign_and_approve(session: Session, store: FileStore, ca: LocalCA, app: Appli
         record_result(s, store, a, number=signed.signing.result_number or "", pdf=signed.pdf,
                       signer_label=signed.record.signer_name, at=at)
 
-    transition(session, app, "approve", head, now, effects={"issue_result": presigned})
+    step = available_step(app, head)
+    transition(session, app, step.action if step else "", head, now, effects={"issue_result": presigned})
     return signed

@@ -7,6 +7,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.domain import fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import Step
 from portal.domain.errors import DomainError, NotAllowed, NotFound
@@ -37,10 +38,15 @@ def staff_request(session: Session, staff: Person, application_id: int, *, lock:
 
 def available_step(app: Application, actor: Person) -> Step | None:
     """Return the step this person may take on this request now, if any."""
-    step = get_service(app.service_code).step_from(Status(app.status))
+    step = get_service(app.service_code).step_from(Status(app.status), app.form)
     if step is None or step.role != actor.role or actor.provider_id != app.provider_id:
         return None
     return step
+
+
+def may_take(app: Application, actor: Person, step: Step | None) -> bool:
+    """Tell whether this person may take this step: an assigned executor's step is theirs alone."""
+    return step is not None and (step.role != Role.executor or app.executor_id in (None, actor.id))
 
 
 def open_step(app: Application) -> StepRecord | None:
@@ -48,9 +54,11 @@ def open_step(app: Application) -> StepRecord | None:
     return next((r for r in reversed(app.steps) if r.completed_at is None), None)
 
 
-def _apply_payload(session: Session, app: Application, step: Step, payload: Mapping[str, Any]) -> dict:
-    """Check and store what a step's actor supplies; return the audit details."""
-    if step.action == "assign":
+def _apply_payload(session: Session, app: Application, step: Step, actor: Person,
+                   payload: Mapping[str, Any]) -> dict:
+    """Check and store what the step's actor supplies, as the step's data says; return the audit details."""
+    details: dict[str, Any] = {}
+    if step.assigns_executor:
         raw = str(payload.get("executor_id") or "")
         executor = session.get(Person, int(raw)) if raw.isdigit() else None
         if executor is None or executor.role != Role.executor or executor.provider_id != app.provider_id:
@@ -59,8 +67,10 @@ def _apply_payload(session: Session, app: Application, step: Step, payload: Mapp
         if not resolution:
             raise DomainError("resolution_required")
         app.executor_id, app.resolution = executor.id, resolution
-        return {"executor_id": executor.id, "executor": executor.full_name, "resolution": resolution}
-    if step.action == "draft_result":
+        details.update(executor_id=executor.id, executor=executor.full_name, resolution=resolution)
+    if step.role == Role.executor and app.executor_id is None:
+        app.executor_id = actor.id  # a service without an assignment step: whoever takes it executes it
+    if step.decides:
         try:
             decision = Decision(payload.get("decision") or "")
         except ValueError:
@@ -70,8 +80,17 @@ def _apply_payload(session: Session, app: Application, step: Step, payload: Mapp
             raise DomainError("refusal_grounds_required")
         app.decision = decision
         app.refusal_grounds = grounds if decision == Decision.refused else None
-        return {"decision": decision.value, "refusal_grounds": app.refusal_grounds}
-    return {}
+        details.update(decision=decision.value, refusal_grounds=app.refusal_grounds)
+    if step.inputs:
+        values = {f.name: fields.normalise(f, payload.get(f.name)) for f in step.inputs}
+        # what the result states is required for a grant; a refusal states its grounds instead
+        if app.decision != Decision.refused:
+            missing = fields.problems(step.inputs, values)
+            if missing:
+                raise DomainError("step_input_invalid", field=missing[0][0])
+        app.result_fields = {**(app.result_fields or {}), **values}
+        details["inputs"] = values
+    return details
 
 
 def transition(session: Session, app: Application, action: str, actor: Person, at: datetime, *,
@@ -80,9 +99,9 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
     step = available_step(app, actor)
     if step is None or step.action != action:
         raise NotAllowed("step_not_allowed")
-    if step.role == Role.executor and app.executor_id != actor.id:
+    if not may_take(app, actor, step):
         raise NotAllowed("not_your_request")
-    details = _apply_payload(session, app, step, payload or {})
+    details = _apply_payload(session, app, step, actor, payload or {})
     record = open_step(app)
     if record is not None:
         record.completed_at, record.actor_id = at, actor.id
@@ -93,11 +112,12 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
     app.updated_at = at
     if step.effect:
         (effects or {})[step.effect](session, app, actor, at)
-    following = get_service(app.service_code).step_from(step.to_status)
+    service = get_service(app.service_code)
+    following = service.step_from(step.to_status, app.form)
     if following is not None:
         app.steps.append(StepRecord(step=following.action, role=following.role,
                                     normative=following.duration.code, started_at=at,
-                                    due_at=following.duration.after(at)))
+                                    due_at=following.duration.after(at, app.provider.hours)))
     else:
         app.completed_at = at
     session.add(AuditEntry(application_id=app.id, actor_id=actor.id, action=action, from_status=from_status,
@@ -116,6 +136,5 @@ def queue(session: Session, staff: Person) -> list[Application]:
     apps = session.scalars(select(Application).where(Application.provider_id == staff.provider_id,
                                                       Application.status != Status.draft)
                            .order_by(Application.deadline_at)).all()
-    mine = [a for a in apps if available_step(a, staff) and
-            (staff.role != Role.executor or a.executor_id == staff.id)]
+    mine = [a for a in apps if may_take(a, staff, available_step(a, staff))]
     return mine + [a for a in apps if a not in mine]

@@ -6,7 +6,7 @@ import hashlib
 import io
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from portal.documents.interrupted import finish, prepare
 from portal.documents.request_form import AttachmentLine, RequestFormData, render_request_form
+from portal.documents.results import Line
 from tests.documents.test_interrupted import Pki, assert_valid_whole, run_tool, validate
 
 KAZAKH_LETTERS = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
@@ -22,6 +23,20 @@ TITLES = [
     ("Баланың туу туралы куәлігі", "Свидетельство о рождении ребёнка"),
     ("Өтініш берушінің жеке куәлігі", "Удостоверение личности заявителя"),
 ]
+
+
+LINES = (
+    Line("Баланың тегі, аты, әкесінің аты", "ФИО ребёнка", "Әбдірахманов Нұрсұлтан Қайратұлы"),
+    Line("Баланың ЖСН-і", "ИИН ребёнка", "120305500456"),
+    Line("Баланың туған күні", "Дата рождения ребёнка", "05.03.2012"),
+    Line("Мектеп", "Школа", "№ 3 жалпы орта білім беретін мектеп"),
+    Line("Сынып", "Класс", "8 «Ә»"),
+    Line(
+        "Негіз",
+        "Основание",
+        f"денсаулық жағдайы бойынша {KAZAKH_LETTERS} / по состоянию здоровья (заключение ВКК)",
+    ),
+)
 
 
 def _attachments(count: int) -> tuple[AttachmentLine, ...]:
@@ -55,13 +70,7 @@ def _form(count: int = 3, **changes: object) -> RequestFormData:
         applicant_iin="850412400123",
         applicant_phone="+7 701 234 56 78",
         applicant_email="gulnur@example.kz",
-        child_name="Әбдірахманов Нұрсұлтан Қайратұлы",
-        child_iin="120305500456",
-        child_birth_date=date(2012, 3, 5),
-        school="№ 3 жалпы орта білім беретін мектеп",
-        grade="8 «Ә»",
-        ground_kk=f"денсаулық жағдайы бойынша (ДКК қорытындысы) {KAZAKH_LETTERS}",
-        ground_ru="по состоянию здоровья (заключение ВКК, форма 035-1/у)",
+        lines=LINES,
         attachments=_attachments(count),
         draft_reference="draft 42",
         prepared_at=datetime(2026, 11, 23, 10, 5),
@@ -83,15 +92,39 @@ def test_application_in_kazakh_then_russian(tmp_path: Path) -> None:
         "«Петропавл қаласының білім бөлімі» КММ",
         "Әбдірахманова Гүлнұр Серікқызы, ЖСН / ИИН 850412400123",
         "+7 701 234 56 78, gulnur@example.kz",
-        "Әбдірахманов Нұрсұлтан Қайратұлы, ЖСН 120305500456, туған күні 05.03.2012",
-        "дата рождения 05.03.2012",
-        "8 «Ә» сынып",
-        "Заявитель (законный представитель):",
+        "Өтініш беруші: Әбдірахманова Гүлнұр Серікқызы, ЖСН 850412400123",
+        "Заявитель: Әбдірахманова Гүлнұр Серікқызы, ИИН 850412400123",
         "draft 42, 23.11.2026 10:05",
         "Өтінішке өтініш берушінің ЭЦҚ-мен қол қойылған.",
         "Заявление подписано ЭЦП заявителя.",
     ]:
         assert needle in text, needle
+
+
+def test_every_line_is_printed_with_its_label_in_each_language(tmp_path: Path) -> None:
+    """Each request field appears as "label: value", Kazakh labels before ЗАЯВЛЕНИЕ, Russian after."""
+    text = _text(render_request_form(_form()), tmp_path)
+    russian = text.index("ЗАЯВЛЕНИЕ")
+    for line in LINES:
+        kk = text.index(f"{line.label_kk}: {line.value}")
+        ru = text.index(f"{line.label_ru}: {line.value}", russian)
+        assert kk < russian < ru, line
+
+
+def test_other_services_fields_and_an_empty_value(tmp_path: Path) -> None:
+    """Any service's lines print; an empty value shows a dash; unquoted service names get «»."""
+    lines = (
+        Line("Біліктілік санаты", "Квалификационная категория", "педагог-зерттеуші"),
+        Line("Қосымша ақпарат", "Дополнительные сведения", ""),
+    )
+    data = _form(1, lines=lines, service_name_kk="Аттестаттауға құжаттар қабылдау",
+                 service_name_ru="Приём документов для аттестации")
+    text = _text(render_request_form(data), tmp_path)
+    assert "Біліктілік санаты: педагог-зерттеуші" in text
+    assert "Квалификационная категория: педагог-зерттеуші" in text
+    assert "Дополнительные сведения: —" in text
+    assert "«Приём документов для аттестации»" in text
+    assert "ФИО ребёнка" not in text
 
 
 def test_every_kazakh_letter_and_every_hash_is_extractable(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from portal import demo
 from portal.domain.models import Application, Person, SignatureRecord
 from portal.domain.validators import make_iin
 from portal.pki.ca import LocalCA
+from portal.domain.calendar import KZ_TZ
 from portal.pki.testsigner import P12Signer
 from tests.conftest import MONDAY_10, account, staff_client
 from tests.eds_helpers import sign_prepared, signer, signing_time_for
@@ -282,3 +283,55 @@ def test_heads_authentication_key_cannot_sign_the_result(app, citizen):
 def test_eds_endpoints_need_csrf(app, citizen):
     app.config["WTF_CSRF_ENABLED"] = True
     assert app.test_client().post("/auth/eds/challenge", json={}).status_code == 400
+
+
+# --- hardening found by review
+
+def test_eds_sign_in_takes_over_an_account_someone_registered_with_a_password(app):
+    victim_iin = make_iin(date(1990, 5, 5), "F", 5151)
+    attacker = app.test_client()
+    r = attacker.post("/auth/register", data={"iin": victim_iin, "full_name": "Attacker Chosen Name",
+                                              "phone": "+77010000001", "email": "attacker@evil.test",
+                                              "password": "attacker-pass", "password_again": "attacker-pass"})
+    assert r.status_code == 302 and attacker.get("/cabinet/").status_code == 200
+    keys = app.extensions["portal"].ca.issue_person(iin=victim_iin, surname="Әлиева", name="Сәуле",
+                                                    password="victim-1", valid_from=MONDAY_10 - timedelta(days=1))
+    victim = app.test_client()
+    r, _ = eds_sign_in(victim, P12Signer.from_p12(keys.auth_p12, "victim-1"))
+    assert r.status_code == 200
+    with app.extensions["portal"].sessions() as s:
+        person = s.scalar(select(Person).where(Person.iin == victim_iin))
+        assert person.full_name == "Әлиева Сәуле" and person.eds_verified_at is not None
+    # the attacker's session has ended and the password no longer opens the account
+    assert attacker.get("/cabinet/").status_code == 302
+    r = app.test_client().post("/auth/sign-in", data={"iin": victim_iin, "password": "attacker-pass"})
+    assert r.status_code == 401
+
+
+def test_backslash_next_is_not_followed(app):
+    client = app.test_client()
+    challenge = client.post("/auth/eds/challenge", json={}).get_json()["challenge"]
+    cms = signer(app, demo.CITIZEN.iin, auth=True).create_cms(base64.b64decode(challenge), attached=True,
+                                                              signing_time=signing_time_for(app))
+    r = client.post("/auth/eds/sign-in", json={"cms": base64.b64encode(cms).decode(), "next": "/\\evil.example"})
+    assert r.get_json()["redirect"].endswith("/cabinet/")
+
+
+def test_detached_signature_cannot_sign_in(app):
+    client = app.test_client()
+    r, _ = eds_sign_in(client, signer(app, demo.CITIZEN.iin, auth=True), attached=False)
+    assert r.status_code == 422 and r.get_json()["code"] in ("cms_malformed", "content_mismatch")
+
+
+def test_backdated_signing_time_is_refused(app, citizen):
+    app_id = draft_ready(app, citizen)
+    r = submit_with(citizen, app_id, signer(app, demo.CITIZEN.iin),
+                    signing_time=(MONDAY_10 - timedelta(days=3)).replace(tzinfo=KZ_TZ))
+    assert r.status_code == 422 and r.get_json()["code"] == "signing_time_invalid"
+    assert status_of(app, app_id) == "draft"
+
+
+def test_json_that_is_not_an_object_is_refused_politely(app, citizen):
+    app_id = draft_ready(app, citizen)
+    r = citizen.post(f"/apply/{app_id}/sign/finish", json=[1, 2])
+    assert r.status_code in (404, 422)

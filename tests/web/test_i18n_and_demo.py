@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portal import demo
+from portal.demo_providers import DEMO_PROVIDERS
 from portal.domain.models import Person, Provider
 from tests.conftest import MONDAY_10
 
@@ -31,11 +32,11 @@ def test_kazakh_whatever_the_browser_asks_until_switched(app):
     assert 'lang="ru"' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
-def test_catalog_lists_all_four_services_only_one_orderable(app):
+def test_catalog_lists_all_four_services(app):
     client = app.test_client()
     client.get("/lang/en")
     page = client.get("/").get_data(as_text=True)
-    assert page.count("Not yet available online") == 3 and page.count('class="button"') == 1
+    assert page.count("Not yet available online") == 0 and page.count('class="button"') == 4
     for word in ("working day", "e-gov portal", "State Corporation"):
         assert word in page
 
@@ -51,7 +52,8 @@ def test_demo_data_is_idempotent(app):
     with app.extensions["portal"].sessions() as session:
         demo.load(session, MONDAY_10)
         session.commit()
-        assert session.scalar(select(func.count(Provider.id))) == 14
+        assert session.scalar(select(func.count(Provider.id))) == 14 + len(DEMO_PROVIDERS)
+        assert session.scalar(select(func.count(Provider.id)).where(Provider.is_demo.is_(False))) == 14
         assert session.scalar(select(func.count(Person.id))) == len(demo.ACCOUNTS)
 
 

@@ -1,14 +1,32 @@
 """Permission to study in external form at basic and general secondary schools (seed 004)."""
 from datetime import date
 
-from portal.domain.catalog.spec import Choice, Condition, DocumentSpec, Duration, ServiceSpec, Step
+from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec,
+                                        Step)
 from portal.domain.models import Role, Status
+
+GROUNDS = (
+    Choice("health", {
+        "kk": "Денсаулық жағдайы бойынша мектепке бара алмайды",
+        "ru": "Не может посещать школу по состоянию здоровья",
+        "en": "Cannot attend school for health reasons",
+    }),
+    Choice("abroad_with_parents", {
+        "kk": "Ата-анасымен (оларды алмастыратын адамдармен) шетелге кетеді",
+        "ru": "Выезжает за рубеж с родителями (лицами, их заменяющими)",
+        "en": "Moves abroad with the parents (or persons replacing them)",
+    }),
+    Choice("study_abroad", {
+        "kk": "Ата-анасыз шетелде оқиды",
+        "ru": "Обучается за рубежом без родителей",
+        "en": "Studies abroad without the parents",
+    }),
+)
 
 SERVICE = ServiceSpec(
     code="external_study",
     number_prefix="EXT",
     source="004",
-    orderable=True,
     name={
         "kk": "Негізгі орта, жалпы орта білім беру ұйымдарында экстернат нысанында оқуға рұқсат беру",
         "ru": "Выдача разрешения на обучение в форме экстерната в организациях основного среднего, "
@@ -23,7 +41,7 @@ SERVICE = ServiceSpec(
         "en": "A student who cannot attend school for health reasons, moves abroad with the parents or "
               "studies abroad without them gets permission to study in external form.",
     },
-    provider_kind="education_department",
+    provider_kinds=("education_department",),
     channels=("portal", "state_corporation"),
     applicant={
         "kk": "Білім алушы немесе оның заңды өкілі (ата-анасы)",
@@ -31,27 +49,26 @@ SERVICE = ServiceSpec(
         "en": "The student or a legal representative (a parent)",
     },
     deadline=Duration(working_days=15),
-    result={
-        "kk": "Экстернат нысанында оқуға рұқсат беру туралы бұйрықтан үзінді не дәлелді бас тарту",
-        "ru": "Выписка из приказа о разрешении обучения в форме экстерната либо мотивированный отказ",
-        "en": "An excerpt from the order permitting external study, or a reasoned refusal",
-    },
-    grounds=(
-        Choice("health", {
-            "kk": "Денсаулық жағдайы бойынша мектепке бара алмайды",
-            "ru": "Не может посещать школу по состоянию здоровья",
-            "en": "Cannot attend school for health reasons",
-        }),
-        Choice("abroad_with_parents", {
-            "kk": "Ата-анасымен (оларды алмастыратын адамдармен) шетелге кетеді",
-            "ru": "Выезжает за рубеж с родителями (лицами, их заменяющими)",
-            "en": "Moves abroad with the parents (or persons replacing them)",
-        }),
-        Choice("study_abroad", {
-            "kk": "Ата-анасыз шетелде оқиды",
-            "ru": "Обучается за рубежом без родителей",
-            "en": "Studies abroad without the parents",
-        }),
+    result=ResultSpec(
+        title={
+            "kk": "Экстернат нысанында оқуға рұқсат беру туралы бұйрықтан үзінді не дәлелді бас тарту",
+            "ru": "Выписка из приказа о разрешении обучения в форме экстерната либо мотивированный отказ",
+            "en": "An excerpt from the order permitting external study, or a reasoned refusal",
+        },
+        template="excerpt_external_study",
+        granted={"kk": "Рұқсат берілді", "ru": "Разрешение выдано", "en": "Permission granted"},
+    ),
+    fields=(
+        Field("child_iin", "iin", {"kk": "Баланың ЖСН-і", "ru": "ИИН ребёнка", "en": "Child's IIN"}),
+        Field("child_name", "person_name", {"kk": "Баланың тегі, аты, әкесінің аты", "ru": "ФИО ребёнка",
+                                     "en": "Child's surname, name and patronymic"}),
+        Field("child_birth_date", "date", {"kk": "Баланың туған күні", "ru": "Дата рождения ребёнка",
+                                           "en": "Child's birth date"}, birth_date_of="child_iin"),
+        Field("school", "text", {"kk": "Мектеп", "ru": "Школа", "en": "School"},
+              hint={"kk": "мысалы: № 1 мектеп-лицей, Петропавл", "ru": "например: школа-лицей № 1, Петропавловск",
+                    "en": "e.g. School-lyceum No. 1, Petropavl"}),
+        Field("grade", "grade", {"kk": "Сынып", "ru": "Класс", "en": "Grade"}),
+        Field("ground", "choice", {"kk": "Негіз", "ru": "Основание", "en": "Ground"}, choices=GROUNDS),
     ),
     documents=(
         DocumentSpec("medical_035", {
@@ -85,13 +102,13 @@ SERVICE = ServiceSpec(
             "kk": "Қарап, бұрыштамамен жауапты орындаушыны белгілейді",
             "ru": "Рассматривает и назначает ответственного исполнителя с резолюцией",
             "en": "Review and assign the executor with a resolution",
-        }),
+        }, assigns_executor=True),
         Step("draft_result", Role.executor, Status.in_execution, Status.awaiting_approval,
              Duration(working_days=14), {
                  "kk": "Құжаттарды зерделеп, нәтиженің жобасын дайындайды",
                  "ru": "Изучает документы и готовит проект результата",
                  "en": "Study the package and draft the result",
-             }),
+             }, decides=True),
         Step("approve", Role.head, Status.awaiting_approval, Status.signed, Duration(minutes=20), {
             "kk": "Шешім қабылдап, нәтижеге қол қояды",
             "ru": "Принимает решение и подписывает результат",

@@ -1,4 +1,4 @@
-"""The shapes a service's regulation takes as data."""
+"""The shapes a service's regulation takes as data: fields, documents, steps, sub-flows, result."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,25 +23,40 @@ class Duration:
         """Return a compact form such as 15m or 14wd."""
         return f"{self.working_days}wd" if self.working_days else f"{self.minutes}m"
 
-    def after(self, start: datetime) -> datetime:
-        """Return when this duration, started at `start`, runs out on the working calendar."""
+    def after(self, start: datetime, hours: calendar.WorkingHours = calendar.DEFAULT_HOURS) -> datetime:
+        """Return when this duration, started at `start`, runs out on the provider's working calendar."""
         if self.working_days:
-            return calendar.add_working_days(start, self.working_days)
-        return calendar.add_working_minutes(start, self.minutes)
+            return calendar.add_working_days(start, self.working_days, hours)
+        return calendar.add_working_minutes(start, self.minutes, hours)
 
 
 @dataclass(frozen=True)
-class Step:
-    """One step of the provider's work: who does what, from which status to which, how fast."""
+class Choice:
+    """One allowed value of a choice field."""
 
-    action: str
-    role: Role
-    from_status: Status
-    to_status: Status
-    duration: Duration
+    value: str
     title: Text
-    #: name of a side effect the engine runs inside the same transaction
-    effect: str | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of the request form, or an input a step's actor supplies.
+
+    kinds: text, longtext, person_name (at least surname and name), iin (validated IIN), date (ISO),
+    choice (one of `choices`), grade (1-11), year (four digits). `birth_date_of` names an IIN field whose birth date this date must equal.
+    """
+
+    name: str
+    kind: str
+    title: Text
+    required: bool = True
+    choices: tuple[Choice, ...] = ()
+    hint: Text | None = None
+    birth_date_of: str | None = None
+
+    def choice(self, value: str) -> Choice | None:
+        """Return the choice with this value, if any."""
+        return next((c for c in self.choices if c.value == value), None)
 
 
 @dataclass(frozen=True)
@@ -70,7 +85,7 @@ class DocumentSpec:
     code: str
     title: Text
     required_when: Condition | None = None
-    #: False for documents that only the State Corporation's channel takes on paper
+    #: False for a document only the paper channel takes (not uploaded on the portal)
     uploadable: bool = True
 
     def required_for(self, form: Mapping[str, Any]) -> bool:
@@ -79,11 +94,45 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True)
-class Choice:
-    """One allowed value of a choice field."""
+class Step:
+    """One step of the provider's work: who does what, from which status to which, how fast.
+
+    `assigns_executor`: the actor picks an executor of the provider; `decides`: the actor drafts
+    the decision (permitted/refused, a refusal states its grounds); `inputs`: further values the
+    actor supplies, kept for the result; `effect`: a side effect run in the same transaction
+    ("issue_result" renders and signs the result).
+    """
+
+    action: str
+    role: Role
+    from_status: Status
+    to_status: Status
+    duration: Duration
+    title: Text
+    effect: str | None = None
+    assigns_executor: bool = False
+    decides: bool = False
+    inputs: tuple[Field, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subflow:
+    """A variant of a service chosen by a form field's value, with its own steps and deadline."""
 
     value: str
     title: Text
+    steps: tuple[Step, ...]
+    deadline: Duration
+
+
+@dataclass(frozen=True)
+class ResultSpec:
+    """The result document: its name, its template, and the words for each decision."""
+
+    title: Text
+    template: str
+    #: what a permission/acceptance is called in this service (e.g. "Order on transfer")
+    granted: Text = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,26 +143,48 @@ class ServiceSpec:
     number_prefix: str
     name: Text
     description: Text
-    provider_kind: str
+    provider_kinds: tuple[str, ...]
     channels: tuple[str, ...]
     applicant: Text
     deadline: Duration
+    fields: tuple[Field, ...]
     documents: tuple[DocumentSpec, ...]
     steps: tuple[Step, ...]
-    result: Text
-    orderable: bool = False
-    grounds: tuple[Choice, ...] = ()
+    result: ResultSpec
+    orderable: bool = True
     refusal_grounds: tuple[Text, ...] = ()
+    #: the form field whose value picks a sub-flow, and the sub-flows; empty when there is one flow
+    subflow_field: str | None = None
+    subflows: tuple[Subflow, ...] = ()
     source: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def step_for(self, action: str) -> Step | None:
-        """Return the step with this action, if any."""
-        return next((s for s in self.steps if s.action == action), None)
+    @property
+    def provider_kind(self) -> str:
+        """Return the first provider kind (the catalog card names it)."""
+        return self.provider_kinds[0]
 
-    def step_from(self, status: Status) -> Step | None:
-        """Return the step that starts from this status, if any."""
-        return next((s for s in self.steps if s.from_status == status), None)
+    def field(self, name: str) -> Field | None:
+        """Return the form field with this name, if any."""
+        return next((f for f in self.fields if f.name == name), None)
+
+    def subflow(self, form: Mapping[str, Any]) -> Subflow | None:
+        """Return the sub-flow the form chose, if the service has sub-flows."""
+        if not self.subflow_field:
+            return None
+        return next((s for s in self.subflows if s.value == form.get(self.subflow_field)), None)
+
+    def flow(self, form: Mapping[str, Any]) -> tuple[tuple[Step, ...], Duration]:
+        """Return the steps and the overall deadline that apply to this request."""
+        sub = self.subflow(form)
+        return (sub.steps, sub.deadline) if sub else (self.steps, self.deadline)
+
+    def all_flows(self) -> tuple[tuple[str | None, tuple[Step, ...]], ...]:
+        """Return every (sub-flow value, steps) of the service."""
+        return tuple((s.value, s.steps) for s in self.subflows) or ((None, self.steps),)
+
+    def step_from(self, status: Status, form: Mapping[str, Any]) -> Step | None:
+        """Return the step that starts from this status in this request's flow, if any."""
+        return next((s for s in self.flow(form)[0] if s.from_status == status), None)
 
     def required_documents(self, form: Mapping[str, Any]) -> list[DocumentSpec]:
         """Return the documents the form requires."""
@@ -123,6 +194,8 @@ class ServiceSpec:
         """Return the document spec with this code, if any."""
         return next((d for d in self.documents if d.code == code), None)
 
-    def ground(self, value: str) -> Choice | None:
-        """Return the ground with this value, if any."""
-        return next((g for g in self.grounds if g.value == value), None)
+    def choice_title(self, name: str, value: str) -> Text | None:
+        """Return the title of a choice field's value, if any."""
+        spec = self.field(name)
+        choice = spec.choice(value) if spec else None
+        return choice.title if choice else None

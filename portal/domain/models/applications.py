@@ -62,6 +62,8 @@ class Application(Base):
     decision: Mapped[Decision | None] = mapped_column(String(20))
     #: grounds of a reasoned refusal
     refusal_grounds: Mapped[str | None] = mapped_column(Text)
+    #: what the steps' actors filled in for the result (the service's step inputs)
+    result_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: when the result reached the citizen
     completed_at: Mapped[datetime | None]
     #: created

@@ -44,6 +44,10 @@ class Person(Base):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     #: when the account was created
     created_at: Mapped[datetime]
+    #: when the person first proved this IIN with their EDS; None while only a password vouches for it
+    eds_verified_at: Mapped[datetime | None]
+    #: bumped to end every session of the account (e.g. when an EDS sign-in takes over an unproven account)
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     provider = relationship("Provider", lazy="joined")
 
@@ -53,8 +57,8 @@ class Person(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """Return the id the session cookie stores."""
-        return str(self.id)
+        """Return the id the session cookie stores; a bumped session version ends older sessions."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def is_staff(self) -> bool:

@@ -1,11 +1,14 @@
 """Providers of services: education departments, colleges, schools."""
 from __future__ import annotations
 
+from datetime import time
 from enum import StrEnum
+from functools import lru_cache
 
 from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.domain.calendar import WorkingHours
 from portal.domain.db import Base
 
 
@@ -16,6 +19,12 @@ class ProviderKind(StrEnum):
     college = "college"
     school = "school"
     regional_department = "regional_department"
+
+
+@lru_cache(maxsize=64)
+def hours_of(opens: time | None, closes: time | None, lunch_from: time | None, lunch_to: time | None) -> WorkingHours:
+    """Return (cached) working hours; identical schedules share one object."""
+    return WorkingHours(opens=opens or time(9), closes=closes or time(18, 30), lunch_from=lunch_from, lunch_to=lunch_to)
 
 
 class Provider(Base):
@@ -40,10 +49,25 @@ class Provider(Base):
     schedule_kk: Mapped[str] = mapped_column(Text, default="")
     #: business identification number, 12 digits
     bin: Mapped[str] = mapped_column(String(12))
+    #: opening time, HH:MM (Kazakhstan time)
+    opens: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
+    #: closing time, HH:MM
+    closes: Mapped[str] = mapped_column(String(5), default="18:30", server_default="18:30")
+    #: lunch break start, HH:MM, or None
+    lunch_from: Mapped[str | None] = mapped_column(String(5), default="13:00", server_default="13:00")
+    #: lunch break end, HH:MM, or None
+    lunch_to: Mapped[str | None] = mapped_column(String(5), default="14:30", server_default="14:30")
     #: True when the head signs results with their own EDS; False: the portal seals them with the organisation key
     head_signs_results: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: True for providers made up for the demo, not taken from a regulation
     is_demo: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def hours(self) -> WorkingHours:
+        """Return the provider's working hours for the deadline calendar."""
+        def at(value: str | None) -> time | None:
+            return time.fromisoformat(value) if value else None
+        return hours_of(at(self.opens), at(self.closes), at(self.lunch_from), at(self.lunch_to))
 
     def name(self, locale: str) -> str:
         """Return the name in the given locale (Kazakh otherwise)."""

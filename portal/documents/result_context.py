@@ -1,0 +1,66 @@
+"""What every result document is drawn from: the generic result context and its labelled lines.
+
+Kept apart from ``results.py`` (the template registry) so that the templates and the
+application form can import these shapes without importing every template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+DECISIONS = ("permitted", "refused")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One labelled value, printed as "label: value" (the label in Kazakh or Russian)."""
+
+    label_kk: str
+    label_ru: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ResultContext:
+    """Everything a result template may print about one request and its decision."""
+
+    template: str
+    result_number: str
+    registration_number: str
+    decision: str
+    service_name_kk: str
+    service_name_ru: str
+    result_title_kk: str
+    result_title_ru: str
+    granted_kk: str
+    granted_ru: str
+    subflow_kk: str | None
+    subflow_ru: str | None
+    provider_name_kk: str
+    provider_name_ru: str
+    provider_address: str
+    applicant_name: str
+    applicant_iin: str
+    form: Mapping[str, str]
+    request_lines: tuple[Line, ...]
+    result_lines: tuple[Line, ...]
+    documents: tuple[Line, ...]
+    refusal_grounds: str | None
+    signer_name: str
+    signer_role_kk: str
+    signer_role_ru: str
+    issued_on: date
+
+    def __post_init__(self) -> None:
+        """Reject a decision no template can print, and a refusal without grounds."""
+        if self.decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}, got {self.decision!r}")
+        if self.decision == "refused" and not (self.refusal_grounds or "").strip():
+            raise ValueError("a reasoned refusal must state its grounds")
+
+    @property
+    def refused(self) -> bool:
+        """Return whether the document is a reasoned refusal."""
+        return self.decision == "refused"

@@ -1,0 +1,154 @@
+"""Accepting documents for the attestation of teachers and persons equal to them (seed 003).
+
+The result is a free-form RECEIPT that the documents for attestation were accepted, or a reasoned
+refusal on the grounds of the Standard's para. 10. The regulation has two steps only: the office
+registers and gives the receipt, an executor accepts the documents and checks completeness. There is
+no head step and no assignment: whichever of the provider's executors takes the request does it.
+"""
+from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec,
+                                        Step)
+from portal.domain.models import Role, Status
+
+ASSIGN = "assign"
+CONFIRM = "confirm"
+
+# Seed 003 names no categories ("біліктілік санаттарын беру (растау)" only). These are the
+# categories of the Law on the status of the teacher (2019) that attestation assigns today; the
+# older second / first / highest categories are no longer assigned.
+CATEGORIES = (
+    Choice("moderator", {"kk": "Педагог-модератор", "ru": "Педагог-модератор", "en": "Teacher-moderator"}),
+    Choice("expert", {"kk": "Педагог-сарапшы", "ru": "Педагог-эксперт", "en": "Teacher-expert"}),
+    Choice("researcher", {"kk": "Педагог-зерттеуші", "ru": "Педагог-исследователь", "en": "Teacher-researcher"}),
+    Choice("master", {"kk": "Педагог-шебер", "ru": "Педагог-мастер", "en": "Teacher-master"}),
+)
+
+SERVICE = ServiceSpec(
+    code="teacher_attestation",
+    number_prefix="ATT",
+    source="003",
+    name={
+        "kk": "Мектепке дейінгі тәрбие мен оқыту, бастауыш, негізгі орта, жалпы орта, техникалық және "
+              "кәсіптік, орта білімнен кейінгі білім беру бағдарламаларын іске асыратын білім беру "
+              "ұйымдарының педагог қызметкерлері мен оларға теңестірілген тұлғаларға біліктілік санаттарын "
+              "беру (растау) үшін аттестаттаудан өткізуге құжаттар қабылдау",
+        "ru": "Приём документов для прохождения аттестации на присвоение (подтверждение) квалификационных "
+              "категорий педагогическим работникам и приравненным к ним лицам организаций образования, "
+              "реализующих программы дошкольного воспитания и обучения, начального, основного среднего, "
+              "общего среднего, технического и профессионального, послесреднего образования",
+        "en": "Accepting documents for the attestation of teachers and persons equal to them for assigning "
+              "(confirming) a qualification category",
+    },
+    description={
+        "kk": "Педагог біліктілік санатын беру немесе растау үшін аттестаттауға құжаттарын тапсырады және "
+              "олардың қабылданғаны туралы қолхат алады.",
+        "ru": "Педагог подаёт документы на аттестацию для присвоения или подтверждения квалификационной "
+              "категории и получает расписку об их приёме.",
+        "en": "A teacher hands in the documents for attestation to be assigned or to confirm a qualification "
+              "category and gets a receipt that they were accepted.",
+    },
+    # Para. 1: education organisations (here schools), city and district education departments and
+    # the regional education department.
+    provider_kinds=("school", "education_department", "regional_department"),
+    # Para. 1: the provider's office and the State Corporation; the portal adds itself.
+    channels=("portal", "provider_office", "state_corporation"),
+    applicant={
+        "kk": "Педагог қызметкерлер және оларға теңестірілген тұлғалар (жеке тұлғалар)",
+        "ru": "Педагогические работники и приравненные к ним лица (физические лица)",
+        "en": "Teachers and persons equal to them (individuals)",
+    },
+    # Seed 003 states no total term: the sum of its two steps, 20m + 20m.
+    deadline=Duration(minutes=40),
+    result=ResultSpec(
+        title={
+            "kk": "Аттестаттаудан өткізуге құжаттарды қабылдау туралы қолхат не дәлелді бас тарту",
+            "ru": "Расписка о приёме документов для прохождения аттестации либо мотивированный отказ",
+            "en": "A receipt that the documents for attestation were accepted, or a reasoned refusal",
+        },
+        template="attestation_receipt",
+        granted={"kk": "Құжаттар қабылданды", "ru": "Документы приняты", "en": "Documents accepted"},
+    ),
+    fields=(
+        Field("position", "text", {
+            "kk": "Лауазымы",
+            "ru": "Должность",
+            "en": "Position",
+        }, hint={"kk": "мысалы: математика пәнінің мұғалімі", "ru": "например: учитель математики",
+                 "en": "e.g. mathematics teacher"}),
+        Field("workplace", "text", {
+            "kk": "Жұмыс орны (білім беру ұйымы)",
+            "ru": "Место работы (организация образования)",
+            "en": "Place of work (education organisation)",
+        }),
+        Field("category", "choice", {
+            "kk": "Біліктілік санаты",
+            "ru": "Квалификационная категория",
+            "en": "Qualification category",
+        }, choices=CATEGORIES),
+        Field("purpose", "choice", {
+            "kk": "Беру немесе растау",
+            "ru": "Присвоение или подтверждение",
+            "en": "Assign or confirm",
+        }, choices=(
+            Choice(ASSIGN, {"kk": "Санатты беру", "ru": "Присвоение категории", "en": "Assign the category"}),
+            Choice(CONFIRM, {"kk": "Санатты растау", "ru": "Подтверждение категории",
+                             "en": "Confirm the category"}),
+        )),
+    ),
+    # Seed 003 refers to the Standard's para. 9 without listing it. The application is the electronic
+    # request and identity comes from the IIN; the scans are those the Standard asks for.
+    documents=(
+        DocumentSpec("diploma", {
+            "kk": "Білімі туралы құжаттың (дипломның) көшірмесі",
+            "ru": "Копия документа об образовании (диплома)",
+            "en": "Copy of the education document (diploma)",
+        }),
+        DocumentSpec("courses_certificate", {
+            "kk": "Біліктілікті арттыру курстарынан өткені туралы құжаттың көшірмесі",
+            "ru": "Копия документа о прохождении курсов повышения квалификации",
+            "en": "Copy of the certificate of professional development courses",
+        }),
+        DocumentSpec("employment_record", {
+            "kk": "Еңбек қызметін растайтын құжаттың көшірмесі",
+            "ru": "Копия документа, подтверждающего трудовую деятельность",
+            "en": "Copy of the document confirming employment",
+        }),
+        DocumentSpec("category_certificate", {
+            "kk": "Бұрын берілген біліктілік санаты туралы куәліктің көшірмесі",
+            "ru": "Копия удостоверения о ранее присвоенной квалификационной категории",
+            "en": "Copy of the certificate of the current qualification category",
+        }, Condition("purpose", equals=(CONFIRM,))),
+    ),
+    steps=(
+        Step("register", Role.office_clerk, Status.submitted, Status.registered, Duration(minutes=20), {
+            "kk": "Құжаттарды тіркеуді жүзеге асырады және көрсетілетін қызметті алушыға қолхат береді",
+            "ru": "Осуществляет регистрацию документов и выдаёт услугополучателю расписку",
+            "en": "Register the documents and give the applicant a receipt",
+        }),
+        Step("accept", Role.executor, Status.registered, Status.completed, Duration(minutes=20), {
+            "kk": "Құжаттарды қабылдауды, құжаттардың толықтығын тексеруді жүзеге асырады",
+            "ru": "Осуществляет приём документов, проверку полноты документов",
+            "en": "Accept the documents and check their completeness",
+        }, decides=True, effect="issue_result"),
+    ),
+    # The Standard's para. 10, which seed 003 cites without wording: an incomplete package, and the
+    # general grounds of the Law on public services.
+    refusal_grounds=(
+        {
+            "kk": "Стандарттың 9-тармағында көзделген тізбеге сәйкес құжаттардың толық топтамасын ұсынбау",
+            "ru": "Представление неполного пакета документов согласно перечню, предусмотренному пунктом 9 "
+                  "Стандарта",
+            "en": "The package is incomplete against the list of the Standard's para. 9",
+        },
+        {
+            "kk": "Ұсынылған құжаттардың және (немесе) олардағы деректердің анық еместігі",
+            "ru": "Недостоверность представленных документов и (или) данных в них",
+            "en": "The documents or the data in them are not authentic",
+        },
+        {
+            "kk": "Алушының аттестаттау қағидаларында белгіленген талаптарға сәйкес келмеуі",
+            "ru": "Несоответствие услугополучателя требованиям, установленным правилами проведения "
+                  "аттестации",
+            "en": "The applicant does not meet the requirements of the attestation rules",
+        },
+    ),
+)

@@ -1,0 +1,159 @@
+"""Certificate to persons who did not complete TVET or post-secondary education (seeds 000, 001, 002).
+
+The 2019 wording of the regulation (the second regulation of seed 001, and seed 002) is the current
+one; seed 000 is the older wording (15m / 15m / 3wd / 15m / 15m) kept only as the source of history.
+"""
+from portal.domain.catalog.spec import DocumentSpec, Duration, Field, ResultSpec, ServiceSpec, Step
+from portal.domain.models import Role, Status
+
+#: What the executor fills in from the college's own records; the certificate (the form of the
+#: Minister's order No. 289 of 12.06.2009) states where and when the person studied, the speciality
+#: and what was completed.
+RECORD_INPUTS = (
+    Field("speciality", "text", {
+        "kk": "Мамандығы (колледж құжаттары бойынша)",
+        "ru": "Специальность (по документам колледжа)",
+        "en": "Speciality (per the college's records)",
+    }),
+    Field("study_from", "date", {
+        "kk": "Оқуға қабылданған күні",
+        "ru": "Дата зачисления",
+        "en": "Date of admission",
+    }),
+    Field("study_to", "date", {
+        "kk": "Оқудан шығарылған күні",
+        "ru": "Дата отчисления",
+        "en": "Date of leaving",
+    }),
+    Field("completed", "longtext", {
+        "kk": "Не аяқталды: курстар, семестрлер, өтілген пәндер",
+        "ru": "Что завершено: курсы, семестры, пройденные дисциплины",
+        "en": "What was completed: courses, semesters, subjects passed",
+    }),
+    Field("expulsion_order", "text", {
+        "kk": "Оқудан шығару туралы бұйрықтың нөмірі мен күні",
+        "ru": "Номер и дата приказа об отчислении",
+        "en": "Number and date of the order of expulsion",
+    }),
+)
+
+SERVICE = ServiceSpec(
+    code="tvet_certificate",
+    number_prefix="TVC",
+    source="000, 001, 002",
+    name={
+        "kk": "Техникалық және кәсіптік, орта білімнен кейінгі білім алуды аяқтамаған адамдарға анықтама беру",
+        "ru": "Выдача справки лицам, не завершившим техническое и профессиональное, послесреднее образование",
+        "en": "Certificate to persons who did not complete technical and vocational or post-secondary education",
+    },
+    description={
+        "kk": "Колледжде оқуды аяқтамаған адамға қай колледжде, қашан оқығаны, мамандығы және нені "
+              "аяқтағаны туралы анықтама беріледі.",
+        "ru": "Лицу, не завершившему обучение в колледже, выдаётся справка о том, где и когда оно "
+              "обучалось, по какой специальности и что успело завершить.",
+        "en": "A person who left college without finishing gets a certificate of where and when they "
+              "studied, the speciality, and what was completed.",
+    },
+    # The college the applicant attended is the provider: no separate field for it.
+    provider_kinds=("college",),
+    # 2019 wording, para. 1: the provider's office and the State Corporation; the portal adds itself.
+    channels=("portal", "provider_office", "state_corporation"),
+    applicant={
+        "kk": "Техникалық және кәсіптік, орта білімнен кейінгі білім алуды аяқтамаған жеке тұлға",
+        "ru": "Физическое лицо, не завершившее техническое и профессиональное, послесреднее образование",
+        "en": "An individual who did not complete technical and vocational or post-secondary education",
+    },
+    # Neither wording states the whole term. The 2019 steps add up to 15m + 30m + 1wd + 20m + 20m,
+    # i.e. 1 working day and 85 minutes, rounded up to 2 working days.
+    deadline=Duration(working_days=2),
+    result=ResultSpec(
+        title={
+            "kk": "Техникалық және кәсіптік, орта білімнен кейінгі білім алуды аяқтамаған адамдарға "
+                  "анықтама не дәлелді бас тарту",
+            "ru": "Справка лицам, не завершившим техническое и профессиональное, послесреднее образование, "
+                  "либо мотивированный отказ",
+            "en": "A certificate for a person who did not complete TVET, or a reasoned refusal",
+        },
+        template="tvet_certificate",
+        granted={"kk": "Анықтама берілді", "ru": "Справка выдана", "en": "Certificate issued"},
+    ),
+    # The applicant is the person the certificate is about: the name and the IIN come from the account.
+    fields=(
+        Field("speciality", "text", {
+            "kk": "Оқыған мамандығы",
+            "ru": "Специальность, по которой обучались",
+            "en": "Speciality you studied",
+        }, hint={"kk": "мысалы: 0508000 Тамақтандыруды ұйымдастыру",
+                 "ru": "например: 0508000 Организация питания",
+                 "en": "e.g. 0508000 Catering"}),
+        Field("admission_year", "year", {
+            "kk": "Оқуға түскен жылы",
+            "ru": "Год поступления",
+            "en": "Year of admission",
+        }),
+        Field("leaving_year", "year", {
+            "kk": "Оқудан шыққан жылы",
+            "ru": "Год отчисления",
+            "en": "Year of leaving",
+        }),
+        Field("comment", "longtext", {
+            "kk": "Себебі немесе түсініктеме",
+            "ru": "Причина или комментарий",
+            "en": "Reason or comment",
+        }, required=False),
+    ),
+    # The Standard's para. 9 asks for the application and an identity document only: the application
+    # is the electronic request itself and identity comes from the IIN, so nothing is uploaded; the
+    # college takes the study facts from its own records (see RECORD_INPUTS).
+    documents=(),
+    steps=(
+        Step("register", Role.office_clerk, Status.submitted, Status.registered, Duration(minutes=15), {
+            "kk": "Құжаттарды қабылдау және тіркеу, құжаттарды басшысына беру",
+            "ru": "Приём и регистрация документов, передача документов руководителю",
+            "en": "Receive and register the documents, pass them to the head",
+        }),
+        Step("assign", Role.head, Status.registered, Status.in_execution, Duration(minutes=30), {
+            "kk": "Құжаттарды қарау, құжаттарды маманға беру",
+            "ru": "Рассмотрение документов, передача документов специалисту",
+            "en": "Review the documents, pass them to the specialist",
+        }, assigns_executor=True),
+        Step("draft_result", Role.executor, Status.in_execution, Status.awaiting_approval,
+             Duration(working_days=1), {
+                 "kk": "Қойылатын талаптарға сәйкестігін қарау және мемлекеттік қызмет нәтижесін дайындау",
+                 "ru": "Рассмотрение на соответствие предъявляемым требованиям и подготовка результата "
+                       "государственной услуги",
+                 "en": "Check compliance with the requirements and prepare the result of the service",
+             }, decides=True, inputs=RECORD_INPUTS),
+        Step("approve", Role.head, Status.awaiting_approval, Status.signed, Duration(minutes=20), {
+            "kk": "Мемлекеттік қызмет нәтижесіне қол қою",
+            "ru": "Подписание результата государственной услуги",
+            "en": "Sign the result of the service",
+        }, effect="issue_result"),
+        Step("send", Role.office_clerk, Status.signed, Status.completed, Duration(minutes=20), {
+            "kk": "Қол қойылған мемлекеттік қызмет нәтижесін көрсетілетін қызмет алушыға немесе "
+                  "Мемлекеттік корпорацияға жіберу",
+            "ru": "Направление подписанного результата государственной услуги услугополучателю или "
+                  "в Государственную корпорацию",
+            "en": "Send the signed result to the applicant or the State Corporation",
+        }),
+    ),
+    refusal_grounds=(
+        # 2019 wording, para. 9, process 7: a refusal when the applicant's documents violate the Standard
+        {
+            "kk": "Көрсетілетін қызметті алушының құжаттарында Стандарт талаптарының бұзылуы",
+            "ru": "Нарушения требований Стандарта в документах услугополучателя",
+            "en": "The applicant's documents violate the requirements of the Standard",
+        },
+        # the general grounds of the Law on public services
+        {
+            "kk": "Ұсынылған құжаттардың және (немесе) олардағы деректердің анық еместігі",
+            "ru": "Недостоверность представленных документов и (или) данных в них",
+            "en": "The documents or the data in them are not authentic",
+        },
+        {
+            "kk": "Алушының мемлекеттік қызмет көрсету үшін қажетті талаптарға сәйкес келмеуі",
+            "ru": "Несоответствие услугополучателя требованиям, необходимым для оказания услуги",
+            "en": "The applicant does not meet the requirements for the service",
+        },
+    ),
+)
