@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +13,9 @@ from portal import demo
 from portal.domain.models import Provider
 from portal.domain.calendar import KZ_TZ
 from portal.pki.testsigner import P12Signer
-from tests.conftest import MONDAY_10
+
+
+KEYS_VALID_FROM = datetime(2025, 11, 1, tzinfo=KZ_TZ)
 
 
 def signing_time_for(app: Flask) -> datetime | None:
@@ -27,9 +29,9 @@ def demo_keys(app: Flask) -> dict[str, demo.DemoKey]:
     ctx = app.extensions["portal"]
     with ctx.sessions() as session:
         providers = {p.code: (p.name_kk, p.bin) for p in session.scalars(select(Provider))}
-    # valid a month before the suite's pinned Monday and for years after, so pinned and real clocks both fit
+    # valid from well before the dates the suite pins and for years after, so pinned and real clocks both fit
     keys = demo.issue_eds_keys(ctx.ca, providers, ctx.config.instance_dir / "demo-eds",
-                               valid_from=(MONDAY_10 - timedelta(days=30)).replace(tzinfo=KZ_TZ), valid_days=3650)
+                               valid_from=KEYS_VALID_FROM, valid_days=3650)
     return {k.account.iin: k for k in keys}
 
 

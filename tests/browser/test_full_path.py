@@ -71,7 +71,7 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page
 
     sign_in(page, base, demo.CITIZEN)
     page.goto(f"{base}/")
-    page.click("a.button:has-text('Apply online')")
+    page.click("a:has-text('Permission to study in external form')")
     page.click("form button:has-text('Apply online')")
     page.fill("#child_iin", demo.CHILD["child_iin"])
     page.fill("#child_name", demo.CHILD["child_name"])
