@@ -37,6 +37,7 @@ bench: install
 extract-messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot --no-location --omit-header .
 	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --omit-header --no-fuzzy-matching
+	sed -i '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' portal/translations/*/LC_MESSAGES/messages.po
 
 clean:
 	rm -rf $(VENV) instance

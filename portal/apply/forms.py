@@ -43,5 +43,7 @@ def build_form(service: ServiceSpec, providers: list[Provider], locale: str, **k
         if doc.uploadable:
             setattr(RequestForm, f"doc_{doc.code}", FileField(localized(doc.title), render_kw=ACCEPT))
     form = RequestForm(**kwargs)
-    form.provider_id.choices = [("", "—")] + [(str(p.id), f"{p.name(locale)} — {p.address}") for p in providers]
+    demo = f" ({_l('demo')})"
+    form.provider_id.choices = [("", "—")] + [(str(p.id), f"{p.name(locale)}{demo if p.is_demo else ''} — {p.address}")
+                                              for p in providers]
     return form
