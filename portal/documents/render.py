@@ -273,6 +273,30 @@ def _layout(paras: list[_Para | None], size: float) -> list[tuple[float, _Line |
     return out
 
 
+def draw_lines(canvas: Canvas, lines: list, top: float, first_page_floor: float) -> None:
+    """Draw laid-out lines page by page; None draws a rule. The first page stops above the stamp."""
+    y, floor = top, first_page_floor
+    text_obj = canvas.beginText()
+    for gap, line in lines:
+        if y - gap < floor:
+            canvas.drawText(text_obj)
+            canvas.showPage()
+            text_obj = canvas.beginText()
+            y, floor = top, MARGIN_BOTTOM
+        y -= gap
+        if line is None:
+            canvas.setLineWidth(0.6)
+            canvas.line(MARGIN_X, y + 3, PAGE_WIDTH - MARGIN_X, y + 3)
+            continue
+        x, runs, size = line
+        text_obj.setTextOrigin(MARGIN_X + x, y)
+        for font, text in runs:
+            text_obj.setFont(font, size)
+            text_obj.textOut(text)
+    canvas.drawText(text_obj)
+    canvas.showPage()
+
+
 def _footer(canvas: Canvas, data: ExcerptData) -> None:
     """Print the numbers and the e-signature note to the right of the stamp box."""
     x = STAMP_BOX[2] + 14
@@ -315,25 +339,6 @@ def render_excerpt(data: ExcerptData) -> bytes:
     canvas.setCreator("Education e-Services Portal")
 
     _footer(canvas, data)
-    y, floor = top, first_page_floor
-    text_obj = canvas.beginText()
-    for gap, line in lines:
-        if y - gap < floor:
-            canvas.drawText(text_obj)
-            canvas.showPage()
-            text_obj = canvas.beginText()
-            y, floor = top, MARGIN_BOTTOM
-        y -= gap
-        if line is None:
-            canvas.setLineWidth(0.6)
-            canvas.line(MARGIN_X, y + 3, PAGE_WIDTH - MARGIN_X, y + 3)
-            continue
-        x, runs, size = line
-        text_obj.setTextOrigin(MARGIN_X + x, y)
-        for font, text in runs:
-            text_obj.setFont(font, size)
-            text_obj.textOut(text)
-    canvas.drawText(text_obj)
-    canvas.showPage()
+    draw_lines(canvas, lines, top, first_page_floor)
     canvas.save()
     return buf.getvalue()

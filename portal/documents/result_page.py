@@ -15,12 +15,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from portal.documents.render import (
+    draw_lines,
     BOLD,
-    MARGIN_BOTTOM,
     MARGIN_TOP,
-    MARGIN_X,
     PAGE_HEIGHT,
-    PAGE_WIDTH,
     REGULAR,
     STAMP_BOX,
     _d,
@@ -191,25 +189,6 @@ def render_document(ctx: ResultContext, kazakh: list[_Para], russian: list[_Para
     canvas.setCreator("Education e-Services Portal")
 
     _footer(canvas, ctx)
-    y, floor = top, FIRST_PAGE_FLOOR
-    text_obj = canvas.beginText()
-    for gap, line in lines:
-        if y - gap < floor:
-            canvas.drawText(text_obj)
-            canvas.showPage()
-            text_obj = canvas.beginText()
-            y, floor = top, MARGIN_BOTTOM
-        y -= gap
-        if line is None:
-            canvas.setLineWidth(0.6)
-            canvas.line(MARGIN_X, y + 3, PAGE_WIDTH - MARGIN_X, y + 3)
-            continue
-        x, runs, size = line
-        text_obj.setTextOrigin(MARGIN_X + x, y)
-        for font, text in runs:
-            text_obj.setFont(font, size)
-            text_obj.textOut(text)
-    canvas.drawText(text_obj)
-    canvas.showPage()
+    draw_lines(canvas, lines, top, FIRST_PAGE_FLOOR)
     canvas.save()
     return buf.getvalue()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone

@@ -1,7 +1,7 @@
 """The back office: every step by its role in its state; forbidden steps; other providers' requests."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select

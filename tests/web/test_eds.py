@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import demo
-from portal.domain.models import Application, Person, SignatureRecord
+from portal.domain.models import Application, Person
 from portal.domain.validators import make_iin
 from portal.pki.ca import LocalCA
 from portal.domain.calendar import KZ_TZ

@@ -3,7 +3,7 @@
 The 2019 wording of the regulation (the second regulation of seed 001, and seed 002) is the current
 one; seed 000 is the older wording (15m / 15m / 3wd / 15m / 15m) kept only as the source of history.
 """
-from portal.domain.catalog.spec import DocumentSpec, Duration, Field, ResultSpec, ServiceSpec, Step
+from portal.domain.catalog.spec import Duration, Field, ResultSpec, ServiceSpec, Step
 from portal.domain.models import Role, Status
 
 #: What the executor fills in from the college's own records; the certificate (the form of the
