@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from asn1crypto import cms, core, tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -80,6 +81,9 @@ class _Parsed:
     cert_hash: bytes | None
     signed_attrs_set: bytes
     signature: bytes
+
+
+SIGNED_ATTRIBUTES = frozenset({"content_type", "signing_time", "message_digest", "signing_certificate_v2"})
 
 
 def _single_attrs(signer_info: cms.SignerInfo) -> dict[str, object]:
@@ -151,9 +155,8 @@ def _parse(cms_der: bytes) -> _Parsed:
         if isinstance(signer_info["signed_attrs"], core.Void):
             raise EdsError("cms_malformed", "signed attributes are required")
         attrs = _single_attrs(signer_info)
-        for needed in ("content_type", "message_digest", "signing_time"):
-            if needed not in attrs:
-                raise EdsError("cms_malformed", f"signed attribute {needed} is missing")
+        if set(attrs) != SIGNED_ATTRIBUTES:  # exactly the CAdES-BES set of docs/eds.md, nothing more
+            raise EdsError("cms_malformed", f"the signed attributes must be {sorted(SIGNED_ATTRIBUTES)}")
         if attrs["content_type"].native != "data":  # type: ignore[attr-defined]
             raise EdsError("cms_malformed", "the contentType attribute must be id-data")
         return _Parsed(
@@ -320,13 +323,18 @@ def _content_info(cms_der: bytes) -> tuple[cms.ContentInfo, cms.SignerInfo, byte
 def add_signature_timestamp(cms_der: bytes, ca: LocalCA) -> bytes:
     """Add an unsigned signatureTimeStampToken over the SignerInfo's signature value from the CA's TSA.
 
-    A time-stamp already present is replaced; every other byte of the signed part is kept.
+    A time-stamp already present is replaced; every byte of the signed part is kept.
     """
-    info, signer_info, signature, unsigned = _content_info(cms_der)
+    info, signer_info, signature, _unsigned = _content_info(cms_der)
     token = ca.tsa().token_for(hashlib.sha256(signature).digest(), "sha256")
     attr = cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [cms.ContentInfo.load(token)]})
-    kept = [a for a in unsigned if a["type"].native != "signature_time_stamp_token"]
-    signer_info["unsigned_attrs"] = cms.CMSAttributes([*kept, attr])
+    # What goes into an official document is the signer's certificate, the signature and our
+    # timestamp: other certificates and unsigned attributes a page might add are dropped.
+    signed_data = info["content"]
+    signer_cert = _signer_certificate(signed_data, signer_info)
+    signed_data["certificates"] = cms.CertificateSet([cms.CertificateChoices(
+        name="certificate", value=asn1_x509.Certificate.load(signer_cert.public_bytes(Encoding.DER)))])
+    signer_info["unsigned_attrs"] = cms.CMSAttributes([attr])
     return info.dump()  # asn1crypto re-encodes only the mutated path; signed parts keep their bytes
 
 

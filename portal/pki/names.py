@@ -15,8 +15,8 @@ PKI_ORGANISATION = "Education e-Services Portal (test)"
 COUNTRY = "KZ"
 CN_MAX_CHARS = 64
 
-IIN_RE = re.compile(r"^\d{12}$")
-BIN_RE = re.compile(r"^\d{12}$")
+IIN_RE = re.compile(r"\A[0-9]{12}\Z")  # ASCII digits only; "\d" and "$" would admit other digits and a newline
+BIN_RE = re.compile(r"\A[0-9]{12}\Z")
 
 
 def _attr(oid: x509.ObjectIdentifier, value: str) -> x509.NameAttribute:
@@ -105,9 +105,9 @@ def _first(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
 def subject_fields(name: x509.Name) -> SubjectFields:
     """Read CN, IIN (from serialNumber "IIN…"), GN, O and BIN (from OU "BIN…"); missing IIN is ""."""
     serial = _first(name, NameOID.SERIAL_NUMBER) or ""
-    iin = serial[3:] if serial.upper().startswith("IIN") and IIN_RE.match(serial[3:]) else ""
+    iin = serial[3:] if serial.startswith("IIN") and IIN_RE.match(serial[3:]) else ""
     units = [str(a.value) for a in name.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)]
-    bin_value = next((u[3:] for u in units if u.upper().startswith("BIN") and BIN_RE.match(u[3:])), None)
+    bin_value = next((u[3:] for u in units if u.startswith("BIN") and BIN_RE.match(u[3:])), None)
     return SubjectFields(
         common_name=_first(name, NameOID.COMMON_NAME) or "",
         iin=iin,
