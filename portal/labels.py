@@ -9,9 +9,9 @@ from flask_babel import format_datetime, lazy_gettext as _l
 STATUS = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted, awaiting registration"),
-    "registered": _l("Registered, with the head"),
+    "registered": _l("Registered, under review"),
     "in_execution": _l("With the executor"),
-    "awaiting_approval": _l("Result drafted, awaiting the head's signature"),
+    "awaiting_approval": _l("Result drafted, awaiting signature"),
     "signed": _l("Result signed, being sent"),
     "completed": _l("Completed"),
 }
@@ -45,7 +45,7 @@ CHANNEL = {
 PROVIDER_KIND = {
     "education_department": _l("City and district education departments"),
     "college": _l("Colleges (TVET and post-secondary education)"),
-    "school": _l("Schools and education departments"),
+    "school": _l("Schools"),
     "regional_department": _l("Regional education department"),
 }
 
@@ -53,8 +53,8 @@ NOTIFICATION = {
     "submitted": _l("Request %(number)s has been submitted. The provider's deadline is %(deadline)s."),
     "registered": _l("Request %(number)s has been registered by the provider's office."),
     "in_execution": _l("An executor has been assigned to request %(number)s."),
-    "result_ready": _l("The result of request %(number)s is ready: permission granted. Download it below."),
-    "result_refused": _l("Request %(number)s has been refused with reasons. Download the reasoned refusal below."),
+    "result_ready": _l("The result of request %(number)s is ready. Download it on this page."),
+    "result_refused": _l("Request %(number)s has been refused with reasons. Download the reasoned refusal on this page."),
 }
 
 ERROR = {
@@ -76,7 +76,7 @@ ERROR = {
     "file_too_large": _l("The file is too large: at most 10 MB."),
     "file_type": _l("This file is not a PDF, JPEG or PNG (judged by its content, not its name)."),
     "unknown_document": _l("This document is not part of the request."),
-    "document_required": _l("This document is required for the chosen ground."),
+    "document_required": _l("This document is required for this request."),
     "required": _l("This field is required."),
     "name_required": _l("Enter the surname and the name."),
     "date_required": _l("Enter a date."),

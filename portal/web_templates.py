@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from portal import labels
 from portal.domain import fields
+from portal.domain.catalog import get_service
+from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import to_kz_naive, working_days_left
 from portal.web import ctx, locale, localized
 
@@ -41,6 +43,19 @@ def normative(code: str) -> str:
     return ngettext("%(num)s minute", "%(num)s minutes", n)
 
 
+def decision_word(service: ServiceSpec, decision: str | None) -> str:
+    """Return the service's own word for a grant (e.g. "Order issued"), or "Reasoned refusal"."""
+    return str(labels.DECISION["refused"]) if decision == "refused" else localized(service.result.granted)
+
+
+def step_label(service: ServiceSpec, action: str) -> str:
+    """Return a step's short label: the portal's word for a known action, else the catalog's title."""
+    if action in labels.ACTION:
+        return str(labels.ACTION[action])
+    step = next((s for _, steps in service.all_flows() for s in steps if s.action == action), None)
+    return localized(step.title) if step else action
+
+
 def cert_revoked(serial_hex: str) -> bool:
     """Tell whether a certificate (serial in hex) is on the portal's CRL now."""
     return ctx().ca.is_revoked(int(serial_hex, 16))
@@ -53,7 +68,8 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
-        cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()))
+        cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
+        decision_word=decision_word, step_label=step_label, get_service=get_service)
 
 
 def install_error_pages(app: Flask) -> None:

@@ -87,6 +87,13 @@ def _subject(cert: asn1_x509.Certificate) -> tuple[str | None, str | None, str |
     return first("common_name"), first("organization_name"), bin_value
 
 
+def _short_name(cert: asn1_x509.Certificate) -> str:
+    """Return a certificate's CN, with its organisation when that says more (no English field names)."""
+    subject = cert.subject.native
+    name, organisation = subject.get("common_name", ""), subject.get("organization_name", "")
+    return f"{name} — {organisation}" if organisation and organisation not in name else str(name)
+
+
 def _validation_context(trust_roots_pem: list[bytes], intermediates_pem: Sequence[bytes] = ()) -> ValidationContext:
     """Build an offline validation context trusting only the given roots."""
     from cryptography import x509
@@ -137,7 +144,7 @@ def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: Sequ
     name, organisation, bin_value = _subject(first.signing_cert)
     serial_number = first.signing_cert.subject.native.get("serial_number")
     iin = serial_number[3:] if isinstance(serial_number, str) and serial_number.startswith("IIN") else None
-    chain = tuple(c.subject.human_friendly for c in reversed(list(first.validation_path.iter_certs(True)))) \
+    chain = tuple(_short_name(c) for c in reversed(list(first.validation_path.iter_certs(True)))) \
         if first.validation_path else ()
     ts = first.timestamp_validity
     last = statuses[-1]

@@ -7,7 +7,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import fields
+from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import Step
 from portal.domain.errors import DomainError, NotAllowed, NotFound
@@ -115,9 +115,10 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
     service = get_service(app.service_code)
     following = service.step_from(step.to_status, app.form)
     if following is not None:
+        hours = app.provider.hours
         app.steps.append(StepRecord(step=following.action, role=following.role,
-                                    normative=following.duration.code, started_at=at,
-                                    due_at=following.duration.after(at, app.provider.hours)))
+                                    normative=following.duration.code, started_at=calendar.next_opening(at, hours),
+                                    due_at=following.duration.after(at, hours)))
     else:
         app.completed_at = at
     session.add(AuditEntry(application_id=app.id, actor_id=actor.id, action=action, from_status=from_status,

@@ -71,7 +71,12 @@ def test_apply_work_and_receive(app, citizen, code, subflow):
     assert verdict.intact and verdict.trusted
     anyone = app.test_client()
     anyone.get("/lang/en")
-    assert "Authentic and unchanged" in anyone.get(f"/verify/{number}").get_data(as_text=True)
+    page = anyone.get(f"/verify/{number}").get_data(as_text=True)
+    assert "Authentic and unchanged" in page and spec.name["en"] in page and spec.result.granted["en"] in page
+    assert demo.CITIZEN.full_name not in page and demo.CITIZEN.iin not in page  # masked for the public
+    citizen.get("/lang/en")
+    mine = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
+    assert f"Result: {spec.result.granted['en']}" in mine
 
 
 @pytest.mark.parametrize("filed,clock", [

@@ -186,6 +186,10 @@ class ServiceSpec:
         """Return the step that starts from this status in this request's flow, if any."""
         return next((s for s in self.flow(form)[0] if s.from_status == status), None)
 
+    def step_title(self, action: str) -> Text | None:
+        """Return the catalog's title of a step in any flow (for people who read the timeline)."""
+        return next((s.title for _, steps in self.all_flows() for s in steps if s.action == action), None)
+
     def required_documents(self, form: Mapping[str, Any]) -> list[DocumentSpec]:
         """Return the documents the form requires."""
         return [d for d in self.documents if d.required_for(form)]

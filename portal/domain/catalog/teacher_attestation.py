@@ -48,7 +48,7 @@ SERVICE = ServiceSpec(
     },
     # Para. 1: education organisations (here schools), city and district education departments and
     # the regional education department.
-    provider_kinds=("school", "education_department", "regional_department"),
+    provider_kinds=("school", "education_department", "regional_department", "college"),
     # Para. 1: the provider's office and the State Corporation; the portal adds itself.
     channels=("portal", "provider_office", "state_corporation"),
     applicant={
