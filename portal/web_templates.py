@@ -13,7 +13,7 @@ from portal import labels
 from portal.domain import fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
-from portal.domain.calendar import to_kz_naive, working_days_left
+from portal.domain.calendar import DEFAULT_HOURS, to_kz_naive, working_days_left, working_minutes_left
 from portal.web import ctx, locale, localized
 
 
@@ -69,7 +69,8 @@ def install_template_helpers(app: Flask) -> None:
         labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
-        decision_word=decision_word, step_label=step_label, get_service=get_service)
+        decision_word=decision_word, step_label=step_label, get_service=get_service,
+        working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS)
 
 
 def install_error_pages(app: Flask) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import labels
 from portal.domain import signing_flows
 from portal.domain.catalog import get_service
-from portal.domain.errors import DomainError, NotFound
+from portal.domain.errors import DomainError, NotAllowed, NotFound
 from portal.domain.models import STAFF_ROLES, Person, Role
 from portal.domain.workflow import (available_step, may_take, open_step, queue as provider_queue, staff_request,
                                    transition)
@@ -100,6 +100,17 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
 def signed_request(application_id: int):  # type: ignore[no-untyped-def]
     """Open the application as the applicant signed it."""
     return signed_application_response(_request(application_id), inline=True)
+
+
+@bp.route("/requests/<int:application_id>/result-preview.pdf")
+def result_preview(application_id: int):  # type: ignore[no-untyped-def]
+    """Show the result as it will be issued, before it is signed."""
+    app = _request(application_id)
+    try:
+        pdf = signing_flows.preview_result(app, current_user, now())
+    except NotAllowed:
+        abort(404)
+    return file_response(pdf, "application/pdf", f"{app.number}-preview.pdf", inline=True)
 
 
 @bp.route("/requests/<int:application_id>/sign/prepare", methods=["POST"])

@@ -27,6 +27,7 @@ __all__ = [
     "now_kz",
     "to_kz_naive",
     "working_days_left",
+    "working_minutes_left",
 ]
 
 KZ_TZ = timezone(timedelta(hours=5), "Asia/Almaty")
@@ -213,6 +214,19 @@ def _working_days_between(after: date, through: date, hours: WorkingHours) -> in
             count += 1
         d += timedelta(days=1)
     return count
+
+
+def working_minutes_left(now: datetime, deadline: datetime, hours: WorkingHours = DEFAULT_HOURS) -> int:
+    """Return the provider's open minutes from `now` until `deadline` (0 once it has passed)."""
+    now, deadline = to_kz_naive(now), to_kz_naive(deadline)
+    seconds, day = 0.0, now.date()
+    while deadline > now and day <= deadline.date():
+        if is_working_day(day, hours):
+            for start, end in hours.open_intervals(day):
+                low, high = max(start, now), min(end, deadline)
+                seconds += max((high - low).total_seconds(), 0.0)
+        day += timedelta(days=1)
+    return int(seconds // 60)
 
 
 def working_days_left(now: datetime, deadline: datetime, hours: WorkingHours = DEFAULT_HOURS) -> int:

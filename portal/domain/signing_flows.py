@@ -15,7 +15,10 @@ from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.models import Application, Person, Role, Status
 from portal.domain.results import ResultIssuer, new_result_number, record_result, result_context
 from portal.domain.storage import FileStore
-from portal.domain.workflow import available_step, transition
+from portal.domain.workflow import available_step, may_take, transition
+
+#: the number printed on a preview: it is not a result and verifies as nothing
+PREVIEW_NUMBER = "ЖОБА-ПРОЕКТ"
 from portal.pki.ca import LocalCA
 
 
@@ -55,6 +58,16 @@ def sign_and_submit(session: Session, store: FileStore, ca: LocalCA, app: Applic
                             cms_der=cms_der, now=now)
     requests_.submit(session, app, now)
     return signed
+
+
+def preview_result(app: Application, person: Person, now: datetime) -> bytes:
+    """Render the result as it will be issued, unsigned, for the person whose step issues it."""
+    step = available_step(app, person)
+    if step is None or step.effect != "issue_result" or not may_take(app, person, step):
+        raise NotAllowed("step_not_allowed")
+    if step.decides:
+        raise NotAllowed("step_not_allowed")  # the decision is made in this very step: nothing to show yet
+    return render_result(result_context(app, person, PREVIEW_NUMBER, now.date()))
 
 
 def prepare_result(session: Session, store: FileStore, issuer: ResultIssuer, app: Application, head: Person,

@@ -276,3 +276,13 @@ def test_days_left_negative_when_overdue() -> None:
     assert working_days_left(dt(2026, 11, 21, 10, 0), deadline) == -1  # Saturday
     assert working_days_left(dt(2026, 11, 23, 10, 0), deadline) == -1  # Monday
     assert working_days_left(dt(2026, 11, 24, 10, 0), deadline) == -2  # Tuesday
+
+
+def test_working_minutes_left_skip_lunch_and_the_night() -> None:
+    from portal.domain.calendar import working_minutes_left
+    # 12:50 -> 14:40 the same day: 10 minutes before lunch, 10 after it (lunch 13:00-14:30)
+    assert working_minutes_left(datetime(2026, 11, 23, 12, 50), datetime(2026, 11, 23, 14, 40)) == 20
+    # Friday 18:20 -> Monday 09:05: 10 minutes on Friday, 5 on Monday
+    assert working_minutes_left(datetime(2026, 11, 20, 18, 20), datetime(2026, 11, 23, 9, 5)) == 15
+    # a deadline already passed leaves nothing
+    assert working_minutes_left(datetime(2026, 11, 23, 10, 0), datetime(2026, 11, 23, 9, 0)) == 0

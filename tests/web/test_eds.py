@@ -335,3 +335,15 @@ def test_json_that_is_not_an_object_is_refused_politely(app, citizen):
     app_id = draft_ready(app, citizen)
     r = citizen.post(f"/apply/{app_id}/sign/finish", json=[1, 2])
     assert r.status_code in (404, 422)
+
+
+def test_the_head_previews_the_result_before_signing(app, citizen):
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"}, until="draft_result")
+    head = staff_client(app, "head")
+    head.get("/lang/en")
+    assert 'id="result-preview"' in head.get(f"/backoffice/requests/{app_id}").get_data(as_text=True)
+    r = head.get(f"/backoffice/requests/{app_id}/result-preview.pdf")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF") and r.headers["Content-Disposition"].startswith("inline")
+    assert staff_client(app, "office_clerk").get(f"/backoffice/requests/{app_id}/result-preview.pdf").status_code == 404
+    assert status_of(app, app_id) == "awaiting_approval"  # a preview changes nothing
