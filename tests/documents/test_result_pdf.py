@@ -23,6 +23,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
 from portal.documents.fonts import stamp_font_bytes, stamp_font_path
 from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_excerpt
 from portal.documents.signing import ResultSigner, _LoadedKeySigner, wrap_label
@@ -216,7 +217,7 @@ def test_signed_excerpt_is_intact_and_trusted(signed: bytes, ca: LocalCA) -> Non
     assert verdict.signer_bin == BIN
     assert verdict.sha256 == hashlib.sha256(signed).hexdigest()
     assert verdict.signed_at is not None and verdict.signed_at.utcoffset() is not None
-    assert abs(datetime.now(timezone.utc) - verdict.signed_at) < timedelta(minutes=5)
+    assert abs(clock.utcnow() - verdict.signed_at) < timedelta(minutes=5)
 
 
 def test_pyhanko_validator_agrees(signed: bytes, ca: LocalCA) -> None:
@@ -281,7 +282,7 @@ def test_fast_signed_attributes_equal_pyhankos(seal: IssuedKey) -> None:
         signing_cert=fast.signing_cert, signing_key=fast.signing_key, cert_registry=fast.cert_registry
     )
     digest = hashlib.sha256(b"document").digest()
-    settings = PdfCMSSignedAttributes(signing_time=datetime.now(timezone.utc))
+    settings = PdfCMSSignedAttributes(signing_time=clock.utcnow())
 
     async def both() -> tuple[bytes, bytes]:
         ours = await fast.signed_attrs(digest, "sha256", attr_settings=settings, use_pades=True)

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from portal import clock
 from portal.pki.ca import LocalCA
 from portal.pki.errors import EdsError
 from portal.pki.testsigner import P12Signer
@@ -70,7 +71,7 @@ def _legacy_folder(directory: Path) -> tuple[rsa.RSAPrivateKey, x509.Certificate
     (directory / "providers").mkdir()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Portal Test National CA (NOT FOR PRODUCTION)")])
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10)
+    start = clock.utcnow() - dt.timedelta(days=10)
     root = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(7).not_valid_before(start).not_valid_after(start + dt.timedelta(days=3652))

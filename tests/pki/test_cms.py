@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
 from portal.pki.ca import LocalCA
 from portal.pki.cms import EdsError, add_signature_timestamp, read_signature_timestamp, verify_cms
 from portal.pki.cmsbuild import attribute, der_set, signed_data_der, signing_certificate_v2, signing_time_value
@@ -169,7 +170,7 @@ def test_attached_challenge_round_trip_through_the_ncalayer_message(ca: LocalCA,
     assert answer["code"] == "200"
     check = verify_cms(base64.b64decode(answer["responseObject"]), ca=ca, purpose="AUTHENTICATION", expected_iin=IIN)
     assert check.content == challenge
-    assert abs(check.signed_at - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert abs(check.signed_at - clock.utcnow()) < dt.timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -246,7 +247,7 @@ def test_certificate_of_another_ca_is_untrusted(ca: LocalCA, tmp_path: Path) -> 
 
 def test_expired_and_not_yet_valid(ca: LocalCA) -> None:
     """Validity is checked at signingTime and now; signingTime may not be in the future."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.utcnow()
     expired = open_signing(issue(ca, valid_from=now - dt.timedelta(days=400), valid_days=30))
     assert _refused(expired.create_cms(DATA, attached=False), ca, data=DATA) == "expired"
     backdated = expired.create_cms(DATA, attached=False, signing_time=now - dt.timedelta(days=390))

@@ -18,6 +18,7 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms, val
 from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
 from portal.pki.ca import LocalCA
 from portal.pki.cms import EdsError, add_signature_timestamp, read_signature_timestamp, verify_cms
 from portal.pki.testsigner import P12Signer
@@ -92,7 +93,7 @@ def test_granted_response_to_a_real_request(ca: LocalCA) -> None:
     assert info["nonce"].native == nonce
     gen_time = info["gen_time"].native
     assert gen_time.utcoffset() == dt.timedelta(0)
-    assert abs(gen_time - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert abs(gen_time - clock.utcnow()) < dt.timedelta(minutes=1)
     assert info["accuracy"]["seconds"].native == 1
 
     certs = [c.chosen.dump() for c in signed_data["certificates"]]
@@ -206,7 +207,7 @@ def test_signature_timestamp_is_added_and_read_back(ca: LocalCA, signer: P12Sign
     assert _tst_info(token)["message_imprint"]["hashed_message"].native == signature_digest
 
     when = read_signature_timestamp(stamped)
-    assert when is not None and abs(when - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert when is not None and abs(when - clock.utcnow()) < dt.timedelta(minutes=1)
     assert verify_cms(stamped, ca=ca, purpose="SIGNATURE", data=DATA).signer.serial == signer.certificate_serial
 
     again = add_signature_timestamp(stamped, ca)  # a second stamp replaces the first

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+from portal import clock
 from portal.domain.models import Application, Notification
 from portal.domain.validators import make_iin
 from sqlalchemy import select
@@ -101,7 +102,7 @@ def test_submission_numbers_it_and_starts_the_clock(app, citizen):
 
 
 def test_after_hours_request_starts_next_working_day(app, citizen):
-    app.config["PORTAL_FROZEN_NOW"] = datetime(2026, 11, 20, 19, 5)  # Friday evening
+    clock.pin(datetime(2026, 11, 20, 19, 5))  # Friday evening
     app_id = submitted_request(app, citizen)
     with app.extensions["portal"].sessions() as s:
         assert s.get(Application, app_id).clock_started_at == datetime(2026, 11, 23, 9, 0)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from portal import clock
 from portal import demo
 from portal.domain.validators import make_iin
 from tests.conftest import MONDAY_10, csrf_token
@@ -77,10 +78,10 @@ def test_failed_sign_ins_slow_down_then_lock(app):
     at = MONDAY_10
     for _ in range(2):
         at += timedelta(minutes=1)
-        app.config["PORTAL_FROZEN_NOW"] = at
+        clock.pin(at)
         r = client.post("/auth/sign-in", data=wrong)
     assert "locked for 15 minutes" in r.get_data(as_text=True)
-    app.config["PORTAL_FROZEN_NOW"] = at + timedelta(minutes=16)
+    clock.pin(at + timedelta(minutes=16))
     r = client.post("/auth/sign-in", data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password})
     assert r.status_code == 302
 

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.domain.models import Application, AuditEntry, Notification, Person, StepRecord
 from tests.conftest import account, staff_client
 from tests.eds_helpers import sign_prepared, signer
@@ -135,7 +136,7 @@ def test_head_cannot_assign_another_providers_executor(app, citizen):
 
 def test_late_step_is_flagged(app, citizen):
     app_id = submitted_request(app, citizen)
-    app.config["PORTAL_FROZEN_NOW"] = datetime(2026, 11, 23, 10, 16)  # 16 minutes for a 15-minute step
+    clock.pin(datetime(2026, 11, 23, 10, 16))  # 16 minutes for a 15-minute step
     do(app, "office_clerk", app_id, "register")
     with app.extensions["portal"].sessions() as s:
         record = s.scalar(select(StepRecord).where(StepRecord.step == "register"))

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal import demo
 from portal.domain.models import Application, Person
 from portal.domain.validators import make_iin
@@ -89,7 +90,7 @@ def test_expired_challenge_is_refused(app):
     client.get("/lang/en")
     challenge = client.post("/auth/eds/challenge", json={}).get_json()["challenge"]
     cms = signer(app, demo.CITIZEN.iin, auth=True).create_cms(base64.b64decode(challenge), attached=True, signing_time=signing_time_for(app))
-    app.config["PORTAL_FROZEN_NOW"] = MONDAY_10 + timedelta(minutes=6)
+    clock.pin(MONDAY_10 + timedelta(minutes=6))
     r = client.post("/auth/eds/sign-in", json={"cms": base64.b64encode(cms).decode()})
     assert r.status_code == 422 and r.get_json()["code"] == "challenge_expired"
 
