@@ -82,7 +82,7 @@ class Pki:
     def context(self) -> ValidationContext:
         """Return an offline validation context trusting the throwaway root."""
         root = asn1_x509.Certificate.load(self.root.public_bytes(serialization.Encoding.DER))
-        return ValidationContext(trust_roots=[root], allow_fetching=False)
+        return ValidationContext(trust_roots=[root], allow_fetching=False, moment=clock.utcnow())
 
     def create_cms(self, data: bytes, *, at: datetime | None = None) -> bytes:
         """Return a detached CAdES-BES CMS over ``data``, laid out exactly as docs/eds.md fixes."""

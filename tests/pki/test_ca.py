@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from portal import clock
+from tests.tools import tool
 from portal.pki.ca import LocalCA
 from portal.pki.errors import EdsError
 from portal.pki.testsigner import P12Signer
@@ -193,8 +194,7 @@ def test_p12_uses_pbes2_aes256_and_an_hmac_sha256_mac(ca: LocalCA) -> None:
 
 def test_openssl_reads_the_p12(ca: LocalCA, tmp_path: Path) -> None:
     """OpenSSL opens the .p12 with the UTF-8 password and reports PBES2/AES-256."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+    tool("openssl")
     path = tmp_path / "key.p12"
     path.write_bytes(issue(ca).signing_p12)
     done = subprocess.run(
