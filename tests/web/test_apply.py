@@ -5,6 +5,7 @@ import io
 from datetime import date, datetime
 
 from portal import clock
+from portal.domain.catalog import SERVICES
 from portal.domain.models import Application, Notification
 from portal.domain.validators import make_iin
 from sqlalchemy import select
@@ -22,7 +23,8 @@ def test_every_service_can_be_ordered(app, citizen):
     for code in ("tvet_certificate", "tvet_transfer", "teacher_attestation", "external_study"):
         r = citizen.post(f"/apply/{code}/start")
         assert r.status_code == 302 and "/apply/" in r.headers["Location"], code
-        assert citizen.get(r.headers["Location"]).status_code == 200
+        form = citizen.get(r.headers["Location"]).get_data(as_text=True)
+        assert f"<h1>{SERVICES[code].name['kk']}</h1>" in form, code
     assert citizen.post("/apply/no_such_service/start").status_code == 404
     catalog = app.test_client().get("/").get_data(as_text=True)
     assert catalog.count('class="card"') == 4

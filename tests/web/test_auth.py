@@ -26,7 +26,7 @@ def test_register_then_sign_out_and_in(app):
     assert client.get("/cabinet/").status_code == 302
     r = client.post("/auth/sign-in", data={"iin": NEW_IIN, "password": "long-enough-1"})
     assert r.status_code == 302
-    assert client.get("/cabinet/").status_code == 200
+    assert '<span class="who">Әлиева Сәуле Бекқызы</span>' in client.get("/cabinet/").get_data(as_text=True)
 
 
 def test_wrong_checksum_is_named_and_input_kept(app):
