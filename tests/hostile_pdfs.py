@@ -11,7 +11,7 @@ from portal.documents.signing import _LoadedKeySigner
 from portal.pki.ca import IssuedKey
 
 #: room for the CMS (signer certificate and chain) in each signature's /Contents
-RESERVED = 12000
+RESERVED = 9000
 
 
 def pages_pdf(pages: int) -> bytes:
