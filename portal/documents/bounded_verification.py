@@ -130,7 +130,13 @@ def _run_child(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: list
     receiver, sender = multiprocessing.Pipe(duplex=False)
     child = _context().Process(target=_child_main, args=(sender, pdf, trust_roots_pem, intermediates_pem,
                                                          limits.cpu_seconds, limits.memory_bytes), daemon=True)
-    child.start()
+    try:
+        child.start()
+    except OSError:  # no process can be started now (process or memory limits): as good as busy
+        logger.warning("could not start a verification process", exc_info=True)
+        sender.close()
+        receiver.close()
+        raise VerificationBusy() from None
     sender.close()
     try:
         answer = receiver.recv() if receiver.poll(limits.wall_seconds) else ("timeout", None)
