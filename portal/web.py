@@ -10,6 +10,7 @@ from flask import abort, current_app, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter
 
 from portal.config import Config
 from portal.domain import calendar
@@ -32,6 +33,18 @@ class PortalContext:
     def effects(self) -> Mapping[str, Callable]:
         """Return the workflow's side effects by name."""
         return {"issue_result": self.issuer}
+
+
+class RowIdConverter(IntegerConverter):
+    """Match `<int:...>` only within the database's integer ids, so a huge id is a 404, not an overflow."""
+
+    #: ids are INTEGER columns: PostgreSQL refuses anything above 2**31 - 1 with an error
+    MAX_ID = 2**31 - 1
+
+    def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Bound the value unless the rule sets its own maximum."""
+        kwargs.setdefault("max", self.MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def ctx() -> PortalContext:
