@@ -78,6 +78,7 @@ ERROR = {
     "unknown_document": _l("This document is not part of the request."),
     "document_required": _l("This document is required for this request."),
     "required": _l("This field is required."),
+    "too_long": _l("This text is too long; please shorten it."),
     "name_required": _l("Enter the surname and the name."),
     "date_required": _l("Enter a date."),
     "year_format": _l("Enter the year as four digits."),

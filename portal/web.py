@@ -7,13 +7,15 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.routing import IntegerConverter
+from wtforms.validators import Length
 
 from portal.config import Config
 from portal.domain import calendar
+from portal.domain.db import MAX_ROW_ID
 from portal.domain.results import ResultIssuer
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
@@ -38,12 +40,9 @@ class PortalContext:
 class RowIdConverter(IntegerConverter):
     """Match `<int:...>` only within the database's integer ids, so a huge id is a 404, not an overflow."""
 
-    #: ids are INTEGER columns: PostgreSQL refuses anything above 2**31 - 1 with an error
-    MAX_ID = 2**31 - 1
-
     def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         """Bound the value unless the rule sets its own maximum."""
-        kwargs.setdefault("max", self.MAX_ID)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -82,6 +81,14 @@ def localized(text: Mapping[str, str] | None) -> str:
     if not text:
         return ""
     return text.get(locale()) or text.get("kk") or next(iter(text.values()))
+
+
+def too_long(max_length: int) -> Length:
+    """Return the validator that stops text past `max_length` with a translated message, keeping the text.
+
+    WTForms also writes the limit as the input's maxlength, so browsers stop there too.
+    """
+    return Length(max=max_length, message=_l("At most %(max)d characters; this text has %(length)d."))
 
 
 def require_role(*roles: str) -> Callable[[], Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
+from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import (Application, Attachment, AuditEntry, Notification, Person, Provider,
                                   Status, StepRecord)
@@ -66,15 +67,15 @@ def _require_draft(app: Application) -> None:
 
 def save_draft(session: Session, app: Application, values: Mapping[str, Any], provider_id: int | None,
                now: datetime) -> None:
-    """Keep what the applicant typed, valid or not, so that nothing entered is lost."""
+    """Keep what the applicant typed, valid or not, so that nothing entered is lost; refuse text over its limit."""
     _require_draft(app)
     service = get_service(app.service_code)
     form = dict(app.form)
     for spec in service.fields:
         if spec.name in values:
-            form[spec.name] = fields.normalise(spec, values[spec.name])
+            form[spec.name] = fields.bounded(spec, values[spec.name])  # a crafted post is refused whole
     app.form = form
-    provider = session.get(Provider, provider_id) if provider_id is not None else None
+    provider = session.get(Provider, provider_id) if provider_id is not None and is_row_id(provider_id) else None
     app.provider_id = provider.id if provider and provider.kind in service.provider_kinds else None
     app.updated_at = now
 
