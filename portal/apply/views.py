@@ -81,7 +81,7 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
                 try:
                     requests_.attach(session, ctx().store, app, doc.code, upload.filename, upload.read(), now())
                 except (ValidationError, DomainError) as err:
-                    form[f"doc_{doc.code}"].errors = [error_text(err.code)]
+                    form[f"doc_{doc.code}"].errors = [error_text(err.code, **getattr(err, "params", {}))]
                     upload_failed = True
         session.commit()
         if not upload_failed:

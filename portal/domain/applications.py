@@ -16,8 +16,11 @@ from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import (Application, Attachment, AuditEntry, Notification, Person, Provider,
                                   Status, StepRecord)
 from portal.domain.storage import FileStore
-from portal.domain.validators import sniff_upload
+from portal.domain.scans import check_upload, clean_filename
 
+#: what one draft may hold: the scans' total size and their number (each replaces its kind's earlier scan)
+MAX_DRAFT_BYTES = 20 * 1024 * 1024
+MAX_DRAFT_FILES = 8
 
 
 @dataclass(frozen=True)
@@ -82,16 +85,21 @@ def save_draft(session: Session, app: Application, values: Mapping[str, Any], pr
 
 def attach(session: Session, store: FileStore, app: Application, kind: str, filename: str, data: bytes,
            now: datetime) -> Attachment:
-    """Check a scan by its content and attach it, replacing an earlier scan of the same kind."""
+    """Check a scan by its content and attach it, replacing an earlier scan of the same kind, within the quota."""
     _require_draft(app)
     spec = get_service(app.service_code).document(kind)
     if spec is None or not spec.uploadable:
         raise DomainError("unknown_document")
-    content_type = sniff_upload(data)
+    content_type = check_upload(data)
+    others = [a for a in app.attachments if a.kind != kind]
+    if len(others) + 1 > MAX_DRAFT_FILES:
+        raise DomainError("draft_quota_files", max=MAX_DRAFT_FILES)
+    if sum(a.size for a in others) + len(data) > MAX_DRAFT_BYTES:
+        raise DomainError("draft_quota_bytes", mb=MAX_DRAFT_BYTES // (1024 * 1024))
     sha = store.put(data)
     for old in [a for a in app.attachments if a.kind == kind]:
-        app.attachments.remove(old)
-    attachment = Attachment(kind=kind, original_name=(filename or kind)[-255:], content_type=content_type,
+        app.attachments.remove(old)  # its blob stays until `flask cleanup-files` finds it unreferenced
+    attachment = Attachment(kind=kind, original_name=clean_filename(filename, kind), content_type=content_type,
                             size=len(data), sha256=sha, uploaded_at=now)
     app.attachments.append(attachment)
     app.updated_at = now
