@@ -88,7 +88,7 @@ def too_long(max_length: int) -> Length:
 
     WTForms also writes the limit as the input's maxlength, so browsers stop there too.
     """
-    return Length(max=max_length, message=_l("At most %(max)d characters; this text has %(length)d."))
+    return Length(max=max_length, message=_l("At most %(max)s characters; this text has %(length)s."))
 
 
 def require_role(*roles: str) -> Callable[[], Any]:
