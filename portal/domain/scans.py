@@ -7,7 +7,9 @@ that runs JavaScript or launches a program on opening has no place among citizen
 from __future__ import annotations
 
 import io
+import os
 import re
+import resource
 import struct
 import unicodedata
 
@@ -77,6 +79,14 @@ def _check_image(data: bytes, content_type: str) -> None:
 _ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/Launch"})
 #: action types that run code or programs
 _ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
+#: the most objects a scan's PDF may have: a scanned document of a hundred pages has a few
+#: hundred; parsing each costs time, and a crafted file packs a million into ten megabytes
+MAX_PDF_OBJECTS = 20_000
+#: the most dictionaries, arrays and references looked at, direct ones included
+MAX_PDF_NODES = 100_000
+#: what parsing one PDF may take: CPU seconds and memory beyond what the worker already uses
+PARSE_CPU_SECONDS = 2
+PARSE_MEMORY = 768 * 1024 * 1024
 _STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _ACTIVE_NAME = re.compile(rb"/(?:JS|JavaScript|AA|Launch)(?=[\s/<>\[\]()%{}]|\Z)")
@@ -108,13 +118,19 @@ def _structural_active(pdf: bytes) -> bool:
         reader.decrypt("")  # a scan has no password; one that needs it cannot be read by staff either
     seen: set[tuple[int, int]] = set()
     todo: list[object] = [reader.trailer.flatten()]
+    nodes = 0
     while todo:
         obj = todo.pop()
+        nodes += 1
+        if nodes > MAX_PDF_NODES:
+            raise ValidationError("pdf_too_complex", "too many objects in the PDF")
         if isinstance(obj, generic.IndirectObject):
             key = (obj.idnum, obj.generation)
             if key in seen:
                 continue
             seen.add(key)
+            if len(seen) > MAX_PDF_OBJECTS:
+                raise ValidationError("pdf_too_complex", "too many objects in the PDF")
             todo.append(obj.get_object())
         elif isinstance(obj, generic.DictionaryObject):
             for name in obj:
@@ -133,17 +149,54 @@ def _structural_active(pdf: bytes) -> bool:
     return False
 
 
+def _verdict(pdf: bytes) -> bytes:
+    """Return b"ok", b"active", or an error code, for a PDF walked structurally."""
+    try:
+        return b"active" if _structural_active(pdf) else b"ok"
+    except ValidationError as err:
+        return err.code.encode()
+    except Exception:  # noqa: BLE001 - any parser failure on untrusted bytes means: not readable
+        return b"pdf_unreadable"
+
+
+def _verdict_bounded(pdf: bytes) -> bytes:
+    """Return the structural verdict, parsed in a forked child held to PARSE_CPU_SECONDS and PARSE_MEMORY.
+
+    The parser's own costs are not all linear (pyHanko reads an object stream's header anew for each
+    object in it), so a crafted file could keep a worker busy for long; the child is simply stopped.
+    """
+    if not hasattr(os, "fork"):  # pragma: no cover - the portal runs on Linux
+        return _verdict(pdf)
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: limits, the walk, one answer, and out without running any clean-up
+        try:
+            os.close(reading)
+            resource.setrlimit(resource.RLIMIT_CPU, (PARSE_CPU_SECONDS, PARSE_CPU_SECONDS + 1))
+            in_use = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            resource.setrlimit(resource.RLIMIT_AS, (in_use + PARSE_MEMORY, in_use + PARSE_MEMORY))
+            os.write(writing, _verdict(pdf))
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as answer:
+        verdict = answer.read()
+    os.waitpid(pid, 0)
+    return verdict or b"pdf_too_complex"  # killed for its CPU time, or out of memory
+
+
 def _check_pdf(data: bytes) -> None:
     """Refuse a PDF that runs scripts or programs, or acts on opening or on events; or that cannot be read."""
     pdf = data[data.find(b"%PDF-"):]
+    if pdf.count(b"endobj") > MAX_PDF_OBJECTS:  # told before parsing them one by one
+        raise ValidationError("pdf_too_complex", "too many objects in the PDF")
     if _raw_active(pdf):
         raise ValidationError("pdf_active_content", "the PDF names scripts or actions")
-    try:
-        active = _structural_active(pdf)
-    except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted bytes means: not readable
-        raise ValidationError("pdf_unreadable", f"the PDF cannot be parsed: {exc!r}") from None
-    if active:
+    verdict = _verdict_bounded(pdf).decode()
+    if verdict == "active":
         raise ValidationError("pdf_active_content", "the PDF contains scripts or actions")
+    if verdict != "ok":
+        raise ValidationError(verdict, "the PDF cannot be checked")
 
 
 def check_upload(data: bytes) -> str:

@@ -152,3 +152,40 @@ def test_file_names_lose_controls_and_bidi(raw: str, clean: str) -> None:
 def test_long_file_names_keep_their_extension() -> None:
     name = clean_filename("Сканер " + "ж" * 500 + ".jpeg", "scan")
     assert len(name) == MAX_FILENAME and name.endswith("ж.jpeg") and name.startswith("Сканер ж")
+
+
+def _objects_in_streams(per_stream: int, streams: int) -> bytes:
+    """Return a PDF whose catalog lists many small objects packed in object streams."""
+    writer = PdfFileWriter(stream_xrefs=True)
+    refs = []
+    for _ in range(streams):
+        stream = writer.prepare_object_stream()
+        refs.extend(writer.add_object(generic.NumberObject(i), obj_stream=stream) for i in range(per_stream))
+    writer.root[generic.NameObject("/Extra")] = generic.ArrayObject(refs)
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pdf_with_too_many_objects_is_refused_before_parsing() -> None:
+    many = pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE] + [b"<< /A 1 >>"] * 25_000)
+    started = time.process_time()
+    with pytest.raises(ValidationError) as err:
+        check_upload(many)
+    assert err.value.code == "pdf_too_complex" and time.process_time() - started < 1.0
+
+
+def test_pdf_whose_parsing_runs_long_is_stopped() -> None:
+    # pyHanko rereads an object stream's header for each object in it: quadratic in the stream's size
+    crafted = _objects_in_streams(per_stream=1900, streams=10)
+    assert crafted.count(b"endobj") < 100  # the object count seen in the bytes is small
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as err:
+        check_upload(crafted)
+    assert err.value.code == "pdf_too_complex"
+    assert time.monotonic() - started < 20  # about 2 s of CPU, then the parsing child is stopped
+
+
+def test_ordinary_object_streams_pass() -> None:
+    assert check_upload(_objects_in_streams(per_stream=100, streams=5)) == "application/pdf"
