@@ -189,3 +189,12 @@ def test_pdf_whose_parsing_runs_long_is_stopped() -> None:
 
 def test_ordinary_object_streams_pass() -> None:
     assert check_upload(_objects_in_streams(per_stream=100, streams=5)) == "application/pdf"
+
+
+def test_names_inside_stream_data_are_not_mistaken_for_actions() -> None:
+    # image or font bytes may contain anything, "/JavaScript" included: only the structure counts
+    data = b"\x00/JavaScript /JS /AA /Launch\xff" * 100
+    pdf = pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", PAGES,
+                  b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+                  b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)])
+    assert check_upload(pdf) == "application/pdf"
