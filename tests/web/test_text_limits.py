@@ -176,3 +176,14 @@ def test_step_inputs_from_the_catalog_are_bounded(app: Flask, citizen: FlaskClie
         r = client.post(f"/backoffice/requests/{app_id}", data={"action": step.action, **payload})
         assert r.status_code == 302, step.action
     assert tested >= 1
+
+
+def test_account_forms_carry_maxlength(app: Flask) -> None:
+    client = app.test_client()
+    limits = {"iin": 12, "full_name": accounts.MAX_FULL_NAME, "phone": accounts.MAX_PHONE,
+              "email": accounts.MAX_EMAIL, "password": accounts.MAX_PASSWORD}
+    for url, names in (("/auth/register", limits), ("/auth/sign-in", ("iin", "password"))):
+        page = client.get(url).get_data(as_text=True)
+        for name in names:
+            tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+            assert f'maxlength="{limits[name]}"' in tag, (url, tag)
