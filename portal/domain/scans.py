@@ -103,6 +103,49 @@ def _raw_active(pdf: bytes) -> bool:
     return _ACTIVE_NAME.search(plain) is not None
 
 
+class _StreamUnpacker:
+    """Resolve references, reading each object stream once (pyHanko decodes the stream and rereads its
+    header for every object it holds: quadratic in the stream's length)."""
+
+    def __init__(self, reader) -> None:  # type: ignore[no-untyped-def]
+        self.reader = reader
+        self.streams: dict[int, dict[int, object]] = {}
+
+    def _unpack(self, stream_id: int) -> dict[int, object]:
+        """Return the objects of one object stream by number, decoding it once."""
+        from pyhanko.pdf_utils import generic
+        from pyhanko.pdf_utils.decode_limits import DecodePurpose
+
+        stream = generic.Reference(stream_id, 0, self.reader).get_object()
+        if not isinstance(stream, generic.StreamObject) or stream.get("/Type") != "/ObjStm":
+            raise ValueError("object stream expected")
+        data = stream.read_data(DecodePurpose.OBJECT_STREAM)
+        first, count = int(stream["/First"]), int(stream["/N"])
+        header = [int(n) for n in data[:first].split()]
+        if count > MAX_PDF_OBJECTS or len(header) < 2 * count:
+            raise ValueError("object stream header does not match /N")
+        objects: dict[int, object] = {}
+        buffer = io.BytesIO(data)
+        for number, offset in zip(header[0:2 * count:2], header[1:2 * count:2]):
+            buffer.seek(first + offset)
+            objects[number] = generic.read_object(buffer, generic.Reference(number, 0, self.reader))
+        return objects
+
+    def __call__(self, ref) -> object:  # type: ignore[no-untyped-def]
+        """Return the object a reference points to."""
+        from pyhanko.pdf_utils import generic
+        from pyhanko.pdf_utils.xref import ObjStreamRef
+
+        marker = self.reader.xrefs[generic.Reference(ref.idnum, ref.generation, self.reader)]
+        if not isinstance(marker, ObjStreamRef):
+            return ref.get_object()
+        if marker.obj_stream_id not in self.streams:
+            self.streams[marker.obj_stream_id] = self._unpack(marker.obj_stream_id)
+        found = self.streams[marker.obj_stream_id].get(ref.idnum, generic.NullObject())
+        self.reader.cache_indirect_object(ref.generation, ref.idnum, found)  # pyHanko's own lookups agree
+        return found
+
+
 def _structural_active(pdf: bytes) -> bool:
     """Tell whether any object reachable from the trailer is a script, an event action or an opening action.
 
@@ -116,6 +159,7 @@ def _structural_active(pdf: bytes) -> bool:
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     if reader.encrypted:
         reader.decrypt("")  # a scan has no password; one that needs it cannot be read by staff either
+    resolve = _StreamUnpacker(reader)
     seen: set[tuple[int, int]] = set()
     todo: list[object] = [reader.trailer.flatten()]
     nodes = 0
@@ -131,7 +175,7 @@ def _structural_active(pdf: bytes) -> bool:
             seen.add(key)
             if len(seen) > MAX_PDF_OBJECTS:
                 raise ValidationError("pdf_too_complex", "too many objects in the PDF")
-            todo.append(obj.get_object())
+            todo.append(resolve(obj))
         elif isinstance(obj, generic.DictionaryObject):
             for name in obj:
                 if name in _ACTIVE_KEYS:
