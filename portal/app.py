@@ -13,7 +13,7 @@ from portal.domain.models import Person
 from portal.domain.results import ResultIssuer
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
-from portal.web import PortalContext, close_db, db
+from portal.web import PortalContext, RowIdConverter, close_db, db
 from portal.web_templates import install_error_pages, install_template_helpers
 
 LOCALES = ("kk", "ru", "en")
@@ -41,6 +41,7 @@ def create_app(config: Config | None = None) -> Flask:
     clock.pin_from_environment()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.update(config.flask_settings())
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added: every <int:> is bounded
     config.instance_dir.mkdir(parents=True, exist_ok=True)
 
     engine = make_engine(config.database_url)

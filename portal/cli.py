@@ -1,13 +1,17 @@
-"""flask commands: migrate the database and load the demo data."""
+"""flask commands: migrate the database, load the demo data, remove unneeded files."""
 from __future__ import annotations
+
+import time
 
 import click
 from flask import Flask
 
 from portal import demo
 from portal.domain import calendar
+from portal.domain.file_cleanup import DEFAULT_GRACE_SECONDS, remove_unneeded_files
 from portal.domain.migrate import upgrade
 from portal.domain.models import Provider
+from portal.web import now
 from sqlalchemy import select
 
 
@@ -42,3 +46,18 @@ def register_cli(app: Flask) -> None:
             click.echo(f"      signing:        {k.signing_file}")
             click.echo(f"      authentication: {k.auth_file}")
         click.echo("")
+
+    @app.cli.command("cleanup-files")
+    @click.option("--grace-minutes", type=click.IntRange(min=0), default=DEFAULT_GRACE_SECONDS // 60,
+                  show_default=True, help="Spare files written within this many minutes.")
+    @click.option("--dry-run", is_flag=True, help="Only count what would be removed.")
+    def cleanup_files_command(grace_minutes: int, dry_run: bool) -> None:
+        """Remove stored files no row needs: replaced or removed scans, prepared PDFs never signed."""
+        ctx = app.extensions["portal"]
+        with ctx.sessions() as session:
+            # file ages are the file system's own times; signing sessions expire on the app's clock
+            done = remove_unneeded_files(session, ctx.store, now(), time.time() - grace_minutes * 60,
+                                         dry_run=dry_run)
+        verb = "would remove" if dry_run else "removed"
+        click.echo(f"{verb} {done.removed} files ({done.freed_bytes} bytes); kept {done.kept} in use; "
+                   f"{done.temporaries} stale temporary files removed")

@@ -75,9 +75,18 @@ ERROR = {
     "file_empty": _l("The file is empty."),
     "file_too_large": _l("The file is too large: at most 10 MB."),
     "file_type": _l("This file is not a PDF, JPEG or PNG (judged by its content, not its name)."),
+    "image_too_large": _l("The image has too many pixels: at most 50 megapixels "
+                          "(an A4 page scanned at 600 dpi has 35)."),
+    "pdf_active_content": _l("This PDF contains scripts or automatic actions and cannot be accepted. Print it to "
+                             "a new PDF or scan the paper document."),
+    "pdf_too_complex": _l("This PDF is too complex to check. Save it again as a PDF, or scan the paper document."),
+    "pdf_unreadable": _l("This PDF cannot be read. Save it again as a PDF, or scan the paper document."),
+    "draft_quota_files": _l("A request can hold at most %(max)s files."),
+    "draft_quota_bytes": _l("The request's files together may take at most %(mb)s MB. Attach smaller scans."),
     "unknown_document": _l("This document is not part of the request."),
     "document_required": _l("This document is required for this request."),
     "required": _l("This field is required."),
+    "too_long": _l("This text is too long; please shorten it."),
     "name_required": _l("Enter the surname and the name."),
     "date_required": _l("Enter a date."),
     "year_format": _l("Enter the year as four digits."),

@@ -7,12 +7,15 @@ from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter
+from wtforms.validators import Length
 
 from portal import clock
 from portal.config import Config
+from portal.domain.db import MAX_ROW_ID
 from portal.domain.results import ResultIssuer
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
@@ -32,6 +35,15 @@ class PortalContext:
     def effects(self) -> Mapping[str, Callable]:
         """Return the workflow's side effects by name."""
         return {"issue_result": self.issuer}
+
+
+class RowIdConverter(IntegerConverter):
+    """Match `<int:...>` only within the database's integer ids, so a huge id is a 404, not an overflow."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Bound the value unless the rule sets its own maximum."""
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def ctx() -> PortalContext:
@@ -68,6 +80,14 @@ def localized(text: Mapping[str, str] | None) -> str:
     if not text:
         return ""
     return text.get(locale()) or text.get("kk") or next(iter(text.values()))
+
+
+def too_long(max_length: int) -> Length:
+    """Return the validator that stops text past `max_length` with a translated message, keeping the text.
+
+    WTForms also writes the limit as the input's maxlength, so browsers stop there too.
+    """
+    return Length(max=max_length, message=_l("At most %(max)s characters; this text has %(length)s."))
 
 
 def require_role(*roles: str) -> Callable[[], Any]:

@@ -3,12 +3,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
 
+from portal.domain.catalog.spec import MAX_LENGTH
+from portal.web import too_long
+
 
 class StepForm(FlaskForm):
     """One form for every step; each step reads only its own fields."""
 
-    executor_id = SelectField(_l("Executor"), choices=[], validate_choice=False)
-    resolution = TextAreaField(_l("Resolution"))
+    executor_id = SelectField(_l("Executor"), choices=[], validate_choice=False, validators=[too_long(12)])
+    resolution = TextAreaField(_l("Resolution"), validators=[too_long(MAX_LENGTH["longtext"])])
     decision = RadioField(_l("Decision"), choices=[("permitted", _l("Grant permission")),
-                                                   ("refused", _l("Reasoned refusal"))], validate_choice=False)
-    refusal_grounds = TextAreaField(_l("Grounds of the refusal"))
+                                                   ("refused", _l("Reasoned refusal"))], validate_choice=False,
+                          validators=[too_long(20)])
+    refusal_grounds = TextAreaField(_l("Grounds of the refusal"), validators=[too_long(MAX_LENGTH["longtext"])])

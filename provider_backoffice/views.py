@@ -62,7 +62,7 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
                        payload=request.form, effects=ctx().effects)
         except DomainError as err:
             session.rollback()
-            error = error_text(err.code)
+            error = error_text(err.code, **err.params)
             app = _request(application_id)
             step = available_step(app, current_user)
         else:
@@ -75,7 +75,7 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
                     and app.provider.head_signs_results)
     return render_template("backoffice/card.html", app=app, service=service, step=step, form=form, error=error,
                            open_step=open_step(app), now=now(), may_take=may_take, eds_sign=eds_sign,
-                           posted=request.form if error else {},
+                           posted=request.form if request.method == "POST" else {},
                            result_inputs=[f for s in service.flow(app.form)[0] for f in s.inputs]), status
 
 

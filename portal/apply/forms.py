@@ -9,33 +9,39 @@ from wtforms import Field as FormField, RadioField, SelectField, StringField, Te
 from portal.domain.catalog.spec import Field, ServiceSpec
 from portal.domain.fields import GRADES
 from portal.domain.models import Provider
-from portal.web import localized
+from portal.web import localized, too_long
 
 ACCEPT = {"accept": "application/pdf,image/jpeg,image/png"}
 
 
 def form_field(spec: Field) -> FormField:
-    """Return the WTForms field that edits one of the service's fields (validation is the domain's)."""
+    """Return the WTForms field that edits one of the service's fields (validation is the domain's).
+
+    Only the length is checked here too, so that an over-long text comes back with its message and
+    nothing typed is lost; the browser stops at the same limit (maxlength).
+    """
     label, hint = localized(spec.title), localized(spec.hint) if spec.hint else None
     extra = {"placeholder": hint} if hint else {}
+    limit = [too_long(spec.max_length)]
     if spec.kind == "choice":
-        return RadioField(label, choices=[(c.value, localized(c.title)) for c in spec.choices], validate_choice=False)
+        return RadioField(label, choices=[(c.value, localized(c.title)) for c in spec.choices], validate_choice=False,
+                          validators=limit)
     if spec.kind == "grade":
-        return SelectField(label, choices=[("", "—")] + [(g, g) for g in GRADES], validate_choice=False)
+        return SelectField(label, choices=[("", "—")] + [(g, g) for g in GRADES], validate_choice=False,
+                           validators=limit)
     if spec.kind == "longtext":
-        return TextAreaField(label, render_kw=extra)
+        return TextAreaField(label, validators=limit, render_kw=extra)
     if spec.kind == "date":
-        return StringField(label, render_kw={"type": "date", **extra})
+        return StringField(label, validators=limit, render_kw={"type": "date", **extra})
     if spec.kind in ("iin", "year"):
-        return StringField(label, render_kw={"inputmode": "numeric", "maxlength": 12 if spec.kind == "iin" else 4,
-                                             **extra})
-    return StringField(label, render_kw=extra)
+        return StringField(label, validators=limit, render_kw={"inputmode": "numeric", **extra})
+    return StringField(label, validators=limit, render_kw=extra)
 
 
 def build_form(service: ServiceSpec, providers: list[Provider], locale: str, **kwargs) -> FlaskForm:  # type: ignore[no-untyped-def]
     """Return the request form: the service's fields, the provider, one file field per document."""
     class RequestForm(FlaskForm):
-        provider_id = SelectField(_l("Provider"), choices=[], validate_choice=False)
+        provider_id = SelectField(_l("Provider"), choices=[], validate_choice=False, validators=[too_long(12)])
 
     for spec in service.fields:
         setattr(RequestForm, spec.name, form_field(spec))

@@ -66,15 +66,22 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
     upload_failed = False
     if request.method == "POST" and form.validate_on_submit():
         provider = form.provider_id.data
-        requests_.save_draft(session, app, {f.name: form[f.name].data for f in service.fields},
-                             int(provider) if provider and provider.isdigit() else None, now())
+        try:
+            requests_.save_draft(session, app, {f.name: form[f.name].data for f in service.fields},
+                                 int(provider) if provider and provider.isdecimal() else None, now())
+        except DomainError as err:  # the form's own checks should have caught it; say so on the field
+            session.rollback()
+            app = _own(application_id)
+            form[err.params.get("field", "provider_id")].errors = [error_text(err.code, **err.params)]
+            return render_template("portal/apply_edit.html", form=form, app=app, service=service,
+                                   attachments={a.kind: a for a in app.attachments}), 422
         for doc in service.documents:
             upload = request.files.get(f"doc_{doc.code}")
             if upload and upload.filename:
                 try:
                     requests_.attach(session, ctx().store, app, doc.code, upload.filename, upload.read(), now())
                 except (ValidationError, DomainError) as err:
-                    form[f"doc_{doc.code}"].errors = [error_text(err.code)]
+                    form[f"doc_{doc.code}"].errors = [error_text(err.code, **getattr(err, "params", {}))]
                     upload_failed = True
         session.commit()
         if not upload_failed:

@@ -41,8 +41,9 @@ def register():  # type: ignore[no-untyped-def]
                                           phone=form.phone.data, email=form.email.data,
                                           password=form.password.data, now=now())
             except (DomainError, ValidationError) as err:
-                getattr(form, FIELD_OF.get(err.code, "iin")).errors.append(
-                    error_text(err.code, **getattr(err, "params", {})))
+                params = getattr(err, "params", {})
+                getattr(form, params.get("field") or FIELD_OF.get(err.code, "iin")).errors.append(
+                    error_text(err.code, **params))
             else:
                 session.commit()
                 login_user(person)

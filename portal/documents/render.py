@@ -213,20 +213,37 @@ def _header(data: ExcerptData) -> list[_Para]:
 _Line = tuple[float, list[tuple[str, str]], float]  # (x offset, runs of (font, text), size)
 
 
+def _split_long(token: str, font: str, size: float, width: float) -> list[str]:
+    """Cut a run with no spaces into pieces that fit ``width``, measuring each character once."""
+    pieces: list[str] = []
+    limit = width * 1000.0 / size  # in thousandths of an em, like the glyph table
+    start, used = 0, 0.0
+    for i, char in enumerate(token):
+        advance = _em_width(char, font)
+        if used + advance > limit and i > start:
+            pieces.append(token[start:i])
+            start, used = i, 0.0
+        used += advance
+    pieces.append(token[start:])
+    return pieces
+
+
 def _words(text: str, font: str, size: float, width: float) -> list[str]:
-    """Split text into words that fit ``width``, keeping "№" with the number after it."""
+    """Split text into words that fit ``width``, keeping "№" with the number after it.
+
+    A run with no spaces wider than the line is cut in one pass over its characters: cutting by
+    trying ever shorter prefixes took time cubic in the run's length (a 10,000-character word
+    kept a worker busy for minutes).
+    """
     words: list[str] = []
     for token in text.split():
-        if words and words[-1] == "№":
+        if words and words[-1] == "№" and _width(f"№ {token}", font, size) <= width:
             words[-1] = f"№ {token}"
             continue
-        while _width(token, font, size) > width:  # a run with no spaces: break it anywhere
-            cut = len(token) - 1
-            while cut > 1 and _width(token[:cut], font, size) > width:
-                cut -= 1
-            words.append(token[:cut])
-            token = token[cut:]
-        words.append(token)
+        if _width(token, font, size) > width:
+            words.extend(_split_long(token, font, size, width))
+        else:
+            words.append(token)
     return words
 
 

@@ -24,6 +24,15 @@ LOCK_FOR = timedelta(minutes=15)
 PHONE_RE = re.compile(r"^\+7\d{10}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
+#: the longest values an account keeps (the columns' sizes; a password is hashed, but hashing is not free)
+MAX_FULL_NAME, MAX_PHONE, MAX_EMAIL, MAX_PASSWORD = 200, 20, 200, 256
+
+
+def _bounded(name: str, value: str, longest: int) -> str:
+    """Return the value, or raise too_long naming the field when it exceeds `longest`."""
+    if len(value) > longest:
+        raise DomainError("too_long", field=name, max=longest)
+    return value
 
 
 def hash_password(password: str) -> str:
@@ -42,8 +51,11 @@ def normalise_phone(raw: str) -> str:
 def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, email: str,
                      password: str, now: datetime) -> Person:
     """Create an applicant's account after checking every field."""
-    parsed = parse_iin(iin)
-    phone = normalise_phone(phone)
+    parsed = parse_iin(_bounded("iin", iin, 20))
+    full_name = _bounded("full_name", " ".join(full_name.split()), MAX_FULL_NAME)
+    phone = normalise_phone(_bounded("phone", phone, MAX_PHONE))
+    email = _bounded("email", email.strip(), MAX_EMAIL)
+    _bounded("password", password, MAX_PASSWORD)
     if not PHONE_RE.match(phone):
         raise DomainError("phone_format")
     if not EMAIL_RE.match(email.strip()):
@@ -52,8 +64,8 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
         raise DomainError("password_short", min=MIN_PASSWORD)
     if session.scalar(select(Person.id).where(Person.iin == parsed.value)):
         raise DomainError("iin_taken")
-    person = Person(iin=parsed.value, full_name=" ".join(full_name.split()), phone=phone,
-                    email=email.strip(), password_hash=hash_password(password), role=Role.applicant,
+    person = Person(iin=parsed.value, full_name=full_name, phone=phone,
+                    email=email, password_hash=hash_password(password), role=Role.applicant,
                     created_at=now)
     try:
         with session.begin_nested():  # two registrations of one IIN at once: the loser is told it is taken
@@ -92,7 +104,9 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime) ->
         seconds = int((throttle.blocked_until - now).total_seconds()) + 1
         code = "sign_in_locked" if throttle.failures >= LOCK_AFTER else "sign_in_slowed"
         raise DomainError(code, seconds=seconds, minutes=(seconds + 59) // 60)
-    person = session.scalar(select(Person).where(Person.iin == iin))
+    person = session.scalar(select(Person).where(Person.iin == iin)) if countable else None
+    # a password longer than any kept can never match: hash a bounded prefix that still fails
+    password = password[:MAX_PASSWORD + 1]
     try:
         _hasher.verify(person.password_hash if person else _DUMMY_HASH, password)
         ok = person is not None

@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session
 from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
+from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import (Application, Attachment, AuditEntry, Notification, Person, Provider,
                                   Status, StepRecord)
 from portal.domain.storage import FileStore
-from portal.domain.validators import sniff_upload
+from portal.domain.scans import check_upload, clean_filename
 
+#: what one draft may hold: the scans' total size and their number (each replaces its kind's earlier scan)
+MAX_DRAFT_BYTES = 20 * 1024 * 1024
+MAX_DRAFT_FILES = 8
 
 
 @dataclass(frozen=True)
@@ -66,31 +70,36 @@ def _require_draft(app: Application) -> None:
 
 def save_draft(session: Session, app: Application, values: Mapping[str, Any], provider_id: int | None,
                now: datetime) -> None:
-    """Keep what the applicant typed, valid or not, so that nothing entered is lost."""
+    """Keep what the applicant typed, valid or not, so that nothing entered is lost; refuse text over its limit."""
     _require_draft(app)
     service = get_service(app.service_code)
     form = dict(app.form)
     for spec in service.fields:
         if spec.name in values:
-            form[spec.name] = fields.normalise(spec, values[spec.name])
+            form[spec.name] = fields.bounded(spec, values[spec.name])  # a crafted post is refused whole
     app.form = form
-    provider = session.get(Provider, provider_id) if provider_id is not None else None
+    provider = session.get(Provider, provider_id) if provider_id is not None and is_row_id(provider_id) else None
     app.provider_id = provider.id if provider and provider.kind in service.provider_kinds else None
     app.updated_at = now
 
 
 def attach(session: Session, store: FileStore, app: Application, kind: str, filename: str, data: bytes,
            now: datetime) -> Attachment:
-    """Check a scan by its content and attach it, replacing an earlier scan of the same kind."""
+    """Check a scan by its content and attach it, replacing an earlier scan of the same kind, within the quota."""
     _require_draft(app)
     spec = get_service(app.service_code).document(kind)
     if spec is None or not spec.uploadable:
         raise DomainError("unknown_document")
-    content_type = sniff_upload(data)
+    content_type = check_upload(data)
+    others = [a for a in app.attachments if a.kind != kind]
+    if len(others) + 1 > MAX_DRAFT_FILES:
+        raise DomainError("draft_quota_files", max=MAX_DRAFT_FILES)
+    if sum(a.size for a in others) + len(data) > MAX_DRAFT_BYTES:
+        raise DomainError("draft_quota_bytes", mb=MAX_DRAFT_BYTES // (1024 * 1024))
     sha = store.put(data)
     for old in [a for a in app.attachments if a.kind == kind]:
-        app.attachments.remove(old)
-    attachment = Attachment(kind=kind, original_name=(filename or kind)[-255:], content_type=content_type,
+        app.attachments.remove(old)  # its blob stays until `flask cleanup-files` finds it unreferenced
+    attachment = Attachment(kind=kind, original_name=clean_filename(filename, kind), content_type=content_type,
                             size=len(data), sha256=sha, uploaded_at=now)
     app.attachments.append(attachment)
     app.updated_at = now

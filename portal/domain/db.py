@@ -16,6 +16,15 @@ NAMING = {
 }
 
 
+#: the largest row id: ids are INTEGER columns, and PostgreSQL raises on anything larger
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: int) -> bool:
+    """Tell whether a number can be a row id (looking up a larger one overflows the column)."""
+    return 0 < value <= MAX_ROW_ID
+
+
 class Base(DeclarativeBase):
     """Base of every model; naive datetimes hold Kazakhstan local time (UTC+5)."""
 

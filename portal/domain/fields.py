@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from portal.domain.catalog.spec import Field
+from portal.domain.errors import DomainError
 from portal.domain.validators import ValidationError, parse_iin
 
 GRADES = tuple(str(g) for g in range(1, 12))
@@ -16,11 +17,29 @@ def normalise(field: Field, raw: Any) -> str:
     return "".join(value.split()) if field.kind == "iin" else value
 
 
+def bounded(field: Field, raw: Any) -> str:
+    """Return the value as it is kept, or raise DomainError too_long when it exceeds the field's limit."""
+    value = normalise(field, raw)
+    if len(value) > field.max_length:
+        raise DomainError("too_long", field=field.name, max=field.max_length)
+    return value
+
+
+def bounded_text(name: str, raw: Any, max_length: int) -> str:
+    """Return free text (a resolution, refusal grounds) trimmed, or raise too_long past `max_length`."""
+    value = "" if raw is None else str(raw).strip()
+    if len(value) > max_length:
+        raise DomainError("too_long", field=name, max=max_length)
+    return value
+
+
 def problem(field: Field, form: Mapping[str, Any]) -> str | None:
     """Return the message code of what is wrong with this field's value, or None."""
     value = str(form.get(field.name) or "").strip()
     if not value:
         return "required" if field.required else None
+    if len(value) > field.max_length:
+        return "too_long"
     kind = field.kind
     if kind == "iin":
         try:

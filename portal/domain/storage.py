@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import Iterator
+
+_BLOB_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 class FileStore:
@@ -23,14 +27,62 @@ class FileStore:
         """Store the bytes and return their SHA-256."""
         sha = hashlib.sha256(data).hexdigest()
         path = self._path(sha)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{sha[:8]}.")
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)
+        if path.exists():
+            try:
+                os.utime(path)  # fresh again: the clean-up spares it until the row that uses it is committed
+                return sha
+            except FileNotFoundError:
+                pass  # removed by the clean-up a moment ago: write it anew
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{sha[:8]}.")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
         return sha
 
     def get(self, sha256: str) -> bytes:
         """Return the stored bytes."""
         return self._path(sha256).read_bytes()
+
+    def exists(self, sha256: str) -> bool:
+        """Tell whether a blob with this hash is stored."""
+        return self._path(sha256).exists()
+
+    def blobs(self) -> Iterator[tuple[str, float]]:
+        """Yield (SHA-256, last written as a Unix time) of every stored blob."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if folder.is_dir() and len(folder.name) == 2:
+                for path in folder.iterdir():
+                    if _BLOB_NAME.fullmatch(path.name):
+                        try:
+                            yield path.name, path.stat().st_mtime
+                        except FileNotFoundError:
+                            continue
+
+    def remove_if_older(self, sha256: str, cutoff: float) -> int:
+        """Delete a blob last written before `cutoff` (a Unix time); return the bytes freed, 0 if kept."""
+        path = self._path(sha256)
+        try:
+            stat = path.stat()  # looked at again right before deleting: a put() since has made it fresh
+            if stat.st_mtime >= cutoff:
+                return 0
+            path.unlink()
+        except FileNotFoundError:
+            return 0
+        return stat.st_size
+
+    def remove_stale_temporaries(self, cutoff: float) -> int:
+        """Delete half-written files a crashed put() left behind before `cutoff`; return how many."""
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for tmp in self.root.glob("??/.*"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed

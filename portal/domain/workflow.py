@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
-from portal.domain.catalog.spec import Step
+from portal.domain.catalog.spec import MAX_LENGTH, Step
+from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotAllowed, NotFound
 from portal.domain.models import (Application, AuditEntry, Decision, Notification, Person, Role, Status,
                                   StepRecord)
@@ -60,10 +61,11 @@ def _apply_payload(session: Session, app: Application, step: Step, actor: Person
     details: dict[str, Any] = {}
     if step.assigns_executor:
         raw = str(payload.get("executor_id") or "")
-        executor = session.get(Person, int(raw)) if raw.isdigit() else None
+        wanted = int(raw) if raw.isdecimal() and len(raw) <= 10 else 0
+        executor = session.get(Person, wanted) if is_row_id(wanted) else None
         if executor is None or executor.role != Role.executor or executor.provider_id != app.provider_id:
             raise DomainError("executor_invalid")
-        resolution = (payload.get("resolution") or "").strip()
+        resolution = fields.bounded_text("resolution", payload.get("resolution"), MAX_LENGTH["longtext"])
         if not resolution:
             raise DomainError("resolution_required")
         app.executor_id, app.resolution = executor.id, resolution
@@ -75,14 +77,14 @@ def _apply_payload(session: Session, app: Application, step: Step, actor: Person
             decision = Decision(payload.get("decision") or "")
         except ValueError:
             raise DomainError("decision_required") from None
-        grounds = (payload.get("refusal_grounds") or "").strip()
+        grounds = fields.bounded_text("refusal_grounds", payload.get("refusal_grounds"), MAX_LENGTH["longtext"])
         if decision == Decision.refused and not grounds:
             raise DomainError("refusal_grounds_required")
         app.decision = decision
         app.refusal_grounds = grounds if decision == Decision.refused else None
         details.update(decision=decision.value, refusal_grounds=app.refusal_grounds)
     if step.inputs:
-        values = {f.name: fields.normalise(f, payload.get(f.name)) for f in step.inputs}
+        values = {f.name: fields.bounded(f, payload.get(f.name)) for f in step.inputs}
         # what the result states is required for a grant; a refusal states its grounds instead
         if app.decision != Decision.refused:
             missing = fields.problems(step.inputs, values)

@@ -38,6 +38,20 @@ class Choice:
     title: Text
 
 
+#: the longest value each kind of field takes, in characters: the form, the browser and the domain
+#: all stop there (a PDF and a database row stay small whatever is posted)
+MAX_LENGTH: Mapping[str, int] = {
+    "text": 300,
+    "longtext": 4000,
+    "person_name": 200,
+    "iin": 12,
+    "date": 10,
+    "choice": 60,
+    "grade": 2,
+    "year": 4,
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """A field of the request form, or an input a step's actor supplies.
@@ -53,6 +67,18 @@ class Field:
     choices: tuple[Choice, ...] = ()
     hint: Text | None = None
     birth_date_of: str | None = None
+    #: a tighter limit than the kind's (MAX_LENGTH), where the regulation sets one
+    max_chars: int | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a kind without a length limit: every value the portal keeps is bounded."""
+        if self.kind not in MAX_LENGTH:
+            raise ValueError(f"field {self.name!r}: unknown kind {self.kind!r}")
+
+    @property
+    def max_length(self) -> int:
+        """Return the longest value this field takes, in characters."""
+        return min(self.max_chars or MAX_LENGTH[self.kind], MAX_LENGTH[self.kind])
 
     def choice(self, value: str) -> Choice | None:
         """Return the choice with this value, if any."""
