@@ -25,9 +25,9 @@ import io
 import zoneinfo
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from asn1crypto import cms
+from asn1crypto import cms, tsp
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -41,12 +41,14 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.stamp import QRStampStyle
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp.qr import QRStamp
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from portal.documents.fonts import stamp_font_factory
 from portal.documents.render import STAMP_BOX
 from portal.pki.ca import IssuedKey
+from portal.pki.tsa import TimeStampAuthority
 
 FIELD_NAME = "ResultSignature"
 QR_MASK_PATTERN = 2
@@ -114,11 +116,12 @@ class _LoadedKeySigner(signers.SimpleSigner):
         result here is parsed back from DER, so later dumps are free. Any other
         combination falls back to pyHanko. A test checks both give equal DER.
         """
+        # pyHanko uses a timestamper among the signed attributes only for a CAdES content
+        # timestamp (cades_signed_attrs, excluded below); the signature timestamp is unsigned.
         plain = (
             use_pades
             and is_pdf_sig
             and content_type == "data"
-            and timestamper is None
             and self.signed_attr_prov_spec is None
             and (attr_settings is None or attr_settings.cades_signed_attrs is None)
         )
@@ -220,14 +223,34 @@ def format_signing_time(moment: datetime) -> str:
     return f"{moment:%d.%m.%Y %H:%M:%S} ({suffix})"
 
 
+class PortalTimeStamper(TimeStamper):
+    """pyHanko's RFC 3161 client, answered in-process by the portal's own TSA (no HTTP round trip)."""
+
+    def __init__(self, tsa: Callable[[], TimeStampAuthority]) -> None:
+        """Ask ``tsa()`` for the authority each time: the CA renews the TSA certificate when due."""
+        super().__init__(include_nonce=True)
+        self._tsa = tsa
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """Answer the request exactly as POST /pki/tsa would."""
+        return tsp.TimeStampResp.load(self._tsa().respond(req.dump()))
+
+
 class ResultSigner:
     """Sign result PDFs with one organisation seal; safe to share between threads."""
 
-    def __init__(self, key: IssuedKey, *, font_cache_dir: Path | None = None) -> None:
-        """Load the private key, certificates and stamp font once (font cached in ``font_cache_dir``)."""
+    def __init__(self, key: IssuedKey, *, font_cache_dir: Path | None = None,
+                 timestamper: TimeStamper | None = None) -> None:
+        """Load the private key, certificates and stamp font once (font cached in ``font_cache_dir``).
+
+        With a ``timestamper`` every signature carries its RFC 3161 signature timestamp.
+        """
         self._signer = _LoadedKeySigner(key)
-        # hex-encoded CMS: twice the DER size; DER = certificates + ~1.2 KB + slack
-        self.bytes_reserved = 2 * (self._signer.cms_size + 2048)
+        self._timestamper = timestamper
+        # the token's size: measured once on a dummy digest (pyHanko caches it for its own estimate too)
+        token_size = len(asyncio.run(timestamper.async_dummy_response("sha256")).dump()) if timestamper else 0
+        # hex-encoded CMS: twice the DER size; DER = certificates + timestamp token + ~1.2 KB + slack
+        self.bytes_reserved = 2 * (self._signer.cms_size + token_size + 2048)
         self._style = stamp_style(stamp_font_factory(STAMP_FONT_SIZE, font_cache_dir))
         self._meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
@@ -246,7 +269,8 @@ class ResultSigner:
         """Sign ``pdf`` (coroutine form, for callers already inside an event loop)."""
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         pdf_signer = signers.PdfSigner(
-            self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field
+            self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field,
+            timestamper=self._timestamper,
         )
         add_stamp_link(writer, verify_url)
         session = pdf_signer.init_signing_session(writer)

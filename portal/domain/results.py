@@ -9,7 +9,7 @@ from typing import Mapping
 from sqlalchemy.orm import Session
 
 from portal.documents.results import Line, ResultContext, render_result
-from portal.documents.signing import ResultSigner
+from portal.documents.signing import PortalTimeStamper, ResultSigner
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
@@ -89,7 +89,8 @@ class ResultIssuer:
         with self._lock:
             if provider.code not in self._signers:
                 key = self.ca.provider_key(code=provider.code, organisation=provider.name_kk, bin=provider.bin)
-                self._signers[provider.code] = ResultSigner(key, font_cache_dir=self.ca.directory)
+                self._signers[provider.code] = ResultSigner(key, font_cache_dir=self.ca.directory,
+                                                             timestamper=PortalTimeStamper(self.ca.tsa))
             return self._signers[provider.code]
 
     def verify_url(self, number: str) -> str:
