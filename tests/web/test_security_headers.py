@@ -20,7 +20,7 @@ from tests.conftest import staff_client
 from tests.factories import submitted_request
 from tests.web.test_backoffice import work_through
 
-MAX_PAGES = 120
+MAX_PAGES = 150
 
 
 class InlineCode(HTMLParser):
@@ -113,7 +113,9 @@ def test_every_reachable_page_has_the_csp_and_no_inline_code(app: Flask, citizen
                                           "/no-such-page"])
     check_answers("anonymous", anonymous)
     reached |= set(anonymous)
-    citizen_pages = crawl(citizen, ["/", "/cabinet/", f"/cabinet/requests/{decided}", f"/apply/{decided}"])
+    draft = int(citizen.post("/apply/teacher_attestation/start").headers["Location"].rstrip("/").split("/")[-1])
+    citizen_pages = crawl(citizen, ["/", "/cabinet/", f"/cabinet/requests/{decided}", f"/apply/{decided}",
+                                    f"/apply/{draft}", f"/apply/{draft}/review"])
     check_answers("citizen", citizen_pages)
     assert demo.CITIZEN.full_name in citizen_pages["/cabinet/"][2]  # the crawl was signed in
     reached |= set(citizen_pages)
@@ -127,6 +129,7 @@ def test_every_reachable_page_has_the_csp_and_no_inline_code(app: Flask, citizen
                      f"/backoffice/requests/{decided}/result.pdf", "/services/external_study"):
         assert expected in reached, expected
     assert any("/attachments/" in url for url in reached)
+    assert citizen_pages[f"/apply/{draft}"][0] == 200 and "<form" in citizen_pages[f"/apply/{draft}"][2]
     assert any(url.startswith("/verify/") and len(url) > len("/verify/") for url in reached)
 
 
