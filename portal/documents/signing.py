@@ -247,10 +247,10 @@ class ResultSigner:
         """
         self._signer = _LoadedKeySigner(key)
         self._timestamper = timestamper
-        # the token's size: measured once on a dummy digest (pyHanko caches it for its own estimate too)
-        token_size = len(asyncio.run(timestamper.async_dummy_response("sha256")).dump()) if timestamper else 0
-        # hex-encoded CMS: twice the DER size; DER = certificates + timestamp token + ~1.2 KB + slack
-        self.bytes_reserved = 2 * (self._signer.cms_size + token_size + 2048)
+        # hex-encoded CMS: twice the DER size; DER = certificates + ~1.2 KB + slack (+ the timestamp token,
+        # added on the first signature, when its size is known)
+        self.bytes_reserved = 2 * (self._signer.cms_size + 2048)
+        self._token_room: int | None = None if timestamper else 0
         self._style = stamp_style(stamp_font_factory(STAMP_FONT_SIZE, font_cache_dir))
         self._meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
@@ -267,6 +267,9 @@ class ResultSigner:
 
     async def async_sign(self, pdf: bytes, *, verify_url: str, signer_label: str) -> bytes:
         """Sign ``pdf`` (coroutine form, for callers already inside an event loop)."""
+        if self._token_room is None and self._timestamper is not None:
+            # one dummy token measures it (pyHanko caches the dummy for its own estimates too)
+            self._token_room = 2 * len((await self._timestamper.async_dummy_response("sha256")).dump())
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         pdf_signer = signers.PdfSigner(
             self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field,
@@ -279,7 +282,7 @@ class ResultSigner:
         validation_info = await session.perform_presign_validation(writer)  # None: no context
         tbs = session.prepare_tbs_document(
             validation_info=validation_info,
-            bytes_reserved=self.bytes_reserved,
+            bytes_reserved=self.bytes_reserved + (self._token_room or 0),
             appearance_text_params={
                 "url": verify_url,
                 "label": wrap_label(signer_label),
