@@ -6,6 +6,7 @@ from flask_babel import Babel, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from portal import clock
 from portal.config import ROOT, Config
 from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import Person
@@ -48,6 +49,7 @@ def security_headers(response: Response) -> Response:
 def create_app(config: Config | None = None) -> Flask:
     """Build the portal: citizen side, back office and verification in one app."""
     config = config or Config()
+    clock.pin_from_environment()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.update(config.flask_settings())
     config.instance_dir.mkdir(parents=True, exist_ok=True)

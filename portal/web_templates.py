@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from portal import labels
+from portal import clock, labels
 from portal.domain import fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
@@ -70,7 +70,8 @@ def install_template_helpers(app: Flask) -> None:
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
         decision_word=decision_word, step_label=step_label, get_service=get_service,
-        working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS)
+        working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS,
+        portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 
 def install_error_pages(app: Flask) -> None:

@@ -20,6 +20,8 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
+
 logger = logging.getLogger(__name__)
 
 PROBLEMS = ("not_pdf", "unsigned", "modified", "untrusted", "invalid")
@@ -103,7 +105,8 @@ def _validation_context(trust_roots_pem: list[bytes], intermediates_pem: Sequenc
         return asn1_x509.Certificate.load(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER))
 
     return ValidationContext(trust_roots=[load(p) for p in trust_roots_pem],
-                             other_certs=[load(p) for p in intermediates_pem], allow_fetching=False)
+                             other_certs=[load(p) for p in intermediates_pem], allow_fetching=False,
+                             moment=clock.utcnow())
 
 
 def _validate(sig: EmbeddedPdfSignature, trust_roots_pem: list[bytes],
