@@ -30,8 +30,8 @@ def mask_name(name: str) -> str:
 
 
 def mask_iin(iin: str) -> str:
-    """Show the first six and the last two digits of an IIN."""
-    return f"{iin[:6]}****{iin[-2:]}" if len(iin or "") == 12 else "************"
+    """Show only the last four digits of an IIN (its first six are the birth date)."""
+    return f"{'•' * 8}{iin[-4:]}" if len(iin or "") == 12 else "•" * 12
 
 
 def normative(code: str) -> str:
