@@ -1,9 +1,9 @@
 """The application factory: config, extensions, blueprints."""
 from __future__ import annotations
 
-from flask import Flask, Response, session
+from flask import Flask, Response, current_app, request, session
 from flask_babel import Babel, lazy_gettext as _l
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from portal import clock
@@ -25,12 +25,23 @@ def select_locale() -> str:
     return chosen if chosen in LOCALES else "kk"
 
 
+#: no inline script or style anywhere: an injected tag or attribute cannot run
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+#: public files that carry nobody's data and may be cached (the CA's certificates and CRL set their own)
+CACHEABLE_ENDPOINTS = frozenset({"static", "pki.crl", "pki.issuing_cer", "pki.root_cer"})
+
+
 def security_headers(response: Response) -> Response:
-    """Forbid framing (one-button steps could be clickjacked) and keep personal pages out of caches."""
+    """Set CSP, framing, HSTS on HTTPS deployments, and keep every dynamic answer out of caches."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if current_user.is_authenticated and response.mimetype == "text/html":
+    if current_app.extensions["portal"].config.secure_cookies:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        # pages, JSON (sign/prepare carries the whole application) and downloads may all hold personal data
         response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -107,6 +107,10 @@ STAFF = (_staff("petropavl", 100, ("Жұмабекова Дана Серікқы
                                    "Байжанова Мәдина Асқарқызы"))
          + [account for i, p in enumerate(DEMO_PROVIDERS)
                  for account in _staff(p.code, 300 + 10 * i, tuple(dict(p.staff)[r] for r in ROLES))])
+#: a second executor at Petropavl: a request assigned to one executor is not the other's to see
+SECOND_EXECUTOR = DemoAccount(Role.executor, make_iin(date(1993, 3, 21), "M", 104), "Нұрланов Асхат Серікұлы",
+                              "petropavl-executor-2-2026", "petropavl")
+STAFF = [*STAFF[:3], SECOND_EXECUTOR, *STAFF[3:]]
 ACCOUNTS = (CITIZEN, *STAFF)
 
 

@@ -31,6 +31,17 @@ def cms_from(payload: Any) -> bytes:
         raise DomainError("cms_malformed") from None
 
 
+def certificate_from(payload: dict[str, Any]) -> bytes | None:
+    """Return the signing certificate (DER) the page announced as base64, if it sent one."""
+    raw = payload.get("certificate")
+    if not raw:
+        return None
+    try:
+        return base64.b64decode(str(raw), validate=True)
+    except (binascii.Error, ValueError):
+        return b""  # unreadable: the domain refuses it as malformed
+
+
 def json_step(work: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
     """Run one EDS step: commit on success; on refusal roll back and answer with a translated message."""
     session = db()

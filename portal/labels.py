@@ -119,6 +119,7 @@ ERROR = {
     "key_usage": _l("This key cannot be used for this: choose the signing key (RSA256_…) to sign, the authentication key (AUTH_RSA256_…) to sign in."),
     "iin_mismatch": _l("The key belongs to someone else: the IIN in its certificate is not yours."),
     "bin_mismatch": _l("The key's certificate is not issued to your organisation."),
+    "name_mismatch": _l("The application names the owner of the key shown when it was prepared; sign it with that same key."),
     "wrong_password": _l("Wrong password for the key file."),
     "not_a_p12": _l("This file is not an EDS key (.p12)."),
     "challenge_unknown": _l("The sign-in request has expired. Please try again."),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal import labels
 from portal.domain import signing_flows
+from portal.domain.applications import applicant_name, typed_name_differs
 from portal.domain.catalog import get_service
 from portal.domain.errors import DomainError, NotAllowed, NotFound
 from portal.domain.models import STAFF_ROLES, Person, Role
@@ -75,7 +76,8 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
                     and app.provider.head_signs_results)
     return render_template("backoffice/card.html", app=app, service=service, step=step, form=form, error=error,
                            open_step=open_step(app), now=now(), may_take=may_take, eds_sign=eds_sign,
-                           posted=request.form if request.method == "POST" else {},
+                           posted=request.form if request.method == "POST" else {}, applicant_name=applicant_name(app),
+                           typed_name_differs=typed_name_differs(app),
                            result_inputs=[f for s in service.flow(app.form)[0] for f in s.inputs]), status
 
 

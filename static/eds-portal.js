@@ -14,11 +14,11 @@
     return answer;
   }
 
-  async function sign(purpose, dataB64, attached) {
+  async function sign(purpose, dataB64, attached, options) {
     const answer = await window.EDS.request({
       module: "kz.gov.pki.knca.commonUtils", method: "createCMSSignatureFromBase64",
       args: ["PKCS12", purpose, dataB64, attached],
-    });
+    }, options);
     if (answer.code !== "200") throw Object.assign(new Error(answer.message || "EDS"), { quiet: answer.errorCode === "cancelled" });
     return answer.responseObject;
   }
@@ -28,14 +28,19 @@
     if (box) { box.textContent = message; box.hidden = !message; }
   }
 
-  // A document: the server prepares it, the person signs the prepared bytes (detached), the server embeds.
+  // A document: once the key is open the server prepares it naming the key's owner, the person signs
+  // the prepared bytes (detached), the server embeds.
   document.querySelectorAll("[data-eds-prepare]").forEach(function (button) {
     button.addEventListener("click", async function () {
       showError(button, "");
       button.disabled = true;
       try {
-        const prepared = await post(button.dataset.edsPrepare);
-        const cms = await sign(button.dataset.edsPurpose || "SIGNATURE", prepared.data, false);
+        let prepared;
+        const prepare = async (certificate) => {
+          prepared = await post(button.dataset.edsPrepare, { certificate: certificate });
+          return prepared.data;
+        };
+        const cms = await sign(button.dataset.edsPurpose || "SIGNATURE", "", false, { prepare: prepare });
         const done = await post(button.dataset.edsFinish, { token: prepared.token, cms: cms });
         window.location.assign(done.redirect);
       } catch (err) {

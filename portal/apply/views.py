@@ -12,7 +12,7 @@ from portal.domain.catalog import UnknownService, get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider, Role
 from portal.domain.validators import ValidationError
-from portal.eds_web import cms_from, json_object, json_step
+from portal.eds_web import certificate_from, cms_from, json_object, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, locale, now, require_role
 
@@ -128,9 +128,12 @@ def review(application_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:application_id>/sign/prepare", methods=["POST"])
 def sign_prepare(application_id: int):  # type: ignore[no-untyped-def]
     """Render the application as a PDF and return the bytes the applicant's EDS must sign."""
+    certificate = certificate_from(json_object())
+
     def work():  # type: ignore[no-untyped-def]
         app = requests_.applicants_request(db(), current_user, application_id, lock=True)
-        to_sign = signing_flows.prepare_request(db(), ctx().store, app, current_user, now())
+        to_sign = signing_flows.prepare_request(db(), ctx().store, app, current_user, now(), ca=ctx().ca,
+                                                certificate_der=certificate)
         return jsonify(token=to_sign.token, data=to_sign.data_b64)
     return json_step(work)
 

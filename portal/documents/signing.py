@@ -25,9 +25,9 @@ import io
 import zoneinfo
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from asn1crypto import cms
+from asn1crypto import cms, tsp
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -41,6 +41,7 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.stamp import QRStampStyle
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp.qr import QRStamp
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -48,6 +49,7 @@ from portal import clock
 from portal.documents.fonts import stamp_font_factory
 from portal.documents.render import STAMP_BOX
 from portal.pki.ca import IssuedKey
+from portal.pki.tsa import TimeStampAuthority
 
 FIELD_NAME = "ResultSignature"
 QR_MASK_PATTERN = 2
@@ -115,11 +117,12 @@ class _LoadedKeySigner(signers.SimpleSigner):
         result here is parsed back from DER, so later dumps are free. Any other
         combination falls back to pyHanko. A test checks both give equal DER.
         """
+        # pyHanko uses a timestamper among the signed attributes only for a CAdES content
+        # timestamp (cades_signed_attrs, excluded below); the signature timestamp is unsigned.
         plain = (
             use_pades
             and is_pdf_sig
             and content_type == "data"
-            and timestamper is None
             and self.signed_attr_prov_spec is None
             and (attr_settings is None or attr_settings.cades_signed_attrs is None)
         )
@@ -221,14 +224,34 @@ def format_signing_time(moment: datetime) -> str:
     return f"{moment:%d.%m.%Y %H:%M:%S} ({suffix})"
 
 
+class PortalTimeStamper(TimeStamper):
+    """pyHanko's RFC 3161 client, answered in-process by the portal's own TSA (no HTTP round trip)."""
+
+    def __init__(self, tsa: Callable[[], TimeStampAuthority]) -> None:
+        """Ask ``tsa()`` for the authority each time: the CA renews the TSA certificate when due."""
+        super().__init__(include_nonce=True)
+        self._tsa = tsa
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """Answer the request exactly as POST /pki/tsa would."""
+        return tsp.TimeStampResp.load(self._tsa().respond(req.dump()))
+
+
 class ResultSigner:
     """Sign result PDFs with one organisation seal; safe to share between threads."""
 
-    def __init__(self, key: IssuedKey, *, font_cache_dir: Path | None = None) -> None:
-        """Load the private key, certificates and stamp font once (font cached in ``font_cache_dir``)."""
+    def __init__(self, key: IssuedKey, *, font_cache_dir: Path | None = None,
+                 timestamper: TimeStamper | None = None) -> None:
+        """Load the private key, certificates and stamp font once (font cached in ``font_cache_dir``).
+
+        With a ``timestamper`` every signature carries its RFC 3161 signature timestamp.
+        """
         self._signer = _LoadedKeySigner(key)
-        # hex-encoded CMS: twice the DER size; DER = certificates + ~1.2 KB + slack
+        self._timestamper = timestamper
+        # hex-encoded CMS: twice the DER size; DER = certificates + ~1.2 KB + slack (+ the timestamp token,
+        # added on the first signature, when its size is known)
         self.bytes_reserved = 2 * (self._signer.cms_size + 2048)
+        self._token_room: int | None = None if timestamper else 0
         self._style = stamp_style(stamp_font_factory(STAMP_FONT_SIZE, font_cache_dir))
         self._meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
@@ -245,9 +268,13 @@ class ResultSigner:
 
     async def async_sign(self, pdf: bytes, *, verify_url: str, signer_label: str) -> bytes:
         """Sign ``pdf`` (coroutine form, for callers already inside an event loop)."""
+        if self._token_room is None and self._timestamper is not None:
+            # one dummy token measures it (pyHanko caches the dummy for its own estimates too)
+            self._token_room = 2 * len((await self._timestamper.async_dummy_response("sha256")).dump())
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         pdf_signer = signers.PdfSigner(
-            self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field
+            self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field,
+            timestamper=self._timestamper,
         )
         add_stamp_link(writer, verify_url)
         session = pdf_signer.init_signing_session(writer)
@@ -256,7 +283,7 @@ class ResultSigner:
         validation_info = await session.perform_presign_validation(writer)  # None: no context
         tbs = session.prepare_tbs_document(
             validation_info=validation_info,
-            bytes_reserved=self.bytes_reserved,
+            bytes_reserved=self.bytes_reserved + (self._token_room or 0),
             appearance_text_params={
                 "url": verify_url,
                 "label": wrap_label(signer_label),

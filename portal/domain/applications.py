@@ -54,6 +54,27 @@ def applicants_request(session: Session, applicant: Person, application_id: int,
     return app
 
 
+def _name_key(name: str) -> str:
+    """Return a name compared without case, spacing or ё/е differences."""
+    return " ".join(name.casefold().replace("ё", "е").split())
+
+
+def applicant_name(app: Application) -> str:
+    """Return the applicant's name as their EDS certificate states it, once they signed the request.
+
+    Anyone may type any name when registering with a password; the certificate's name is the
+    one a document may state.
+    """
+    signature = app.signature("request")
+    return signature.signer_name if signature is not None else app.applicant.full_name
+
+
+def typed_name_differs(app: Application) -> bool:
+    """Tell whether the name typed at registration differs from the one in the applicant's certificate."""
+    signature = app.signature("request")
+    return signature is not None and _name_key(signature.signer_name) != _name_key(app.applicant.full_name)
+
+
 def attachment_of(app: Application, attachment_id: int) -> Attachment:
     """Return one of the request's scans, or NotFound."""
     found = next((a for a in app.attachments if a.id == attachment_id), None)

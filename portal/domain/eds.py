@@ -16,7 +16,8 @@ from portal.domain.models import Application, EdsChallenge, Person, Role, Signat
 from portal.domain.storage import FileStore
 from portal.domain.validators import ValidationError, parse_iin
 from portal.pki.ca import LocalCA
-from portal.pki.cms import CmsCheck, EdsError, add_signature_timestamp, read_signature_timestamp, verify_cms
+from portal.pki.cms import (CmsCheck, EdsError, Signer, add_signature_timestamp, check_certificate,
+                            read_signature_timestamp, verify_cms)
 
 CHALLENGE_TTL = timedelta(minutes=5)
 #: how far a signer's clock may run behind the server's
@@ -52,10 +53,24 @@ def _checked(cms_der: bytes, ca: LocalCA, **kwargs) -> CmsCheck:  # type: ignore
         raise DomainError("cms_malformed") from None
 
 
-def _full_name(check: CmsCheck) -> str:
+def certificate_name(signer: Signer) -> str:
     """Return 'Surname Name Patronymic' from the certificate's CN and given name."""
-    parts = check.signer.common_name.split() + (check.signer.given_name or "").split()
+    parts = signer.common_name.split() + (signer.given_name or "").split()
     return " ".join(p[:1].upper() + p[1:].lower() for p in parts)
+
+
+def _full_name(check: CmsCheck) -> str:
+    """Return the signer's name as certificate_name spells it."""
+    return certificate_name(check.signer)
+
+
+def signer_of(ca: LocalCA, certificate_der: bytes, person: Person, now: datetime) -> Signer:
+    """Check the signing certificate a page announces for this person, before it signs anything."""
+    try:
+        return check_certificate(certificate_der, ca=ca, purpose="SIGNATURE", expected_iin=person.iin,
+                                 now=now.replace(tzinfo=KZ_TZ))
+    except EdsError as err:
+        raise DomainError(err.code) from None
 
 
 def _claim(session: Session, model: type, row_id: int, column: str, now: datetime) -> bool:
@@ -104,10 +119,12 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
 
 
 def open_session(session: Session, store: FileStore, *, person: Person, app: Application, purpose: str,
-                 prepared: PreparedPdf, now: datetime, result_number: str | None = None) -> ToSign:
+                 prepared: PreparedPdf, now: datetime, result_number: str | None = None,
+                 certified_name: str | None = None) -> ToSign:
     """Keep a prepared PDF until the page returns its signature; return what the page signs."""
     token = secrets.token_urlsafe(32)
     session.add(SigningSession(token=token, person_id=person.id, application_id=app.id, purpose=purpose,
+                               certified_name=certified_name,
                                pdf_sha256=store.put(prepared.pdf), region_start=prepared.region_start,
                                region_end=prepared.region_end, document_digest=prepared.document_digest.hex(),
                                draft_version=str(app.version), result_number=result_number,
@@ -150,6 +167,8 @@ def finish_session(session: Session, store: FileStore, ca: LocalCA, *, token: st
                      now=now)
     if expected_bin is not None and check.signer.bin != expected_bin:
         raise DomainError("bin_mismatch")
+    if signing.certified_name is not None and _full_name(check) != signing.certified_name:
+        raise DomainError("name_mismatch")  # the document names the certificate shown at prepare, not this one
     _check_signing_time(check, signing.created_at)
     stamped = add_signature_timestamp(cms_der, ca)
     try:

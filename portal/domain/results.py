@@ -9,7 +9,8 @@ from typing import Mapping
 from sqlalchemy.orm import Session
 
 from portal.documents.results import Line, ResultContext, render_result
-from portal.documents.signing import ResultSigner
+from portal.documents.signing import PortalTimeStamper, ResultSigner
+from portal.domain.applications import applicant_name
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
@@ -69,7 +70,7 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
         granted_ru=service.result.granted.get("ru", ""), subflow_kk=sub.title["kk"] if sub else None,
         subflow_ru=sub.title["ru"] if sub else None, provider_name_kk=app.provider.name_kk,
         provider_name_ru=app.provider.name_ru, provider_address=app.provider.address,
-        applicant_name=app.applicant.full_name, applicant_iin=app.applicant.iin, form=form, request_lines=tuple(lines),
+        applicant_name=applicant_name(app), applicant_iin=app.applicant.iin, form=form, request_lines=tuple(lines),
         result_lines=result_lines, documents=documents,
         refusal_grounds=app.refusal_grounds if app.decision == Decision.refused else None,
         signer_name=signer.full_name, signer_role_kk=role_kk, signer_role_ru=role_ru, issued_on=issued_on)
@@ -89,7 +90,8 @@ class ResultIssuer:
         with self._lock:
             if provider.code not in self._signers:
                 key = self.ca.provider_key(code=provider.code, organisation=provider.name_kk, bin=provider.bin)
-                self._signers[provider.code] = ResultSigner(key, font_cache_dir=self.ca.directory)
+                self._signers[provider.code] = ResultSigner(key, font_cache_dir=self.ca.directory,
+                                                             timestamper=PortalTimeStamper(self.ca.tsa))
             return self._signers[provider.code]
 
     def verify_url(self, number: str) -> str:

@@ -10,20 +10,21 @@ from portal.documents.results import render_result
 from portal.documents.request_form import AttachmentLine, RequestFormData, render_request_form
 from portal.domain import applications as requests_
 from portal.domain.catalog import get_service
-from portal.domain.eds import Signed, ToSign, finish_session, open_session, prepare_pdf
+from portal.domain.eds import Signed, ToSign, certificate_name, finish_session, open_session, prepare_pdf, signer_of
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.models import Application, Person, Role, Status
 from portal.domain.results import ResultIssuer, new_result_number, record_result, result_context
 from portal.domain.storage import FileStore
 from portal.domain.workflow import available_step, may_take, transition
 
-#: the number printed on a preview: it is not a result and verifies as nothing
-PREVIEW_NUMBER = "ЖОБА-ПРОЕКТ"
 from portal.pki.ca import LocalCA
 
+#: the number printed on a preview: it is not a result and verifies as nothing
+PREVIEW_NUMBER = "ЖОБА-ПРОЕКТ"
 
-def request_form_data(app: Application, now: datetime) -> RequestFormData:
-    """Collect what the application form states, including each scan's SHA-256."""
+
+def request_form_data(app: Application, now: datetime, applicant_name: str | None = None) -> RequestFormData:
+    """Collect what the application form states, including each scan's SHA-256 (the name as given)."""
     service = get_service(app.service_code)
     assert app.provider is not None
     lines = result_context(app, app.applicant, "", now.date()).request_lines
@@ -33,22 +34,32 @@ def request_form_data(app: Application, now: datetime) -> RequestFormData:
     return RequestFormData(
         service_name_kk=service.name["kk"], service_name_ru=service.name["ru"],
         provider_name_kk=app.provider.name_kk, provider_name_ru=app.provider.name_ru,
-        provider_address=app.provider.address, applicant_name=app.applicant.full_name,
+        provider_address=app.provider.address, applicant_name=applicant_name or app.applicant.full_name,
         applicant_iin=app.applicant.iin, applicant_phone=app.applicant.phone, applicant_email=app.applicant.email,
         lines=lines, attachments=attachments, draft_reference=f"#{app.id}", prepared_at=now)
 
 
 def prepare_request(session: Session, store: FileStore, app: Application, applicant: Person,
-                    now: datetime) -> ToSign:
-    """Render the complete draft as a PDF application and prepare it for the applicant's EDS."""
+                    now: datetime, *, ca: LocalCA | None = None, certificate_der: bytes | None = None) -> ToSign:
+    """Render the complete draft as a PDF application and prepare it for the applicant's EDS.
+
+    With the signing certificate the page announces, the application names the applicant as the
+    certificate does, and only a signature by a certificate of that name completes it.
+    """
+    certified = None
+    if certificate_der is not None:
+        if ca is None:
+            raise ValueError("checking a certificate needs the CA")
+        certified = certificate_name(signer_of(ca, certificate_der, applicant, now))
     if app.status != Status.draft:
         raise DomainError("not_a_draft")
     requests_.drop_unneeded_attachments(app)
     if requests_.problems(app):
         raise DomainError("draft_incomplete")
     session.flush()
-    prepared = prepare_pdf(render_request_form(request_form_data(app, now)), field_name="ApplicantSignature")
-    return open_session(session, store, person=applicant, app=app, purpose="request", prepared=prepared, now=now)
+    prepared = prepare_pdf(render_request_form(request_form_data(app, now, certified)), field_name="ApplicantSignature")
+    return open_session(session, store, person=applicant, app=app, purpose="request", prepared=prepared, now=now,
+                        certified_name=certified)
 
 
 def sign_and_submit(session: Session, store: FileStore, ca: LocalCA, app: Application, applicant: Person, *,

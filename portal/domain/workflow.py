@@ -26,13 +26,29 @@ NOTIFY_ON = {
 }
 
 
+def may_see(app: Application, staff: Person) -> bool:
+    """Tell whether a staff member may see this request's personal data and scans.
+
+    The office clerk and the head see every request of their provider; an executor sees only the
+    requests assigned to them, and one nobody was assigned to while it waits for an executor to take it
+    (a service without an assignment step). A medical form 035-1/у is not for every executor's eyes.
+    """
+    if not staff.is_staff or staff.provider_id != app.provider_id or app.status == Status.draft:
+        return False
+    if staff.role != Role.executor:
+        return True
+    if app.executor_id is not None:
+        return app.executor_id == staff.id
+    return available_step(app, staff) is not None
+
+
 def staff_request(session: Session, staff: Person, application_id: int, *, lock: bool = False) -> Application:
-    """Return a submitted request of the staff member's own provider, or NotFound."""
+    """Return a submitted request of the staff member's own provider that they may see, or NotFound."""
     query = select(Application).where(Application.id == application_id,
                                       Application.provider_id == staff.provider_id,
                                       Application.status != Status.draft)
     app = session.scalar(query.with_for_update(of=Application) if lock else query)
-    if app is None or not staff.is_staff:
+    if app is None or not may_see(app, staff):
         raise NotFound()
     return app
 
@@ -135,9 +151,9 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
 
 
 def queue(session: Session, staff: Person) -> list[Application]:
-    """Return the provider's submitted requests, the ones awaiting this person first."""
-    apps = session.scalars(select(Application).where(Application.provider_id == staff.provider_id,
-                                                      Application.status != Status.draft)
-                           .order_by(Application.deadline_at)).all()
+    """Return the provider's submitted requests this person may see, the ones awaiting them first."""
+    apps = [a for a in session.scalars(select(Application).where(Application.provider_id == staff.provider_id,
+                                                                  Application.status != Status.draft)
+                                       .order_by(Application.deadline_at)) if may_see(a, staff)]
     mine = [a for a in apps if may_take(a, staff, available_step(a, staff))]
     return mine + [a for a in apps if a not in mine]

@@ -302,6 +302,32 @@ def verify_cms(
     return CmsCheck(signer=signer, signed_at=signed_at, content=parsed.content, message_digest=message_digest)
 
 
+def check_certificate(
+    certificate_der: bytes, *, ca: LocalCA, purpose: str, expected_iin: str | None = None,
+    now: dt.datetime | None = None,
+) -> Signer:
+    """Check a bare certificate as verify_cms checks a signer's (chain, validity now, revocation, usage, IIN).
+
+    Used before anything is signed, to print the certificate's name on the document it will sign.
+    """
+    if purpose not in PURPOSES:
+        raise ValueError(f"purpose must be one of {PURPOSES}")
+    current = as_utc(now) if now is not None else clock.utcnow()
+    try:
+        cert = _decoded_certificate(certificate_der)
+    except ValueError as exc:
+        raise EdsError("cms_malformed", "the certificate cannot be read") from exc
+    _check_chain(cert, ca)
+    _check_times(cert, current, current)
+    if ca.is_revoked(cert.serial_number):
+        raise EdsError("revoked", "the certificate is revoked")
+    _check_usage(cert, purpose)
+    signer = _signer(cert)
+    if expected_iin is not None and signer.iin != expected_iin:
+        raise EdsError("iin_mismatch", "the certificate belongs to another IIN")
+    return signer
+
+
 def _content_info(cms_der: bytes) -> tuple[cms.ContentInfo, cms.SignerInfo, bytes, list[cms.CMSAttribute]]:
     """Parse a SignedData with one SignerInfo: (info, signer info, signature, unsigned attributes)."""
     try:

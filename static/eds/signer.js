@@ -6,6 +6,9 @@
 //   const answer = await EDS.request({module: "kz.gov.pki.knca.commonUtils",
 //     method: "createCMSSignatureFromBase64", args: ["PKCS12", "SIGNATURE", b64, false]});
 //   answer.code === "200" ? answer.responseObject : answer.errorCode / answer.message
+//
+// A page whose document names the signer passes {prepare: async (certificateB64) => dataB64}: the
+// data is then asked for once the key is open, with its certificate, and args[2] is ignored.
 (function (kit) {
   "use strict";
 
@@ -38,6 +41,15 @@
 
   let busy = false;
 
+  // Ask the page for the data to sign, given the certificate; its refusal is shown as the page words it.
+  async function prepared(prepare, certificateB64) {
+    let b64;
+    try { b64 = await prepare(certificateB64); } catch (e) {
+      throw Object.assign(new Error((e && e.message) || "prepare"), { code: "prepare_failed" });
+    }
+    return fromBase64(b64);
+  }
+
   // The built-in signer. `options` = {strings, host}: translations and the dialog's host element.
   async function builtinRequest(message, options = {}) {
     let req = message;
@@ -52,7 +64,7 @@
       return fail("bad_request", "args must be [\"PKCS12\", \"SIGNATURE\"|\"AUTHENTICATION\", base64, attached]");
     }
     let data;
-    try { data = fromBase64(b64); } catch (e) { return fail("bad_request", "The data is not base64"); }
+    try { data = fromBase64(options.prepare ? "" : b64); } catch (e) { return fail("bad_request", "The data is not base64"); }
     // Web Crypto exists only in secure contexts (HTTPS or http://127.0.0.1).
     if (!window.crypto || !crypto.subtle) return fail("no_webcrypto", "The browser cannot sign on a page that is not HTTPS");
     if (busy) return fail("busy", "Another signature is being made");
@@ -67,6 +79,7 @@
           const fit = identities.find((id) => servesPurpose(id.cert, purpose));
           showCertificate((fit || identities[0]).cert);
           if (!fit) throw new EdsError("key_usage", t.key_usage);
+          if (options.prepare) data = await prepared(options.prepare, toBase64(fit.cert.der));
           const cms = await buildCms({ certDer: fit.cert.der, key: fit.key, data, attached, signingTime: signingNow() });
           return toBase64(cms);
         },
@@ -111,13 +124,27 @@
     });
   }
 
+  // NCALayer signs what it is given: the certificate comes first from getKeyInfo (its own dialog).
+  async function ncalayerWithPrepare(url, message, options) {
+    if (!options || !options.prepare) return ncalayerRequest(url, message);
+    const info = await ncalayerRequest(url, { module: MODULE, method: "getKeyInfo", args: ["PKCS12"] });
+    if (info.code !== "200") return info;
+    const pem = String((info.responseObject && info.responseObject.pem) || "");
+    let b64;
+    try { b64 = await options.prepare(pem.replace(/-----[^-]+-----|\s+/g, "")); } catch (e) {
+      return fail("prepare_failed", (e && e.message) || "prepare");
+    }
+    const req = typeof message === "string" ? JSON.parse(message) : message;
+    return ncalayerRequest(url, { ...req, args: [req.args[0], req.args[1], b64, req.args[3]] });
+  }
+
   let transport = builtinRequest;
 
   window.EDS = {
     // request(message[, {strings, host}]) -> Promise<answer>; never rejects.
     request: (message, options) => transport(message, options),
     useNCALayer(url = DEFAULT_NCALAYER) {
-      transport = (message) => ncalayerRequest(url, message);
+      transport = (message, options) => ncalayerWithPrepare(url, message, options);
     },
     useBrowser() {
       transport = builtinRequest;

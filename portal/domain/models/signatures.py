@@ -51,6 +51,8 @@ class SigningSession(Base):
     draft_version: Mapped[str] = mapped_column(String(40))
     #: the result number printed on a prepared result, else None
     result_number: Mapped[str | None] = mapped_column(String(40))
+    #: the name printed from the certificate the page announced; the signature must carry that name
+    certified_name: Mapped[str | None] = mapped_column(String(200))
     #: when it was prepared
     created_at: Mapped[datetime]
     #: after this it is refused
