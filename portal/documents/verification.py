@@ -55,6 +55,13 @@ class PdfVerdict:
     #: whether that timestamp validated against the trust roots
     timestamp_trusted: bool = False
 
+    @property
+    def signed_by(self) -> str:
+        """Return who signed as a verifier reads it: a seal's organisation in full, or a person and their employer."""
+        if self.signer_iin is None and self.signer_organisation:
+            return self.signer_organisation  # a seal: its CN is only the organisation's name cut to 64 bytes
+        return ", ".join(part for part in (self.signer_name, self.signer_organisation) if part)
+
 
 def _verdict(pdf: bytes, problem: str, *, signed: bool = False) -> PdfVerdict:
     """Build a verdict that carries only a problem."""

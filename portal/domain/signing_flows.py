@@ -89,7 +89,7 @@ def prepare_result(session: Session, store: FileStore, issuer: ResultIssuer, app
         raise NotAllowed("step_not_allowed")
     number = new_result_number()
     pdf = render_result(result_context(app, head, number, now.date()))
-    stamp = VisibleStamp(verify_url=issuer.verify_url(number), signer_label=f"{head.full_name}, ЖСН/ИИН {head.iin}")
+    stamp = VisibleStamp(verify_url=issuer.verify_url(number), signer_label=head.full_name)
     prepared = prepare_pdf(pdf, field_name="HeadSignature", stamp=stamp)
     return open_session(session, store, person=head, app=app, purpose="result", prepared=prepared, now=now,
                         result_number=number)

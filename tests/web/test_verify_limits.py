@@ -4,17 +4,20 @@ from __future__ import annotations
 import fcntl
 import io
 import os
+import subprocess
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from portal import demo
-from portal.domain.models import Application
+from portal.domain.models import Application, Person
 from portal.pki.ca import IssuedKey, LocalCA
 from tests.conftest import account
 from tests.factories import pdf_bytes, submitted_request
 from tests.hostile_pdfs import bloated_at_cap, many_signatures
 from tests.web.test_backoffice import do, head_signs, work_through
+from tests.tools import tool
 from tests.web.test_verify import issued  # noqa: F401 - fixture
 
 TOO_COMPLEX = {
@@ -131,3 +134,35 @@ def _page(app: Flask, url: str, lang: str = "en") -> str:
     client = app.test_client()
     client.get(f"/lang/{lang}")
     return client.get(url).get_data(as_text=True)
+
+
+def test_a_sealed_result_names_the_organisation_in_full(app, citizen):  # type: ignore[no-untyped-def]
+    app_id = submitted_request(app, citizen, provider="aiyrtau")  # a department that seals its results
+    executor = account("executor", "aiyrtau")
+    with app.extensions["portal"].sessions() as s:
+        executor_id = s.scalar(select(Person.id).where(Person.iin == executor.iin))
+    for role, action, data in (("office_clerk", "register", {}),
+                               ("head", "assign", {"executor_id": str(executor_id), "resolution": "Қараңыз"}),
+                               ("executor", "draft_result", {"decision": "permitted"}), ("head", "approve", {})):
+        assert do(app, role, app_id, action, data, provider="aiyrtau").status_code == 302, action
+    with app.extensions["portal"].sessions() as s:
+        application = s.get(Application, app_id)
+        number, provider = application.result.number, application.provider
+        full_name, bin_ = " ".join(provider.name_kk.split()), provider.bin
+    page = _page(app, f"/verify/{number}")
+    signed_by = page[page.find("<dt>Signed by</dt>"):]
+    signed_by = signed_by[:signed_by.find("</dd>")]
+    assert len(full_name.encode()) > 64  # longer than a CN may be
+    assert f"<dd>{full_name} (BIN {bin_})" in signed_by.replace("&#34;", '"') and "…" not in signed_by
+
+
+def test_the_head_signed_pdf_does_not_print_the_heads_iin(app, citizen, tmp_path):  # type: ignore[no-untyped-def]
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"}, until="draft_result")
+    assert head_signs(app, app_id).status_code == 200
+    do(app, "office_clerk", app_id, "send")
+    head = account("head", "petropavl")
+    path = tmp_path / "result.pdf"
+    path.write_bytes(citizen.get(f"/cabinet/requests/{app_id}/result.pdf").data)
+    text = subprocess.run([tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert head.full_name.split()[0] in text and head.iin not in text
