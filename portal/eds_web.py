@@ -15,8 +15,13 @@ from portal.labels import error_text
 from portal.web import db
 
 
+#: an EDS answer is a CMS of a few kilobytes (certificates, a timestamp): far below this
+MAX_EDS_JSON = 256 * 1024
+
+
 def json_object() -> dict[str, Any]:
-    """Return the request's JSON body when it is an object, else an empty one."""
+    """Return the request's JSON body when it is an object, else an empty one; a body over MAX_EDS_JSON is a 413."""
+    request.max_content_length = MAX_EDS_JSON  # anyone may post to sign-in: never read megabytes for it
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
 

@@ -354,3 +354,14 @@ def test_the_head_previews_the_result_before_signing(app, citizen):
     assert r.status_code == 200 and r.data.startswith(b"%PDF") and r.headers["Content-Disposition"].startswith("inline")
     assert staff_client(app, "office_clerk").get(f"/backoffice/requests/{app_id}/result-preview.pdf").status_code == 404
     assert status_of(app, app_id) == "awaiting_approval"  # a preview changes nothing
+
+
+def test_an_oversized_signature_is_refused_unread(app):
+    """A stranger's megabyte 'signature' to the public sign-in is refused at its length, not parsed."""
+    client = app.test_client()
+    client.get("/lang/en")
+    huge = base64.b64encode(b"\x30" * (1024 * 1024)).decode()
+    r = client.post("/auth/eds/sign-in", json={"cms": huge})
+    assert r.status_code == 413 and "The upload is too large" in r.get_data(as_text=True)
+    small = client.post("/auth/eds/sign-in", json={"cms": base64.b64encode(b"\x30\x03\x02\x01\x01").decode()})
+    assert small.status_code == 422
