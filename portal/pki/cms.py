@@ -293,12 +293,7 @@ def verify_cms(
     _check_chain(cert, ca)
     signed_at = parsed.signed_at
     _check_times(cert, signed_at, current)
-    if ca.is_revoked(cert.serial_number):
-        raise EdsError("revoked", "the certificate is revoked")
-    _check_usage(cert, purpose)
-    signer = _signer(cert)
-    if expected_iin is not None and signer.iin != expected_iin:
-        raise EdsError("iin_mismatch", "the certificate belongs to another IIN")
+    signer = _check_holder(cert, ca, purpose, expected_iin)
     return CmsCheck(signer=signer, signed_at=signed_at, content=parsed.content, message_digest=message_digest)
 
 
@@ -319,6 +314,11 @@ def check_certificate(
         raise EdsError("cms_malformed", "the certificate cannot be read") from exc
     _check_chain(cert, ca)
     _check_times(cert, current, current)
+    return _check_holder(cert, ca, purpose, expected_iin)
+
+
+def _check_holder(cert: x509.Certificate, ca: LocalCA, purpose: str, expected_iin: str | None) -> Signer:
+    """Refuse a revoked certificate, one for another purpose, or one of another IIN; return its holder."""
     if ca.is_revoked(cert.serial_number):
         raise EdsError("revoked", "the certificate is revoked")
     _check_usage(cert, purpose)

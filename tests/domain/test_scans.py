@@ -14,6 +14,7 @@ from portal.domain import scans
 from portal.domain.scans import MAX_FILENAME, check_upload, clean_filename, image_size
 from portal.domain.validators import ValidationError
 from tests.domain.test_validators import TINY_JPEG, tiny_pdf, tiny_png
+from tests.hostile_pdfs import pdf_of
 
 
 def png_claiming(width: int, height: int) -> bytes:
@@ -30,19 +31,6 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     sof = bytes.fromhex("ffc0000b08") + struct.pack(">HH", 1, 1)
     at = TINY_JPEG.index(sof)
     return TINY_JPEG[:at + 5] + struct.pack(">HH", height, width) + TINY_JPEG[at + 9:]
-
-
-def pdf_of(objects: list[bytes]) -> bytes:
-    """Build a PDF by hand from object bodies (object 1 is the catalog), with a correct xref table."""
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
