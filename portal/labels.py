@@ -115,6 +115,7 @@ ERROR = {
     "challenge_expired": _l("The sign-in request has expired. Please try again."),
     "signing_session_used": _l("This document has already been signed."),
     "signing_session_expired": _l("Too much time passed since the document was prepared. Please sign again."),
+    "changed_meanwhile": _l("Someone changed this request at the same moment. Reload the page and try again."),
     "draft_changed": _l("The request changed after the document was prepared. Please check it and sign again."),
     "signing_time_invalid": _l("The signing time in the signature is wrong. Check your computer's clock and sign again."),
 }

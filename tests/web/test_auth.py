@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from portal import demo
 from portal.domain import throttle
 from portal.domain.validators import make_iin
@@ -162,3 +164,34 @@ def test_open_redirect_refused(app):
     r = client.post("/auth/sign-in?next=//evil.example/x",
                     data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password})
     assert r.headers["Location"].endswith("/cabinet/")
+
+
+@pytest.mark.parametrize("password,message", [
+    ("short-7", "at least 8 characters"),
+    ("x" * 129, "at most 128 characters"),
+    (NEW_IIN, "must not contain your IIN"),
+    (f"my-{NEW_IIN}!", "must not contain your IIN"),
+    ("password1", "most commonly used"),
+    ("Qwerty123", "most commonly used"),
+])
+def test_a_weak_password_is_refused_and_the_form_kept(app, password, message):
+    client = app.test_client()
+    client.get("/lang/en")
+    r = register(client, password=password, password_again=password)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and message in html
+    assert "Әлиева Сәуле Бекқызы" in html and "saule@example.kz" in html and NEW_IIN in html
+    assert client.get("/cabinet/").status_code == 302
+
+
+def test_the_password_rules_are_translated(app):
+    client = app.test_client()
+    client.get("/lang/kk")
+    html = register(client, password="password1", password_again="password1").get_data(as_text=True)
+    assert "most commonly used" not in html and "пароль" in html.lower()
+
+
+def test_a_long_passphrase_is_accepted(app):
+    client = app.test_client()
+    phrase = "бір қайың, екі терек, үш өзен " * 4  # 120 characters
+    assert register(client, password=phrase, password_again=phrase).status_code == 302
