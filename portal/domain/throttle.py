@@ -13,6 +13,7 @@ all counted. Three kinds of counter:
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -65,11 +66,35 @@ def _key(kind: str, who: str, tier: Tier, index: int) -> str:
     return f"sign-in:{kind}:{who}:{tier.seconds}:{index}"
 
 
+class _Serialised:
+    """Counters used one call at a time within this process.
+
+    By its code (limits 5.8), the in-memory store reads a counter back after releasing the key's lock, and
+    its ``get`` may drop a key that a parallel first ``incr`` has not yet given an expiry, and the lock with
+    it; one call at a time rules both out. Redis's INCR is atomic across processes anyway.
+    """
+
+    def __init__(self, counters: Counters) -> None:
+        self._counters, self._lock = counters, threading.Lock()
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        with self._lock:
+            return self._counters.incr(key, expiry, amount)
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            return self._counters.get(key)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._counters.clear(key)
+
+
 class SignInThrottle:
     """Decide whether a sign-in attempt may be checked, and count its failure."""
 
     def __init__(self, counters: Counters) -> None:
-        self.counters = counters
+        self.counters = _Serialised(counters)
 
     def _counts(self, kind: str, who: str, tiers: tuple[Tier, ...], now: datetime) -> list[tuple[Tier, int, datetime]]:
         """Return each tier's failures in its current window, and when that window ends."""
