@@ -195,3 +195,15 @@ def test_a_long_passphrase_is_accepted(app):
     client = app.test_client()
     phrase = "бір қайың, екі терек, үш өзен " * 4  # 120 characters
     assert register(client, password=phrase, password_again=phrase).status_code == 302
+
+
+def test_a_flood_from_one_address_gets_a_translated_429(app):
+    client = app.test_client()
+    client.get("/lang/en")
+    for _ in range(60):  # refused unchecked after the third, so this is quick
+        assert post_from(client, "203.0.113.77", demo.CITIZEN.iin, "wrong-password").status_code == 401
+    r = post_from(client, "203.0.113.77", demo.CITIZEN.iin, "wrong-password")
+    assert r.status_code == 429 and "Too many requests from your connection" in r.get_data(as_text=True)
+    assert int(r.headers["Retry-After"]) <= 60
+    # another address is served as usual
+    assert post_from(app.test_client(), "198.51.100.7", demo.CITIZEN.iin, demo.CITIZEN.password).status_code == 302
