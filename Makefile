@@ -32,6 +32,7 @@ test: install
 bench: install
 	$(PY) bench/sign_results.py
 	$(PY) bench/eds.py
+	$(PY) bench/verify_hostile.py
 
 # Refresh the message catalogs after changing translatable strings.
 extract-messages: $(VENV)/.installed

@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from portal import clock
 from portal.config import ROOT, Config
 from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import Person
@@ -40,6 +41,7 @@ def security_headers(response: Response) -> Response:
 def create_app(config: Config | None = None) -> Flask:
     """Build the portal: citizen side, back office and verification in one app."""
     config = config or Config()
+    clock.pin_from_environment()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.update(config.flask_settings())
     config.instance_dir.mkdir(parents=True, exist_ok=True)

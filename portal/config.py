@@ -45,6 +45,14 @@ class Config:
     redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", ""))
     testing: bool = False
     csrf_enabled: bool = True
+    #: uploaded PDFs checked at once across all workers (keep below the worker count)
+    verify_slots: int = field(default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_SLOTS", "1")))
+    #: CPU seconds one uploaded PDF's check may use
+    verify_cpu_seconds: float = field(default_factory=lambda: float(os.environ.get("PORTAL_VERIFY_CPU_SECONDS", "4")))
+    #: seconds a request waits for that check before it is stopped
+    verify_wall_seconds: float = field(default_factory=lambda: float(os.environ.get("PORTAL_VERIFY_WALL_SECONDS", "10")))
+    #: megabytes of address space that check may map
+    verify_memory_mb: int = field(default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_MEMORY_MB", "1024")))
 
     def __post_init__(self) -> None:
         self.instance_dir = Path(self.instance_dir)
@@ -62,6 +70,11 @@ class Config:
     def results_dir(self) -> Path:
         """Return where signed result PDFs are stored."""
         return self.instance_dir / "results"
+
+    @property
+    def verify_slots_dir(self) -> Path:
+        """Return where the verification slots' lock files live."""
+        return self.instance_dir / "verify-slots"
 
     @property
     def pki_dir(self) -> Path:

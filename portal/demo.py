@@ -6,14 +6,17 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import clock
 from portal.domain.accounts import hash_password
 from portal.domain.models import Person, Provider, ProviderKind, Role
 from portal.demo_providers import DEMO_PROVIDERS
 from portal.domain.validators import make_iin
-from portal.pki.ca import LocalCA
+from portal.pki.ca import RENEW_BEFORE, LocalCA
+from portal.pki.certs import issued_by
 
 #: the schedule every department of seed 004 states, verbatim
 SCHEDULE_004 = ("Қазақстан Республикасының еңбек заңнамасына сәйкес, көрсетілетін қызметті берушінің белгіленген "
@@ -132,6 +135,12 @@ def demo_bin(index: int) -> str:
     return f"99034{index:07d}"
 
 
+def seal_holders() -> list[tuple[str, str, str]]:
+    """Return (code, Kazakh name, BIN) of every demo provider, as its seal certificate is issued."""
+    departments = [(code, name_kk, demo_bin(i)) for i, (code, _a, name_kk, _ad, _ru) in enumerate(DEPARTMENTS_004, 1)]
+    return departments + [(p.code, p.name_kk, p.bin) for p in DEMO_PROVIDERS]
+
+
 @lru_cache(maxsize=None)
 def _hash(password: str) -> str:
     """Return the argon2 hash of a demo password, computed once per process."""
@@ -167,20 +176,38 @@ def load(session: Session, now: datetime) -> list[DemoAccount]:
     return list(ACCOUNTS)
 
 
+def _keys_still_good(files: list[Path], password: str, ca: LocalCA) -> bool:
+    """Tell whether a holder's two .p12 files chain to this CA, are not revoked and have a month left."""
+    if len(files) != 2:
+        return False
+    renew_at = clock.utcnow() + RENEW_BEFORE
+    for path in files:
+        try:
+            _key, cert, _chain = pkcs12.load_key_and_certificates(path.read_bytes(), password.encode())
+        except (OSError, ValueError):
+            return False
+        if (cert is None or not issued_by(cert, ca.issuing_cert) or ca.is_revoked(cert.serial_number)
+                or cert.not_valid_after_utc <= renew_at or cert.not_valid_before_utc > clock.utcnow()):
+            return False
+    return True
+
+
 def issue_eds_keys(ca: LocalCA, providers: dict[str, tuple[str, str]], folder: Path, *,
                    valid_from: datetime | None = None, valid_days: int = 365) -> list[DemoKey]:
-    """Give the demo citizen and the demo heads their .p12 files (once; later runs reuse them)."""
+    """Give the demo citizen and the demo heads their .p12 files, renewing any that expire or were revoked."""
     keys = []
     for account, password in EDS_HOLDERS:
         target = folder / account.iin
         existing = sorted(target.glob("*.p12")) if target.exists() else []
-        if len(existing) != 2:
+        if not _keys_still_good(existing, password, ca):
             target.mkdir(parents=True, exist_ok=True)
             surname, name, *rest = account.full_name.split()
             organisation, bin_ = providers.get(account.provider_code or "", (None, None))
             issued = ca.issue_person(iin=account.iin, surname=surname, name=name,
                                      patronymic=" ".join(rest) or None, organisation=organisation, bin=bin_,
                                      password=password, valid_from=valid_from, valid_days=valid_days)
+            for old in existing:
+                old.unlink(missing_ok=True)
             (target / issued.signing_filename).write_bytes(issued.signing_p12)
             (target / issued.auth_filename).write_bytes(issued.auth_p12)
             existing = sorted(target.glob("*.p12"))

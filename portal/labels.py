@@ -96,6 +96,11 @@ ERROR = {
     "decision_required": _l("Choose the decision."),
     "refusal_grounds_required": _l("A reasoned refusal must state its grounds."),
     "verify_no_file": _l("Choose a PDF file to check."),
+    "verify_too_complex": _l("This file has more revisions or signatures than a result of this portal ever "
+                             "carries, so it was not checked. Upload the result exactly as you received it."),
+    "verify_over_budget": _l("Checking this file took more time or memory than the portal allows, so it was "
+                             "stopped. A result of this portal is checked in under a second."),
+    "verify_busy": _l("The portal is checking other documents right now. Please try again in a minute."),
     "head_must_sign": _l("In this organisation the head signs results with their own EDS."),
     # EDS refusals: the draft or the step stays exactly as it was
     "cms_malformed": _l("The signature could not be read. Please sign again."),

@@ -11,8 +11,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal import clock
 from portal.config import Config
-from portal.domain import calendar
 from portal.domain.results import ResultIssuer
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
@@ -54,9 +54,8 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 
 def now() -> datetime:
-    """Return the current Kazakhstan local time (tests may pin it with PORTAL_FROZEN_NOW)."""
-    frozen = current_app.config.get("PORTAL_FROZEN_NOW")
-    return frozen if frozen is not None else calendar.now_kz()
+    """Return the current Kazakhstan local time from the application's one clock."""
+    return clock.now_kz()
 
 
 def locale() -> str:

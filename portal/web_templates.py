@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from portal import labels
+from portal import clock, labels
 from portal.domain import fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
@@ -32,8 +32,8 @@ def mask_name(name: str) -> str:
 
 
 def mask_iin(iin: str) -> str:
-    """Show the first six and the last two digits of an IIN."""
-    return f"{iin[:6]}****{iin[-2:]}" if len(iin or "") == 12 else "************"
+    """Show only the last four digits of an IIN (its first six are the birth date)."""
+    return f"{'•' * 8}{iin[-4:]}" if len(iin or "") == 12 else "•" * 12
 
 
 def normative(code: str) -> str:
@@ -72,7 +72,8 @@ def install_template_helpers(app: Flask) -> None:
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
         decision_word=decision_word, step_label=step_label, get_service=get_service,
-        working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS)
+        working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS,
+        portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 
 def changed_meanwhile_page(back: str | None = None) -> tuple[str, int]:

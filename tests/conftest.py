@@ -13,14 +13,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from portal import demo
+from portal import clock, demo
 from portal.app import create_app
 from portal.config import Config
 from portal.domain.db import Base, make_engine
 from portal.domain.migrate import upgrade
+from portal.pki.ca import LocalCA
 
-#: a Monday within working hours, so that clocks start at once
+#: a Monday within working hours, so that clocks start at once; every test starts with the clock pinned here
 MONDAY_10 = datetime(2026, 11, 23, 10, 0)
+#: when the test CA, its TSA and the providers' seals were issued: before every date a test pins
+PKI_BORN = datetime(2025, 11, 1, 9, 0)
 PG_SCHEMA = "portal_test"
 
 
@@ -50,10 +53,30 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pinned_clock_for_the_run() -> Iterator[None]:
+    """Pin the application's one clock (domain, PKI, TSA, CRL, pyHanko) before any fixture reads it."""
+    with clock.pinned(MONDAY_10):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(pinned_clock_for_the_run: None) -> Iterator[None]:
+    """Start every test at MONDAY_10; a test moves the clock with clock.pin, and the move ends with it."""
+    with clock.pinned(MONDAY_10):
+        yield
+
+
 @pytest.fixture(scope="session")
 def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return one instance folder per run, so the test CA is made once."""
-    return tmp_path_factory.mktemp("instance")
+    """Return one instance folder per run, its test CA, TSA and seals issued once, at PKI_BORN."""
+    folder = tmp_path_factory.mktemp("instance")
+    with clock.pinned(PKI_BORN):
+        ca = LocalCA.load_or_create(folder / "pki", "http://portal.test")
+        ca.tsa()
+        for code, organisation, bin_ in demo.seal_holders():
+            ca.provider_key(code=code, organisation=organisation, bin=bin_)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +100,6 @@ def app(database_url: str, instance_dir: Path, engine: Engine) -> Iterator[Flask
     wipe(engine)
     application = create_app(Config(instance_dir=instance_dir, database_url=database_url, testing=True,
                                     csrf_enabled=False, public_url="http://portal.test"))
-    application.config["PORTAL_FROZEN_NOW"] = MONDAY_10
     with application.app_context():
         with application.extensions["portal"].sessions() as session:
             demo.load(session, MONDAY_10)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal import demo
 from portal.domain.models import Provider
 from portal.domain.calendar import KZ_TZ
+from portal import clock
 from portal.pki.testsigner import P12Signer
 
 
@@ -19,9 +20,8 @@ KEYS_VALID_FROM = datetime(2025, 11, 1, tzinfo=KZ_TZ)
 
 
 def signing_time_for(app: Flask) -> datetime | None:
-    """Return the app's pinned clock as the signer's clock (a signer's clock agrees with the server's)."""
-    frozen = app.config.get("PORTAL_FROZEN_NOW")
-    return frozen.replace(tzinfo=KZ_TZ) if frozen else None
+    """Return the application clock's time as the signer's clock (a signer's clock agrees with the server's)."""
+    return clock.utcnow()
 
 
 def demo_keys(app: Flask) -> dict[str, demo.DemoKey]:

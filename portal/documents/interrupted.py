@@ -31,6 +31,7 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.stamp import QRStampStyle
 
+from portal import clock
 from portal.documents.fonts import stamp_font_factory
 from portal.documents.render import STAMP_BOX
 from portal.documents.signing import (
@@ -109,7 +110,7 @@ def prepare(
     """
     if reserved <= 0 or reserved % 2:
         raise ValueError("reserved must be a positive even number of hex digits")
-    now = (signing_time or datetime.now(SIGNING_TZ)).replace(microsecond=0)
+    now = (signing_time or clock.utcnow().astimezone(SIGNING_TZ)).replace(microsecond=0)
     if now.tzinfo is None:
         raise ValueError("signing_time must be timezone-aware")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))

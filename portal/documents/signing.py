@@ -44,6 +44,7 @@ from pyhanko.stamp import QRStampStyle
 from pyhanko.stamp.qr import QRStamp
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from portal import clock
 from portal.documents.fonts import stamp_font_factory
 from portal.documents.render import STAMP_BOX
 from portal.pki.ca import IssuedKey
@@ -251,7 +252,7 @@ class ResultSigner:
         add_stamp_link(writer, verify_url)
         session = pdf_signer.init_signing_session(writer)
         # one clock reading for the stamp text, the /M entry and the CMS
-        session.system_time = now = datetime.now(SIGNING_TZ).replace(microsecond=0)
+        session.system_time = now = clock.utcnow().astimezone(SIGNING_TZ).replace(microsecond=0)
         validation_info = await session.perform_presign_validation(writer)  # None: no context
         tbs = session.prepare_tbs_document(
             validation_info=validation_info,

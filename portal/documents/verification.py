@@ -20,9 +20,15 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
+
 logger = logging.getLogger(__name__)
 
 PROBLEMS = ("not_pdf", "unsigned", "modified", "untrusted", "invalid")
+
+
+class TooComplex(Exception):
+    """The parsed PDF has more revisions or signatures than the caller allows."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,8 @@ def _validation_context(trust_roots_pem: list[bytes], intermediates_pem: Sequenc
         return asn1_x509.Certificate.load(x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER))
 
     return ValidationContext(trust_roots=[load(p) for p in trust_roots_pem],
-                             other_certs=[load(p) for p in intermediates_pem], allow_fetching=False)
+                             other_certs=[load(p) for p in intermediates_pem], allow_fetching=False,
+                             moment=clock.utcnow())
 
 
 def _validate(sig: EmbeddedPdfSignature, trust_roots_pem: list[bytes],
@@ -118,17 +125,25 @@ def _is_trusted(status: PdfSignatureStatus) -> bool:
     return status.validation_path is not None and status.trust_problem_indic is None
 
 
-def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: Sequence[bytes] = ()) -> PdfVerdict:
-    """Verify every signature of ``pdf`` against the given trust roots."""
+def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: Sequence[bytes] = (), *,
+               max_revisions: int | None = None, max_signatures: int | None = None) -> PdfVerdict:
+    """Verify every signature of ``pdf`` against the given trust roots (raise TooComplex over the maxima)."""
     if b"%PDF-" not in pdf[:1024]:
         return _verdict(pdf, "not_pdf")
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_signatures)
+        revisions = reader.xrefs.total_revisions
+    except MemoryError:
+        raise  # over the caller's memory budget: not a verdict on the file
     except Exception:  # noqa: BLE001 - any parse failure means "not a readable PDF"
         logger.info("unreadable PDF", exc_info=True)
         looks_signed = _looks_signed(pdf)
         return _verdict(pdf, "modified" if looks_signed else "not_pdf", signed=looks_signed)
+    # parsing is cheap next to the diff analysis, whose cost grows with revisions × signatures
+    if (max_revisions is not None and revisions > max_revisions) or \
+            (max_signatures is not None and len(signatures) > max_signatures):
+        raise TooComplex()
     if not signatures:
         return _verdict(pdf, "unsigned")
 
@@ -136,6 +151,8 @@ def verify_pdf(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: Sequ
     try:
         for sig in signatures:
             statuses.append(_validate(sig, trust_roots_pem, intermediates_pem))
+    except MemoryError:
+        raise
     except Exception:  # noqa: BLE001 - malformed signature containers and the like
         logger.info("signature validation failed", exc_info=True)
         return _verdict(pdf, "invalid", signed=True)

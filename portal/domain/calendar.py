@@ -8,10 +8,12 @@ convention first; all returned datetimes are naive.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+
+from portal import clock
 
 __all__ = [
     "DEFAULT_HOURS",
@@ -30,7 +32,7 @@ __all__ = [
     "working_minutes_left",
 ]
 
-KZ_TZ = timezone(timedelta(hours=5), "Asia/Almaty")
+KZ_TZ = clock.KZ_TZ
 
 # Upper bound on how far the calendar searches for the next working day; a
 # real calendar never has a year without one, so hitting it means a bug.
@@ -86,7 +88,7 @@ DEFAULT_HOURS = WorkingHours()
 
 def now_kz() -> datetime:
     """Return the current naive Kazakhstan local time."""
-    return datetime.now(KZ_TZ).replace(tzinfo=None)
+    return clock.now_kz()
 
 
 def to_kz_naive(dt: datetime) -> datetime:

@@ -14,19 +14,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from portal import clock
 from portal.pki.files import locked, publish_once, replace
 
 Extension = tuple[x509.ExtensionType, bool]
 
 #: naive datetimes given to the PKI are Kazakhstan local time, as in portal.domain.calendar
-KZ_TZ = dt.timezone(dt.timedelta(hours=5), "Asia/Almaty")
+KZ_TZ = clock.KZ_TZ
 CRL_PATH = "/pki/issuing.crl"
 ISSUING_CERT_PATH = "/pki/issuing.cer"
 
 
 def now() -> dt.datetime:
-    """Return the current UTC time without microseconds."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    """Return the application clock's UTC time without microseconds."""
+    return clock.utcnow().replace(microsecond=0)
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from portal import clock
 from portal.pki.certs import as_utc
 from portal.pki.cmsbuild import signed_attrs_set_of
 from portal.pki.errors import EdsError
@@ -284,7 +285,7 @@ def verify_cms(
     """
     if purpose not in PURPOSES:
         raise ValueError(f"purpose must be one of {PURPOSES}")
-    current = as_utc(now) if now is not None else dt.datetime.now(dt.timezone.utc)
+    current = as_utc(now) if now is not None else clock.utcnow()
     parsed = _parse(cms_der)
     message_digest = _check_digest(parsed, data, digest)
     _check_signature(parsed)

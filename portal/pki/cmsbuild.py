@@ -37,9 +37,14 @@ def attribute(type_name: str, value: object) -> bytes:
 
 
 def signing_time_value(when: dt.datetime) -> cms.Time:
-    """Return a signingTime value as UTCTime ``YYMMDDHHMMSSZ`` (a naive time is Kazakhstan local time)."""
+    """Return a signingTime value: UTCTime for 1950-2049, GeneralizedTime outside (RFC 5652 11.3).
+
+    A naive time is Kazakhstan local time.
+    """
     moment = as_utc(when).replace(microsecond=0)
-    return cms.Time({"utc_time": core.UTCTime(moment)})
+    if 1950 <= moment.year <= 2049:
+        return cms.Time({"utc_time": core.UTCTime(moment)})
+    return cms.Time({"generalized_time": core.GeneralizedTime(moment)})
 
 
 def signing_certificate_v2(cert: asn1_x509.Certificate, *, issuer_serial: bool = False) -> tsp.SigningCertificateV2:

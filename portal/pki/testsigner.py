@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from portal import clock
 from portal.pki.cmsbuild import attribute, der_set, signed_data_der, signing_certificate_v2, signing_time_value
 from portal.pki.errors import EdsError
 
@@ -85,7 +86,7 @@ class P12Signer:
 
     def create_cms(self, data: bytes, *, attached: bool, signing_time: dt.datetime | None = None) -> bytes:
         """Return the CAdES-BES CMS (DER) of docs/eds.md over ``data``."""
-        when = signing_time or dt.datetime.now(dt.timezone.utc)
+        when = signing_time or clock.utcnow()
         signed_attrs = der_set(
             [
                 attribute("content_type", "data"),

@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from portal import clock
 from portal.pki.certs import cert_der, random_serial
 from portal.pki.cmsbuild import attribute, der_set, digest_algorithm, signed_data_der, signing_certificate_v2
 
@@ -124,7 +125,7 @@ class TimeStampAuthority:
             "policy": TSA_POLICY,
             "message_imprint": imprint,
             "serial_number": random_serial(),
-            "gen_time": dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+            "gen_time": clock.utcnow().replace(microsecond=0),
             "accuracy": {"seconds": 1},
             "tsa": asn1_x509.GeneralName({"directory_name": self._cert.subject}),
         }

@@ -3,15 +3,31 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
 
+from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
 from portal.documents.verification import PdfVerdict, verify_pdf
 from portal.domain.models import ResultDocument
 from portal.web import ctx, db
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 MAX_PDF = 10 * 1024 * 1024
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Keep verification answers (names, hashes, verdicts) out of every cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _limits() -> VerifyLimits:
+    """Return this instance's budget for checking one upload."""
+    config = ctx().config
+    return VerifyLimits(slots_dir=config.verify_slots_dir, slots=config.verify_slots,
+                        cpu_seconds=config.verify_cpu_seconds, wall_seconds=config.verify_wall_seconds,
+                        memory_bytes=config.verify_memory_mb * 1024 * 1024)
 
 
 def _by_number(number: str) -> ResultDocument | None:
@@ -23,26 +39,34 @@ def _by_number(number: str) -> ResultDocument | None:
 def upload():  # type: ignore[no-untyped-def]
     """Check an uploaded PDF: signed by a portal key, untouched, and issued by this portal."""
     verdict = issued = None
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         file = request.files.get("pdf")
         data = file.read(MAX_PDF + 1) if file else b""
         if not data:
-            error = "verify_no_file"
+            error, status = "verify_no_file", 422
         elif len(data) > MAX_PDF:
             abort(413)
         else:
-            verdict = verify_pdf(data, ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem])
-            issued = db().scalar(select(ResultDocument).where(
-                ResultDocument.sha256 == hashlib.sha256(data).hexdigest()))
-    status = 422 if error else 200
+            try:
+                verdict = verify_upload(data, ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem], _limits())
+            except VerificationBusy as busy:
+                error, status = busy.code, 503
+            except VerificationRefused as refused:
+                error, status = refused.code, 422
+            else:
+                issued = db().scalar(select(ResultDocument).where(
+                    ResultDocument.sha256 == hashlib.sha256(data).hexdigest()))
+    headers = {"Retry-After": "60"} if status == 503 else {}
     return render_template("portal/verify.html", verdict=verdict, issued=issued, error=error,
-                           revoked=_revoked(verdict)), status
+                           revoked=_revoked(verdict)), status, headers
 
 
 @bp.route("/<number>")
 def by_number(number: str):  # type: ignore[no-untyped-def]
     """Show what the portal knows of a result number, re-checking the stored file's signature."""
+    # In-process on purpose: the stored file is one the portal issued (one or two signatures, checked
+    # in ~0.1 s), so its cost is bounded by construction and a QR scan is never answered "busy".
     result = _by_number(number)
     verdict = None
     if result is not None:

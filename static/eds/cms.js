@@ -4,7 +4,7 @@
   "use strict";
 
   const {
-    concat, explicit, intEncode, nul, octetString, oidEncode, seq, setOf, tlv, utcTime, TAG,
+    concat, explicit, intEncode, nul, octetString, oidEncode, seq, setOf, tlv, timeEncode, TAG,
   } = kit.der;
   const { parseCertificate } = kit.pkcs12;
 
@@ -33,7 +33,7 @@
     const essCertIdV2 = seq(octetString(await sha256(certDer)));
     const attrs = [
       attribute(OID.contentType, oidEncode(OID.data)),
-      attribute(OID.signingTime, utcTime(signingTime)),
+      attribute(OID.signingTime, timeEncode(signingTime)),
       attribute(OID.messageDigest, octetString(await sha256(data))),
       attribute(OID.signingCertificateV2, seq(seq(essCertIdV2))),
     ];

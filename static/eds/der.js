@@ -200,13 +200,15 @@
     return tlv(TAG.INTEGER, Uint8Array.from(out));
   }
 
-  function utcTime(date) {
+  // RFC 5280 4.1.2.5 / RFC 5652 11.3: UTCTime for 1950-2049, GeneralizedTime for any other year.
+  function timeEncode(date) {
     const y = date.getUTCFullYear();
-    if (y < 1950 || y > 2049) throw new DerError("UTCTime covers 1950-2049 only");
+    if (!(y >= 0 && y <= 9999)) throw new DerError("a time must fall in the years 0-9999");
     const two = (v) => String(v).padStart(2, "0");
-    const s = two(y % 100) + two(date.getUTCMonth() + 1) + two(date.getUTCDate())
+    const rest = two(date.getUTCMonth() + 1) + two(date.getUTCDate())
       + two(date.getUTCHours()) + two(date.getUTCMinutes()) + two(date.getUTCSeconds()) + "Z";
-    return tlv(TAG.UTC_TIME, new TextEncoder().encode(s));
+    if (y >= 1950 && y <= 2049) return tlv(TAG.UTC_TIME, new TextEncoder().encode(two(y % 100) + rest));
+    return tlv(TAG.GEN_TIME, new TextEncoder().encode(String(y).padStart(4, "0") + rest));
   }
 
   // ---------- bytes helpers ----------
@@ -233,6 +235,6 @@
   }
 
   kit.der = { DerError, TAG, decode, expect, items, oid, octets, intNumber, intBytes, text, time,
-    concat, tlv, seq, octetString, nul, explicit, compareBytes, setOf, oidEncode, intEncode, utcTime,
+    concat, tlv, seq, octetString, nul, explicit, compareBytes, setOf, oidEncode, intEncode, timeEncode,
     bytesEqual, toBase64, fromBase64 };
 })(window.EDSKit = window.EDSKit || {});

@@ -28,6 +28,14 @@
     return cert.extKeyUsage.includes(CLIENT_AUTH);
   }
 
+  // The portal's clock, when the page states it (<meta name="portal-time" content="ISO 8601">): the
+  // signing time then agrees with the server even when this computer's clock is wrong. Read once, as
+  // an offset from the local clock, so that it keeps running while the page stays open.
+  const portalTime = document.querySelector('meta[name="portal-time"]');
+  const portalOffset = portalTime && !Number.isNaN(Date.parse(portalTime.content))
+    ? Date.parse(portalTime.content) - Date.now() : 0;
+  const signingNow = () => new Date(Date.now() + portalOffset);
+
   let busy = false;
 
   // The built-in signer. `options` = {strings, host}: translations and the dialog's host element.
@@ -59,7 +67,7 @@
           const fit = identities.find((id) => servesPurpose(id.cert, purpose));
           showCertificate((fit || identities[0]).cert);
           if (!fit) throw new EdsError("key_usage", t.key_usage);
-          const cms = await buildCms({ certDer: fit.cert.der, key: fit.key, data, attached, signingTime: new Date() });
+          const cms = await buildCms({ certDer: fit.cert.der, key: fit.key, data, attached, signingTime: signingNow() });
           return toBase64(cms);
         },
       });

@@ -16,9 +16,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 
 @pytest.fixture
 def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Serve the app (CSRF on, the real clock) on a free loopback port."""
+    """Serve the app (CSRF on, the pinned clock, which the page's signer follows) on a free loopback port."""
     app.config["WTF_CSRF_ENABLED"] = True
-    app.config["PORTAL_FROZEN_NOW"] = None
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

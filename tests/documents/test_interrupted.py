@@ -22,6 +22,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
 from portal.documents.interrupted import PreparedPdf, VisibleStamp, finish, prepare
 from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_excerpt
 from portal.documents.verification import verify_pdf
@@ -39,7 +40,7 @@ class Pki:
 
     def __init__(self) -> None:
         """Issue root → person (keyUsage digitalSignature + nonRepudiation)."""
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = clock.utcnow().replace(microsecond=0)
         self.root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         root_cn = "Interrupted Test Root (NOT FOR PRODUCTION)"
         root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, root_cn)])
@@ -81,12 +82,12 @@ class Pki:
     def context(self) -> ValidationContext:
         """Return an offline validation context trusting the throwaway root."""
         root = asn1_x509.Certificate.load(self.root.public_bytes(serialization.Encoding.DER))
-        return ValidationContext(trust_roots=[root], allow_fetching=False)
+        return ValidationContext(trust_roots=[root], allow_fetching=False, moment=clock.utcnow())
 
     def create_cms(self, data: bytes, *, at: datetime | None = None) -> bytes:
         """Return a detached CAdES-BES CMS over ``data``, laid out exactly as docs/eds.md fixes."""
         cert = asn1_x509.Certificate.load(self.cert_der)
-        at = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        at = (at or clock.utcnow()).astimezone(timezone.utc).replace(microsecond=0)
         attrs = [
             cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
             cms.CMSAttribute({"type": "signing_time", "values": [cms.Time({"utc_time": at})]}),

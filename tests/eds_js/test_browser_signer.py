@@ -161,7 +161,7 @@ def chromium(require_tools: bool) -> Iterator[Chromium]:
 
 def sign_in_page(browser: Any, base: str, *, p12: bytes, passwords: list[str], purpose: str = "SIGNATURE",
                  attached: bool = False, data: bytes = DATA, strings: dict[str, str] | None = None,
-                 cancel: bool = False) -> dict[str, Any]:
+                 cancel: bool = False, portal_time: str | None = None) -> dict[str, Any]:
     """Ask the demo page to sign; pick the file, type each password in turn, press Sign.
 
     Returns the answer, what the dialog showed after each failed password, the certificate info it
@@ -173,6 +173,12 @@ def sign_in_page(browser: Any, base: str, *, p12: bytes, passwords: list[str], p
         requests: list[dict[str, Any]] = []
         context.on("request", lambda r: requests.append(
             {"url": r.url, "method": r.method, "post": r.post_data_buffer, "headers": r.all_headers()}))
+        if portal_time is not None:  # the page states the portal's clock, as the portal's own pages do
+            def state_time(route: Any) -> None:
+                served = route.fetch()
+                body = served.text().replace("<head>", f'<head><meta name="portal-time" content="{portal_time}">', 1)
+                route.fulfill(response=served, body=body)
+            page.route("**/static/eds/demo.html", state_time)
         page.goto(f"{base}/static/eds/demo.html")
         page.wait_for_selector("#run:not([disabled])")
         if strings is not None:
@@ -381,3 +387,18 @@ def test_cancel_answers_cancelled(chromium: Chromium, base_url: str) -> None:
     run = chromium.run(sign_in_page, base_url, p12=b"", passwords=[], cancel=True)
     assert run["answer"]["code"] == "500" and run["answer"]["errorCode"] == "cancelled"
     assert run["dialog_left"] == 0
+
+
+def test_signing_time_follows_the_portal_clock_even_past_2049(chromium: Chromium, base_url: str, pki: Pki) -> None:
+    """A page stating the portal's time signs at that time; after 2049 as GeneralizedTime (RFC 5652 11.3)."""
+    portal_time = datetime(2051, 3, 2, 5, 0, tzinfo=timezone.utc)
+    p12 = pki.p12(pki.person, SIGN_PASSWORD)
+    run = chromium.run(sign_in_page, base_url, p12=p12, passwords=[SIGN_PASSWORD],
+                       portal_time=portal_time.isoformat())
+    assert run["answer"]["code"] == "200", run["answer"]
+    signer_info = cms.ContentInfo.load(base64.b64decode(run["answer"]["responseObject"]))["content"]["signer_infos"][0]
+    when = signer_info["signed_attrs"][1]["values"][0]
+    assert when.name == "generalized_time"
+    assert timedelta(0) <= when.native - portal_time < timedelta(minutes=5)
+    signed_set = b"\x31" + signer_info["signed_attrs"].dump()[1:]
+    pki.person.key.public_key().verify(signer_info["signature"].native, signed_set, padding.PKCS1v15(), hashes.SHA256())

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from portal import clock
+from tests.tools import tool
 from portal.pki.ca import LocalCA
 from portal.pki.errors import EdsError
 from portal.pki.testsigner import P12Signer
@@ -70,7 +72,7 @@ def _legacy_folder(directory: Path) -> tuple[rsa.RSAPrivateKey, x509.Certificate
     (directory / "providers").mkdir()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Portal Test National CA (NOT FOR PRODUCTION)")])
-    start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10)
+    start = clock.utcnow() - dt.timedelta(days=10)
     root = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(7).not_valid_before(start).not_valid_after(start + dt.timedelta(days=3652))
@@ -192,8 +194,7 @@ def test_p12_uses_pbes2_aes256_and_an_hmac_sha256_mac(ca: LocalCA) -> None:
 
 def test_openssl_reads_the_p12(ca: LocalCA, tmp_path: Path) -> None:
     """OpenSSL opens the .p12 with the UTF-8 password and reports PBES2/AES-256."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+    tool("openssl")
     path = tmp_path / "key.p12"
     path.write_bytes(issue(ca).signing_p12)
     done = subprocess.run(

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
+from tests.tools import tool
 from portal.pki.ca import LocalCA
 from portal.pki.cms import EdsError, add_signature_timestamp, read_signature_timestamp, verify_cms
 from portal.pki.cmsbuild import attribute, der_set, signed_data_der, signing_certificate_v2, signing_time_value
@@ -169,7 +171,7 @@ def test_attached_challenge_round_trip_through_the_ncalayer_message(ca: LocalCA,
     assert answer["code"] == "200"
     check = verify_cms(base64.b64decode(answer["responseObject"]), ca=ca, purpose="AUTHENTICATION", expected_iin=IIN)
     assert check.content == challenge
-    assert abs(check.signed_at - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert abs(check.signed_at - clock.utcnow()) < dt.timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -246,7 +248,7 @@ def test_certificate_of_another_ca_is_untrusted(ca: LocalCA, tmp_path: Path) -> 
 
 def test_expired_and_not_yet_valid(ca: LocalCA) -> None:
     """Validity is checked at signingTime and now; signingTime may not be in the future."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.utcnow()
     expired = open_signing(issue(ca, valid_from=now - dt.timedelta(days=400), valid_days=30))
     assert _refused(expired.create_cms(DATA, attached=False), ca, data=DATA) == "expired"
     backdated = expired.create_cms(DATA, attached=False, signing_time=now - dt.timedelta(days=390))
@@ -310,7 +312,7 @@ def test_pyhanko_accepts_the_signature(ca: LocalCA, signing: P12Signer) -> None:
     """pyHanko's generic CMS validation, trusting only our root, finds the signature intact and trusted."""
     root = asn1_x509.Certificate.load(ca.cert_der("root"))
     issuing = asn1_x509.Certificate.load(ca.cert_der("issuing"))
-    context = ValidationContext(trust_roots=[root], other_certs=[issuing], allow_fetching=False)
+    context = ValidationContext(trust_roots=[root], other_certs=[issuing], allow_fetching=False, moment=clock.utcnow())
     signed_data = cms.ContentInfo.load(signing.create_cms(DATA, attached=False))["content"]
     status = asyncio.run(async_validate_detached_cms(DATA, signed_data, signer_validation_context=context))
     assert status.intact and status.valid and status.trusted
@@ -318,14 +320,14 @@ def test_pyhanko_accepts_the_signature(ca: LocalCA, signing: P12Signer) -> None:
 
 def test_openssl_verifies_the_signature(ca: LocalCA, signing: P12Signer, tmp_path: Path) -> None:
     """openssl cms -verify accepts the detached signature with our chain as the trust store."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+    tool("openssl")
     (tmp_path / "sig.der").write_bytes(signing.create_cms(DATA, attached=False))
     (tmp_path / "data.bin").write_bytes(DATA)
     (tmp_path / "chain.pem").write_bytes(ca.root_cert_pem + ca.issuing_cert_pem)
     done = subprocess.run(
         ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "sig.der", "-content", "data.bin",
-         "-CAfile", "chain.pem", "-purpose", "any", "-out", "/dev/null"],
+         "-CAfile", "chain.pem", "-purpose", "any", "-attime", str(int(clock.utcnow().timestamp())),
+         "-out", "/dev/null"],
         cwd=tmp_path, capture_output=True, text=True,
     )
     assert done.returncode == 0, done.stderr

@@ -18,6 +18,8 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms, val
 from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from portal import clock
+from tests.tools import tool
 from portal.pki.ca import LocalCA
 from portal.pki.cms import EdsError, add_signature_timestamp, read_signature_timestamp, verify_cms
 from portal.pki.testsigner import P12Signer
@@ -49,7 +51,7 @@ def _context(ca: LocalCA) -> ValidationContext:
     """Trust only our root; know the issuing CA; never fetch."""
     root = asn1_x509.Certificate.load(ca.cert_der("root"))
     issuing = asn1_x509.Certificate.load(ca.cert_der("issuing"))
-    return ValidationContext(trust_roots=[root], other_certs=[issuing], allow_fetching=False)
+    return ValidationContext(trust_roots=[root], other_certs=[issuing], allow_fetching=False, moment=clock.utcnow())
 
 
 def _request(digest: bytes, algorithm: str = "sha256", **fields: object) -> bytes:
@@ -92,7 +94,7 @@ def test_granted_response_to_a_real_request(ca: LocalCA) -> None:
     assert info["nonce"].native == nonce
     gen_time = info["gen_time"].native
     assert gen_time.utcoffset() == dt.timedelta(0)
-    assert abs(gen_time - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert abs(gen_time - clock.utcnow()) < dt.timedelta(minutes=1)
     assert info["accuracy"]["seconds"].native == 1
 
     certs = [c.chosen.dump() for c in signed_data["certificates"]]
@@ -165,8 +167,7 @@ def test_token_for_in_process_use(ca: LocalCA) -> None:
 
 def test_openssl_reads_and_verifies_the_reply(ca: LocalCA, tmp_path: Path) -> None:
     """openssl ts: a query made by OpenSSL gets a reply OpenSSL prints and verifies against our root."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
+    tool("openssl")
     (tmp_path / "data.bin").write_bytes(DATA)
     (tmp_path / "root.pem").write_bytes(ca.root_cert_pem)
     (tmp_path / "issuing.pem").write_bytes(ca.issuing_cert_pem)
@@ -181,7 +182,8 @@ def test_openssl_reads_and_verifies_the_reply(ca: LocalCA, tmp_path: Path) -> No
     (tmp_path / "reply.tsr").write_bytes(ca.tsa().respond((tmp_path / "query.tsq").read_bytes()))
     text = run("-reply", "-in", "reply.tsr", "-text")
     assert "Status: Granted." in text and "Policy OID: 1.3.6.1.4.1.99999.1.1" in text and "Nonce: 0x" in text
-    run("-verify", "-in", "reply.tsr", "-queryfile", "query.tsq", "-CAfile", "root.pem", "-untrusted", "issuing.pem")
+    run("-verify", "-in", "reply.tsr", "-queryfile", "query.tsq", "-CAfile", "root.pem", "-untrusted", "issuing.pem",
+        "-attime", str(int(clock.utcnow().timestamp())))
     (tmp_path / "bad.tsr").write_bytes(ca.tsa().respond(b"garbage"))
     assert "Status: Rejected." in run("-reply", "-in", "bad.tsr", "-text")
 
@@ -206,7 +208,7 @@ def test_signature_timestamp_is_added_and_read_back(ca: LocalCA, signer: P12Sign
     assert _tst_info(token)["message_imprint"]["hashed_message"].native == signature_digest
 
     when = read_signature_timestamp(stamped)
-    assert when is not None and abs(when - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert when is not None and abs(when - clock.utcnow()) < dt.timedelta(minutes=1)
     assert verify_cms(stamped, ca=ca, purpose="SIGNATURE", data=DATA).signer.serial == signer.certificate_serial
 
     again = add_signature_timestamp(stamped, ca)  # a second stamp replaces the first

@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+from portal import clock
+from portal.domain.catalog import SERVICES
 from portal.domain.models import Application, Notification
 from portal.domain.validators import make_iin
 from sqlalchemy import select
@@ -21,7 +23,8 @@ def test_every_service_can_be_ordered(app, citizen):
     for code in ("tvet_certificate", "tvet_transfer", "teacher_attestation", "external_study"):
         r = citizen.post(f"/apply/{code}/start")
         assert r.status_code == 302 and "/apply/" in r.headers["Location"], code
-        assert citizen.get(r.headers["Location"]).status_code == 200
+        form = citizen.get(r.headers["Location"]).get_data(as_text=True)
+        assert f"<h1>{SERVICES[code].name['kk']}</h1>" in form, code
     assert citizen.post("/apply/no_such_service/start").status_code == 404
     catalog = app.test_client().get("/").get_data(as_text=True)
     assert catalog.count('class="card"') == 4
@@ -101,7 +104,7 @@ def test_submission_numbers_it_and_starts_the_clock(app, citizen):
 
 
 def test_after_hours_request_starts_next_working_day(app, citizen):
-    app.config["PORTAL_FROZEN_NOW"] = datetime(2026, 11, 20, 19, 5)  # Friday evening
+    clock.pin(datetime(2026, 11, 20, 19, 5))  # Friday evening
     app_id = submitted_request(app, citizen)
     with app.extensions["portal"].sessions() as s:
         assert s.get(Application, app_id).clock_started_at == datetime(2026, 11, 23, 9, 0)

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal import demo
 from portal.documents.verification import verify_pdf
 from portal.domain.catalog import SERVICES
@@ -79,19 +80,19 @@ def test_apply_work_and_receive(app, citizen, code, subflow):
     assert f"Result: {spec.result.granted['en']}" in mine
 
 
-@pytest.mark.parametrize("filed,clock", [
+@pytest.mark.parametrize("filed,started", [
     (datetime(2026, 11, 23, 12, 45), datetime(2026, 11, 23, 13, 30)),  # a college's lunch is 12:30-13:30
     (datetime(2026, 11, 20, 17, 45), datetime(2026, 11, 23, 8, 30)),   # Friday after 17:30: Monday 08:30
     (datetime(2026, 12, 15, 18, 0), datetime(2026, 12, 17, 8, 30)),    # Independence Day, Wed 16 Dec 2026
     (datetime(2026, 3, 20, 17, 40), datetime(2026, 3, 26, 8, 30)),     # Nauryz 21-25 March 2026
 ])
-def test_the_clock_follows_the_chosen_providers_hours(app, citizen, filed, clock):
+def test_the_clock_follows_the_chosen_providers_hours(app, citizen, filed, started):
     spec = SERVICES["tvet_certificate"]
     provider = sealed_provider(app, spec)
     assert (provider.opens, provider.closes, provider.lunch_from, provider.lunch_to) == ("08:30", "17:30", "12:30",
                                                                                           "13:30")
-    app.config["PORTAL_FROZEN_NOW"] = filed
+    clock.pin(filed)
     citizen = sign_in(app.test_client(), demo.CITIZEN)  # a session of that day: an older one has ended idle
     app_id = apply_for(app, citizen, "tvet_certificate", None, provider)
     with app.extensions["portal"].sessions() as s:
-        assert s.get(Application, app_id).clock_started_at == clock
+        assert s.get(Application, app_id).clock_started_at == started

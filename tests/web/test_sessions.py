@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal import demo
+from portal import clock, demo
 from tests.conftest import MONDAY_10, account, sign_in
 
 
@@ -26,7 +26,7 @@ def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
 
 def at(app: Flask, minutes: float) -> None:
     """Move the application clock to this many minutes after Monday 10:00."""
-    app.config["PORTAL_FROZEN_NOW"] = MONDAY_10 + timedelta(minutes=minutes)
+    clock.pin(MONDAY_10 + timedelta(minutes=minutes))
 
 
 def test_a_copied_cookie_stops_working_at_sign_out(app, citizen):
