@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, flash, request, session as cookie
 from flask_babel import gettext as _
@@ -16,6 +16,8 @@ from portal.web import db, now
 #: what survives a sign-in or a sign-out: the chosen language, nothing that was set before
 KEEP = ("lang",)
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+#: activity is noted to the minute: idle limits are tens of minutes
+SEEN_STEP = timedelta(minutes=1)
 #: a browser where the owner signed in; it is exempt from the per-account ceiling on failures
 DEVICE_COOKIE = "portal_device"
 DEVICE_MAX_AGE = 180 * 24 * 60 * 60
@@ -56,15 +58,16 @@ def _moment(key: str) -> datetime | None:
 
 def enforce_session_limits() -> None:
     """End a session idle too long or begun too long ago; otherwise note this request as activity."""
-    if not current_user.is_authenticated:
-        return
-    at = now()
-    if session_ended(current_user, signed_in_at=_moment(SIGNED_IN_AT), seen_at=_moment(SEEN_AT), now=at):
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return  # a stylesheet is not activity, and its response should not carry a new cookie
+    at, seen = now(), _moment(SEEN_AT)
+    if session_ended(current_user, signed_in_at=_moment(SIGNED_IN_AT), seen_at=seen, now=at):
         logout_user()
         _fresh_cookie()
         flash(_("Your session has ended. Please sign in again."), "info")
         return
-    cookie[SEEN_AT] = at.isoformat()
+    if seen is None or at - seen >= SEEN_STEP:  # rewrite the cookie once a minute, not on every request
+        cookie[SEEN_AT] = at.isoformat()
 
 
 def _devices() -> URLSafeSerializer:
