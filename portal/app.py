@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request, session
 from flask_babel import Babel, lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -11,6 +13,7 @@ from portal.config import ROOT, Config
 from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import Person
 from portal.domain.results import ResultIssuer
+from portal.domain.throttle import SignInThrottle
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
 from portal.web import PortalContext, RowIdConverter, close_db, db
@@ -86,6 +89,13 @@ def create_app(config: Config | None = None) -> Flask:
 
     for bp in (catalog_bp, auth_bp, apply_bp, cabinet_bp, verify_bp, backoffice_bp, pki_bp):
         app.register_blueprint(bp)
+    # one source may not flood the sign-in forms or the EDS challenges (each one is a row); failures are
+    # throttled more finely by source and by account in the limiter's store
+    limiter = Limiter(get_remote_address, app=app, key_prefix="portal")
+    limiter.limit("60 per minute", methods=["POST"])(auth_bp)
+    app.extensions["sign_in_throttle"] = SignInThrottle(limiter.storage)
+    from portal.auth.sessions import install_session_limits
+    install_session_limits(app)
     csrf.exempt(pki_bp.tsa_view)  # RFC 3161 clients post binary queries without a form token
 
     install_template_helpers(app)

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.domain.accounts import ABSOLUTE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,6 +41,8 @@ class Config:
     database_url: str = ""
     public_url: str = field(default_factory=lambda: os.environ.get("PORTAL_PUBLIC_URL", "http://127.0.0.1:5000"))
     secure_cookies: bool = field(default_factory=lambda: os.environ.get("PORTAL_SECURE_COOKIES") == "1")
+    #: Redis for the rate limiter's counters, shared by every worker; without it each process counts alone
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", ""))
     testing: bool = False
     csrf_enabled: bool = True
     #: uploaded PDFs checked at once across all workers (keep below the worker count)
@@ -85,6 +89,10 @@ class Config:
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_HTTPONLY": True,
+            # remember-me is never set; should it be, it must not outlive a session's absolute limit
+            "REMEMBER_COOKIE_DURATION": ABSOLUTE,
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "WTF_CSRF_ENABLED": self.csrf_enabled,
             "WTF_CSRF_TIME_LIMIT": None,

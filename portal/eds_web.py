@@ -8,9 +8,11 @@ from typing import Any, Callable
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.domain.errors import DomainError, NotAllowed, NotFound
+from portal.domain.db import is_conflict
+from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.labels import error_text
 from portal.web import db
 
@@ -47,11 +49,19 @@ def certificate_from(payload: dict[str, Any]) -> bytes | None:
         return b""  # unreadable: the domain refuses it as malformed
 
 
+def _lost_race(code: str = "changed_meanwhile") -> ResponseReturnValue:
+    """Roll back and tell the page that someone else changed the request at the same moment."""
+    db().rollback()
+    return jsonify(error=error_text(code), code=code), 409
+
+
 def json_step(work: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
     """Run one EDS step: commit on success; on refusal roll back and answer with a translated message."""
     session = db()
     try:
         answer = work()
+    except Conflict as err:
+        return _lost_race(err.code)
     except NotFound:
         session.rollback()
         return jsonify(error=error_text("not_found"), code="not_found"), 404
@@ -62,11 +72,17 @@ def json_step(work: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
         session.rollback()
         return jsonify(error=error_text(err.code, **err.params), code=err.code), 422
     except StaleDataError:  # someone changed the request at the same moment
-        session.rollback()
-        return jsonify(error=error_text("draft_changed"), code="draft_changed"), 409
+        return _lost_race()
+    except DBAPIError as err:
+        if not is_conflict(err):
+            raise
+        return _lost_race()
     try:
         session.commit()
     except StaleDataError:
-        session.rollback()
-        return jsonify(error=error_text("draft_changed"), code="draft_changed"), 409
+        return _lost_race()
+    except DBAPIError as err:
+        if not is_conflict(err):
+            raise
+        return _lost_race()
     return answer

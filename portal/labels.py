@@ -66,12 +66,15 @@ ERROR = {
     "phone_format": _l("Enter the phone as +7 and ten digits, e.g. +7 701 234 5678."),
     "email_format": _l("Enter a valid e-mail address."),
     "password_short": _l("The password must be at least %(min)s characters long."),
+    "password_long": _l("The password must be at most %(max)s characters long."),
+    "password_is_iin": _l("The password must not contain your IIN."),
+    "password_common": _l("This password is among the most commonly used ones and is easy to guess. Choose another."),
     "password_mismatch": _l("The two passwords do not match."),
     "sign_in_failed": _l("The IIN or the password is wrong."),
-    "sign_in_failed_slowed": _l("The IIN or the password is wrong. Wait %(seconds)s seconds before the next attempt; "
-                                "after %(left)s more failed attempts the account is locked for a while."),
-    "sign_in_slowed": _l("Too many failed attempts. Wait %(seconds)s seconds before trying again."),
-    "sign_in_locked": _l("Too many failed attempts: sign-in for this IIN is locked for %(minutes)s minutes."),
+    "sign_in_failed_wait": _l("The IIN or the password is wrong. Too many failed attempts from your connection: "
+                              "try again at %(time)s (in %(minutes)s min)."),
+    "sign_in_wait": _l("Too many failed sign-in attempts. The password was not checked; "
+                       "try again at %(time)s (in %(minutes)s min)."),
     "file_empty": _l("The file is empty."),
     "file_too_large": _l("The file is too large: at most 10 MB."),
     "file_type": _l("This file is not a PDF, JPEG or PNG (judged by its content, not its name)."),
@@ -127,6 +130,7 @@ ERROR = {
     "challenge_expired": _l("The sign-in request has expired. Please try again."),
     "signing_session_used": _l("This document has already been signed."),
     "signing_session_expired": _l("Too much time passed since the document was prepared. Please sign again."),
+    "changed_meanwhile": _l("Someone changed this request at the same moment. Reload the page and try again."),
     "draft_changed": _l("The request changed after the document was prepared. Please check it and sign again."),
     "signing_time_invalid": _l("The signing time in the signature is wrong. Check your computer's clock and sign again."),
 }

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import format_datetime, gettext as _, ngettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -14,6 +15,7 @@ from portal.domain import fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import DEFAULT_HOURS, to_kz_naive, working_days_left, working_minutes_left
+from portal.domain.db import is_conflict
 from portal.web import ctx, locale, localized
 
 
@@ -74,6 +76,15 @@ def install_template_helpers(app: Flask) -> None:
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 
+def changed_meanwhile_page(back: str | None = None) -> tuple[str, int]:
+    """Return the page the loser of a race sees: nothing of theirs was saved; reload and try again."""
+    g_db = g.get("db")
+    if g_db is not None:
+        g_db.rollback()  # the failed transaction must not be used to render the page
+    return render_template("error.html", title=_("Changed meanwhile"), back=back,
+                           message=_("Someone changed this request at the same moment. Reload the page and try again.")), 409
+
+
 def install_error_pages(app: Flask) -> None:
     """Answer errors with translated pages instead of Werkzeug's English ones."""
     titles = {
@@ -83,13 +94,20 @@ def install_error_pages(app: Flask) -> None:
         405: lambda: (_("Not found"), _("There is no such page, or it is not yours to see.")),
         400: lambda: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
         409: lambda: (_("Changed meanwhile"), _("Someone changed this request at the same moment. Reload the page and try again.")),
+        429: lambda: (_("Too many requests"), _("Too many requests from your connection. Wait a minute and try again.")),
         500: lambda: (_("Something went wrong"), _("The portal could not complete this. Nothing you entered before was lost; please try again.")),
     }
 
     @app.errorhandler(StaleDataError)
     def stale(_err: StaleDataError):  # type: ignore[no-untyped-def]
-        title, message = titles[409]()
-        return render_template("error.html", title=title, message=message), 409
+        return changed_meanwhile_page()
+
+    @app.errorhandler(DBAPIError)
+    def database_error(err: DBAPIError):  # type: ignore[no-untyped-def]
+        if is_conflict(err):
+            return changed_meanwhile_page()
+        app.logger.exception("database error", exc_info=err)
+        return server_error(err)
 
     @app.errorhandler(500)
     def server_error(_err: Exception):  # type: ignore[no-untyped-def]

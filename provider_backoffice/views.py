@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal import labels
 from portal.domain import signing_flows
 from portal.domain.applications import applicant_name, typed_name_differs
 from portal.domain.catalog import get_service
-from portal.domain.errors import DomainError, NotAllowed, NotFound
+from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.models import STAFF_ROLES, Person, Role
 from portal.domain.workflow import (available_step, may_take, open_step, queue as provider_queue, staff_request,
                                    transition)
@@ -18,6 +19,7 @@ from portal.downloads import attachment_response, file_response, signed_applicat
 from portal.eds_web import cms_from, json_object, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, now, require_role
+from portal.web_templates import changed_meanwhile_page
 from provider_backoffice.forms import StepForm
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
@@ -58,16 +60,19 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
     step = available_step(app, current_user)
     error = None
     if request.method == "POST" and form.validate_on_submit():
+        seen = request.form.get("version", "")
         try:
             transition(session, app, request.form.get("action", ""), current_user, now(),
-                       payload=request.form, effects=ctx().effects)
+                       payload=request.form, effects=ctx().effects, seen_version=int(seen) if seen.isdigit() else None)
+            session.commit()
+        except (Conflict, StaleDataError):  # another staff member took this step first
+            return changed_meanwhile_page(url_for("backoffice.card", application_id=application_id))
         except DomainError as err:
             session.rollback()
             error = error_text(err.code, **err.params)
             app = _request(application_id)
             step = available_step(app, current_user)
         else:
-            session.commit()
             flash(_("Done: %(step)s.", step=labels.ACTION.get(step.action, step.action)), "success")
             return redirect(url_for("backoffice.card", application_id=app.id))
     status = 200 if request.method == "GET" else (409 if error else 422)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session as cookie, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request, session as cookie,
+                   url_for)
+from flask_babel import format_datetime, gettext as _
+from flask_login import current_user
 
 from portal.auth.forms import RegisterForm, SignInForm
+from portal.auth.sessions import end_session, remember_device, start_session, trusted_device
 from portal.domain import eds
 from portal.domain.accounts import authenticate, register_citizen
 from portal.domain.errors import DomainError
@@ -19,7 +21,8 @@ from portal.web import ctx, db, now, safe_next
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 FIELD_OF = {"iin_format": "iin", "iin_birth_date": "iin", "iin_checksum": "iin", "iin_taken": "iin",
-            "phone_format": "phone", "email_format": "email", "password_short": "password"}
+            "phone_format": "phone", "email_format": "email", "password_short": "password",
+            "password_long": "password", "password_is_iin": "password", "password_common": "password"}
 
 
 def _home_for(person) -> str:  # type: ignore[no-untyped-def]
@@ -46,9 +49,9 @@ def register():  # type: ignore[no-untyped-def]
                     error_text(err.code, **params))
             else:
                 session.commit()
-                login_user(person)
+                start_session(person)
                 flash(_("Your account has been created. Welcome!"), "success")
-                return redirect(url_for("cabinet.index"))
+                return remember_device(redirect(url_for("cabinet.index")), person.iin)
     return render_template("portal/register.html", form=form), 200 if request.method == "GET" else 422
 
 
@@ -60,24 +63,25 @@ def sign_in():  # type: ignore[no-untyped-def]
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        session = db()
+        iin = "".join(form.iin.data.split())
         try:
-            person = authenticate(session, iin=form.iin.data, password=form.password.data, now=now())
+            person = authenticate(db(), iin=iin, password=form.password.data, now=now(),
+                                  source=request.remote_addr or "", throttle=current_app.extensions["sign_in_throttle"],
+                                  trusted_device=trusted_device(iin))
         except DomainError as err:
-            session.commit()  # keep the failure count
-            error = error_text(err.code, **err.params)
+            until = err.params.get("until")
+            error = error_text(err.code, **err.params, time=format_datetime(until, "HH:mm") if until else "")
         else:
-            session.commit()
-            login_user(person)
-            return redirect(safe_next(request.args.get("next")) or _home_for(person))
+            start_session(person)
+            return remember_device(redirect(safe_next(request.args.get("next")) or _home_for(person)), person.iin)
     status = 200 if request.method == "GET" else (401 if error else 422)
     return render_template("portal/sign_in.html", form=form, error=error), status
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():  # type: ignore[no-untyped-def]
-    """Sign out."""
-    logout_user()
+    """Sign out: the session ends on the server too, so a copy of the cookie is worthless."""
+    end_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("catalog.index"))
 
@@ -106,7 +110,6 @@ def eds_finish():  # type: ignore[no-untyped-def]
     def work():  # type: ignore[no-untyped-def]
         person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
                              now=now())
-        login_user(person)
-        cookie.pop("eds_challenge", None)
+        start_session(person)  # also drops the used challenge
         return jsonify(redirect=safe_next(payload.get("next")) or _home_for(person))
     return json_step(work)

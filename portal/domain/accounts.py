@@ -1,4 +1,4 @@
-"""Citizen accounts, passwords and sign-in throttling."""
+"""Citizen accounts, sign-in and the limits of a session."""
 from __future__ import annotations
 
 import re
@@ -6,24 +6,26 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.domain.errors import DomainError
-from portal.domain.models import Person, Role, SignInThrottle
+from portal.domain.models import Person, Role
+from portal.domain.passwords import check_password
+from portal.domain.throttle import SignInThrottle
 from portal.domain.validators import parse_iin
 
 _hasher = PasswordHasher()
 #: a precomputed hash, checked when the IIN is unknown so that timing does not reveal accounts
 _DUMMY_HASH = _hasher.hash("not a real password")
 
-#: failures after which each further attempt must wait, and after which the account locks
-SLOW_AFTER, LOCK_AFTER = 3, 5
-LOCK_FOR = timedelta(minutes=15)
+#: a staff session ends after this long without a request; a citizen's after the longer time
+STAFF_IDLE, CITIZEN_IDLE = timedelta(minutes=30), timedelta(hours=2)
+#: any session ends this long after its sign-in, however active
+ABSOLUTE = timedelta(hours=12)
 PHONE_RE = re.compile(r"^\+7\d{10}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 8
 #: the longest values an account keeps (the columns' sizes; a password is hashed, but hashing is not free)
 MAX_FULL_NAME, MAX_PHONE, MAX_EMAIL, MAX_PASSWORD = 200, 20, 200, 256
 
@@ -60,8 +62,7 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
         raise DomainError("phone_format")
     if not EMAIL_RE.match(email.strip()):
         raise DomainError("email_format")
-    if len(password) < MIN_PASSWORD:
-        raise DomainError("password_short", min=MIN_PASSWORD)
+    check_password(password, iin=parsed.value)
     if session.scalar(select(Person.id).where(Person.iin == parsed.value)):
         raise DomainError("iin_taken")
     person = Person(iin=parsed.value, full_name=full_name, phone=phone,
@@ -75,36 +76,13 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
     return person
 
 
-def _wait_after(failures: int) -> timedelta:
-    """Return how long the next attempt must wait after this many failures."""
-    if failures >= LOCK_AFTER:
-        return LOCK_FOR
-    if failures >= SLOW_AFTER:
-        return timedelta(seconds=10 * 2 ** (failures - SLOW_AFTER))
-    return timedelta(0)
-
-
-def _new_throttle(session: Session, iin: str) -> SignInThrottle:
-    """Create the failure counter of an IIN, or lock the one a parallel attempt just created."""
-    try:
-        with session.begin_nested():
-            throttle = SignInThrottle(iin=iin, failures=0)
-            session.add(throttle)
-        return throttle
-    except IntegrityError:
-        return session.get(SignInThrottle, iin, with_for_update=True, populate_existing=True)  # type: ignore[return-value]
-
-
-def authenticate(session: Session, *, iin: str, password: str, now: datetime) -> Person:
-    """Return the person whose IIN and password match, or raise; repeated failures slow down, then lock."""
+def authenticate(session: Session, *, iin: str, password: str, now: datetime, source: str,
+                 throttle: SignInThrottle, trusted_device: bool = False) -> Person:
+    """Return the person whose IIN and password match, or raise; failures slow down this source, not the owner."""
     iin = "".join(iin.split())
-    countable = len(iin) == 12 and iin.isdigit()
-    throttle = session.get(SignInThrottle, iin, with_for_update=True) if countable else None
-    if throttle and throttle.blocked_until and throttle.blocked_until > now:
-        seconds = int((throttle.blocked_until - now).total_seconds()) + 1
-        code = "sign_in_locked" if throttle.failures >= LOCK_AFTER else "sign_in_slowed"
-        raise DomainError(code, seconds=seconds, minutes=(seconds + 59) // 60)
-    person = session.scalar(select(Person).where(Person.iin == iin)) if countable else None
+    iin = _bounded("iin", iin, 20)
+    throttle.before_check(account=iin, source=source, now=now, trusted_device=trusted_device)
+    person = session.scalar(select(Person).where(Person.iin == iin)) if len(iin) == 12 and iin.isdigit() else None
     # a password longer than any kept can never match: hash a bounded prefix that still fails
     password = password[:MAX_PASSWORD + 1]
     try:
@@ -112,20 +90,24 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime) ->
         ok = person is not None
     except (VerificationError, InvalidHashError):
         ok = False
-    if ok:
-        if throttle:
-            session.delete(throttle)
-        return person  # type: ignore[return-value]
-    if countable:
-        throttle = throttle or _new_throttle(session, iin)
-        throttle.failures += 1
-        wait = _wait_after(throttle.failures)
-        throttle.blocked_until = now + wait if wait else None
-        session.add(throttle)
-        if throttle.failures >= LOCK_AFTER:
-            raise DomainError("sign_in_locked", minutes=int(LOCK_FOR.total_seconds() // 60),
-                              seconds=int(LOCK_FOR.total_seconds()))
-        if wait:
-            raise DomainError("sign_in_failed_slowed", seconds=int(wait.total_seconds()),
-                              left=LOCK_AFTER - throttle.failures)
-    raise DomainError("sign_in_failed")
+    if not ok:
+        raise throttle.failed(account=iin, source=source, now=now)
+    throttle.succeeded(account=iin, source=source, now=now)
+    return person  # type: ignore[return-value]
+
+
+def end_sessions(session: Session, person: Person) -> None:
+    """End every session of the person: a copied cookie stops working at once."""
+    # one atomic UPDATE: two sign-outs at once both take effect
+    session.execute(update(Person).where(Person.id == person.id)
+                    .values(session_version=Person.session_version + 1))
+    session.expire(person, ["session_version"])
+
+
+def session_ended(person: Person, *, signed_in_at: datetime | None, seen_at: datetime | None,
+                  now: datetime) -> bool:
+    """Tell whether a session has been idle too long or has lasted too long in all."""
+    idle, absolute = (STAFF_IDLE if person.is_staff else CITIZEN_IDLE), ABSOLUTE
+    if signed_in_at is None or seen_at is None:
+        return True  # a session that does not say when it began cannot be bounded
+    return now - seen_at > idle or now - signed_in_at > absolute

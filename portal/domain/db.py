@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -46,6 +47,19 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+#: PostgreSQL: serialization failure, deadlock, lock not available
+_CONFLICT_STATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_conflict(err: DBAPIError) -> bool:
+    """Tell whether a database error means a concurrent transaction won (worth a retry), not a bug."""
+    state = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
+    if state in _CONFLICT_STATES:
+        return True
+    # SQLite in WAL mode: a write after another connection's commit fails at once (SQLITE_BUSY_SNAPSHOT)
+    return "database is locked" in str(err.orig) or "database table is locked" in str(err.orig)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.documents.interrupted import PreparedPdf, finish, prepare
 from portal.domain.calendar import KZ_TZ, to_kz_naive
-from portal.domain.errors import DomainError, NotFound
+from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.domain.models import Application, EdsChallenge, Person, Role, SignatureRecord, SigningSession
 from portal.domain.storage import FileStore
 from portal.domain.validators import ValidationError, parse_iin
@@ -160,7 +160,7 @@ def finish_session(session: Session, store: FileStore, ca: LocalCA, *, token: st
     if not _claim(session, SigningSession, signing.id, "finished_at", now):
         raise DomainError("signing_session_used")
     if str(app.version) != signing.draft_version:
-        raise DomainError("draft_changed")
+        raise Conflict("draft_changed")
     prepared = PreparedPdf(pdf=store.get(signing.pdf_sha256), region_start=signing.region_start,
                            region_end=signing.region_end, document_digest=bytes.fromhex(signing.document_digest))
     check = _checked(cms_der, ca, purpose="SIGNATURE", digest=prepared.document_digest, expected_iin=person.iin,

@@ -22,3 +22,10 @@ class NotFound(DomainError):
 
 class NotAllowed(DomainError):
     """This person may not take this step in this state."""
+
+
+class Conflict(DomainError):
+    """Someone changed the request at the same moment; this change was not made (the race's loser)."""
+
+    def __init__(self, code: str = "changed_meanwhile") -> None:
+        super().__init__(code)

@@ -11,7 +11,7 @@ from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import MAX_LENGTH, Step
 from portal.domain.db import is_row_id
-from portal.domain.errors import DomainError, NotAllowed, NotFound
+from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.models import (Application, AuditEntry, Decision, Notification, Person, Role, Status,
                                   StepRecord)
 
@@ -112,8 +112,11 @@ def _apply_payload(session: Session, app: Application, step: Step, actor: Person
 
 
 def transition(session: Session, app: Application, action: str, actor: Person, at: datetime, *,
-               payload: Mapping[str, Any] | None = None, effects: Mapping[str, Effect] | None = None) -> None:
+               payload: Mapping[str, Any] | None = None, effects: Mapping[str, Effect] | None = None,
+               seen_version: int | None = None) -> None:
     """Take one step: check role, state and provider; record it, open the next, audit and notify."""
+    if seen_version is not None and seen_version != app.version:
+        raise Conflict()  # the person decided on a card that someone else has changed since
     step = available_step(app, actor)
     if step is None or step.action != action:
         raise NotAllowed("step_not_allowed")

@@ -1,12 +1,15 @@
 """Registration, sign-in throttling and the session cookie."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from portal import clock
 from portal import demo
+from portal.domain import throttle
 from portal.domain.validators import make_iin
-from tests.conftest import MONDAY_10, csrf_token
+from tests.conftest import MONDAY_10, account, csrf_token
 
 NEW_IIN = make_iin(date(1991, 3, 8), "F", 777)
 
@@ -63,27 +66,80 @@ def test_duplicate_iin_refused(app):
     assert r.status_code == 422 and "already exists" in r.get_data(as_text=True)
 
 
-def test_failed_sign_ins_slow_down_then_lock(app):
+def post_from(client, address: str, iin: str, password: str):  # type: ignore[no-untyped-def]
+    """Post the sign-in form as if from this client address."""
+    return client.post("/auth/sign-in", data={"iin": iin, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_strangers_guesses_do_not_lock_the_owner_out(app):
+    clerk = account("office_clerk")
+    stranger = app.test_client()
+    stranger.get("/lang/en")
+    for _ in range(25):  # far past the old lock's five failures, all within the same minute
+        r = post_from(stranger, "203.0.113.66", clerk.iin, "guess-guess-guess")
+    assert r.status_code == 401 and "Too many failed sign-in attempts" in r.get_data(as_text=True)
+    # the stranger's source is refused even with the right password: it is not checked
+    r = post_from(stranger, "203.0.113.66", clerk.iin, clerk.password)
+    assert r.status_code == 401 and "was not checked" in r.get_data(as_text=True)
+    # the clerk, at her own desk, is let in at once
+    r = post_from(app.test_client(), "198.51.100.7", clerk.iin, clerk.password)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/backoffice/")
+
+
+def test_one_source_that_guesses_waits_longer_and_longer(app):
     client = app.test_client()
     client.get("/lang/en")
-    wrong = {"iin": demo.CITIZEN.iin, "password": "wrong-password"}
-    for _ in range(2):
-        r = client.post("/auth/sign-in", data=wrong)
-        assert r.status_code == 401 and "is wrong" in r.get_data(as_text=True)
-    r = client.post("/auth/sign-in", data=wrong)
-    assert "Wait 10 seconds" in r.get_data(as_text=True)
-    # even the right password is not checked while the wait lasts
-    r = client.post("/auth/sign-in", data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password})
-    assert r.status_code == 401 and "Too many failed attempts" in r.get_data(as_text=True)
-    at = MONDAY_10
-    for _ in range(2):
-        at += timedelta(minutes=1)
+    iin, source = demo.CITIZEN.iin, "203.0.113.9"
+
+    def guesses(at: datetime, n: int) -> str:  # type: ignore[no-untyped-def]
         clock.pin(at)
-        r = client.post("/auth/sign-in", data=wrong)
-    assert "locked for 15 minutes" in r.get_data(as_text=True)
-    clock.pin(at + timedelta(minutes=16))
-    r = client.post("/auth/sign-in", data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password})
-    assert r.status_code == 302
+        for _ in range(n):
+            r = post_from(client, source, iin, "wrong-password")
+            assert r.status_code == 401
+        return r.get_data(as_text=True)
+
+    page = guesses(MONDAY_10, 2)
+    assert "is wrong." in page and "try again" not in page
+    page = guesses(MONDAY_10, 1)
+    assert "is wrong. Too many failed attempts" in page and "try again at 10:01 (in 1 min)" in page
+    page = guesses(MONDAY_10 + timedelta(seconds=30), 1)
+    assert "was not checked; try again at 10:01 (in 1 min)" in page
+    # a minute later: two more failures exhaust the quarter of an hour
+    page = guesses(MONDAY_10 + timedelta(minutes=1), 2)
+    assert "try again at 10:15 (in 14 min)" in page
+    # then three a minute still, until ten attempts (the refused one counted too) exhaust the hour
+    assert "try again at 10:16 (in 1 min)" in guesses(MONDAY_10 + timedelta(minutes=15), 3)
+    assert "try again at 11:00 (in 44 min)" in guesses(MONDAY_10 + timedelta(minutes=16), 1)
+    # the owner elsewhere is not affected; this source waits even with the right password
+    assert "was not checked" in post_from(client, source, iin, demo.CITIZEN.password).get_data(as_text=True)
+    assert post_from(app.test_client(), "198.51.100.7", iin, demo.CITIZEN.password).status_code == 302
+    clock.pin(MONDAY_10 + timedelta(hours=1))
+    assert post_from(client, source, iin, demo.CITIZEN.password).status_code == 302
+
+
+def test_the_throttle_message_is_translated(app):
+    client = app.test_client()
+    client.get("/lang/ru")
+    for _ in range(3):
+        r = post_from(client, "203.0.113.10", demo.CITIZEN.iin, "wrong-password")
+    page = r.get_data(as_text=True)
+    assert "10:01" in page and "Too many" not in page and "попыт" in page
+
+
+def test_many_sources_meet_the_account_ceiling_but_not_the_owners_browser(app, monkeypatch):
+    monkeypatch.setattr(throttle, "ACCOUNT_TIERS", (throttle.Tier(3600, 5),))
+    clerk = account("office_clerk")
+    owner = app.test_client()
+    assert post_from(owner, "198.51.100.7", clerk.iin, clerk.password).status_code == 302
+    assert owner.get_cookie("portal_device") is not None
+    owner.post("/auth/sign-out")
+    for n in range(5):  # a botnet: every guess from another address
+        post_from(app.test_client(), f"203.0.113.{n}", clerk.iin, "guess-guess-guess")
+    r = post_from(app.test_client(), "198.51.100.8", clerk.iin, clerk.password)
+    assert r.status_code == 401  # a browser never seen before waits, as any source does now
+    # the owner's own browser, where she signed in before, is let in
+    assert post_from(owner, "198.51.100.8", clerk.iin, clerk.password).status_code == 302
 
 
 def test_session_cookie_is_httponly_and_samesite(app):
@@ -109,3 +165,46 @@ def test_open_redirect_refused(app):
     r = client.post("/auth/sign-in?next=//evil.example/x",
                     data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password})
     assert r.headers["Location"].endswith("/cabinet/")
+
+
+@pytest.mark.parametrize("password,message", [
+    ("short-7", "at least 8 characters"),
+    ("x" * 129, "at most 128 characters"),
+    (NEW_IIN, "must not contain your IIN"),
+    (f"my-{NEW_IIN}!", "must not contain your IIN"),
+    ("password1", "most commonly used"),
+    ("Qwerty123", "most commonly used"),
+])
+def test_a_weak_password_is_refused_and_the_form_kept(app, password, message):
+    client = app.test_client()
+    client.get("/lang/en")
+    r = register(client, password=password, password_again=password)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and message in html
+    assert "Әлиева Сәуле Бекқызы" in html and "saule@example.kz" in html and NEW_IIN in html
+    assert client.get("/cabinet/").status_code == 302
+
+
+def test_the_password_rules_are_translated(app):
+    client = app.test_client()
+    client.get("/lang/kk")
+    html = register(client, password="password1", password_again="password1").get_data(as_text=True)
+    assert "most commonly used" not in html and "ең жиі қолданылатын құпиясөздердің" in html
+
+
+def test_a_long_passphrase_is_accepted(app):
+    client = app.test_client()
+    phrase = "бір қайың, екі терек, үш өзен " * 4  # 120 characters
+    assert register(client, password=phrase, password_again=phrase).status_code == 302
+
+
+def test_a_flood_from_one_address_gets_a_translated_429(app):
+    client = app.test_client()
+    client.get("/lang/en")
+    for _ in range(60):  # refused unchecked after the third, so this is quick
+        assert post_from(client, "203.0.113.77", demo.CITIZEN.iin, "wrong-password").status_code == 401
+    r = post_from(client, "203.0.113.77", demo.CITIZEN.iin, "wrong-password")
+    assert r.status_code == 429 and "Too many requests from your connection" in r.get_data(as_text=True)
+    assert int(r.headers["Retry-After"]) <= 60
+    # another address is served as usual
+    assert post_from(app.test_client(), "198.51.100.7", demo.CITIZEN.iin, demo.CITIZEN.password).status_code == 302

@@ -183,7 +183,7 @@ def test_draft_changed_after_preparing_is_refused(app, citizen):
     cms = signer(app, demo.CITIZEN.iin).create_cms(base64.b64decode(prepared["data"]), attached=False, signing_time=signing_time_for(app))
     r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"],
                                                            "cms": base64.b64encode(cms).decode()})
-    assert r.status_code == 422 and r.get_json()["code"] == "draft_changed"
+    assert r.status_code == 409 and r.get_json()["code"] == "draft_changed"  # a conflict, as every lost race
 
 
 def test_garbage_instead_of_a_signature(app, citizen):

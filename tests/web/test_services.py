@@ -12,7 +12,7 @@ from portal import demo
 from portal.documents.verification import verify_pdf
 from portal.domain.catalog import SERVICES
 from portal.domain.models import Application, Person, Provider
-from tests.conftest import account, staff_client
+from tests.conftest import account, sign_in, staff_client
 from tests.eds_helpers import sign_prepared, signer
 from tests.factories import pdf_bytes
 from tests.service_samples import form_values, step_payload
@@ -92,6 +92,7 @@ def test_the_clock_follows_the_chosen_providers_hours(app, citizen, filed, start
     assert (provider.opens, provider.closes, provider.lunch_from, provider.lunch_to) == ("08:30", "17:30", "12:30",
                                                                                           "13:30")
     clock.pin(filed)
+    citizen = sign_in(app.test_client(), demo.CITIZEN)  # a session of that day: an older one has ended idle
     app_id = apply_for(app, citizen, "tvet_certificate", None, provider)
     with app.extensions["portal"].sessions() as s:
         assert s.get(Application, app_id).clock_started_at == started

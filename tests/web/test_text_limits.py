@@ -117,7 +117,7 @@ def test_sign_in_with_an_endless_password_is_refused_quickly(app: Flask) -> None
     with app.extensions["portal"].sessions() as s:
         with pytest.raises(DomainError) as err:
             accounts.authenticate(s, iin=demo.CITIZEN.iin, password=demo.CITIZEN.password + "x" * 10_000,
-                                  now=MONDAY_10)
+                                  now=MONDAY_10, source="198.51.100.7", throttle=app.extensions["sign_in_throttle"])
         assert err.value.code == "sign_in_failed"
 
 

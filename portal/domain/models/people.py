@@ -65,15 +65,3 @@ class Person(Base):
         """Return True for a provider's staff member."""
         return self.role in STAFF_ROLES
 
-
-class SignInThrottle(Base):
-    """Failed sign-ins per IIN, whether or not such an account exists."""
-
-    __tablename__ = "sign_in_throttle"
-
-    #: the IIN that was typed
-    iin: Mapped[str] = mapped_column(String(12), primary_key=True)
-    #: failures since the last successful sign-in
-    failures: Mapped[int] = mapped_column(default=0)
-    #: no attempt is checked before this moment
-    blocked_until: Mapped[datetime | None]

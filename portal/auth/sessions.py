@@ -1,0 +1,102 @@
+"""The signed-in session: issued anew at sign-in, bounded by idle and absolute limits, ended on the server."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import Flask, Response, current_app, flash, request, session as cookie
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from portal.domain.accounts import end_sessions, session_ended
+from portal.domain.models import Person
+from portal.web import db, now
+
+#: what survives a sign-in or a sign-out: the chosen language, nothing that was set before
+KEEP = ("lang",)
+SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+#: activity is noted to the minute: idle limits are tens of minutes
+SEEN_STEP = timedelta(minutes=1)
+#: a browser where the owner signed in; it is exempt from the per-account ceiling on failures
+DEVICE_COOKIE = "portal_device"
+DEVICE_MAX_AGE = 180 * 24 * 60 * 60
+
+
+def _fresh_cookie() -> None:
+    """Drop everything the session held except the language."""
+    kept = {key: cookie[key] for key in KEEP if key in cookie}
+    cookie.clear()
+    cookie.update(kept)
+
+
+def start_session(person: Person) -> None:
+    """Sign the person in with a new session: nothing from before the sign-in survives (session fixation)."""
+    _fresh_cookie()
+    login_user(person, remember=False)  # no remember-me cookie: it would outlive the session's limits
+    at = now().isoformat()
+    cookie[SIGNED_IN_AT] = cookie[SEEN_AT] = at
+    cookie["sid"] = secrets.token_urlsafe(16)  # the new cookie cannot be derived from any earlier one
+
+
+def end_session() -> None:
+    """Sign out: end the person's sessions on the server, then clear this browser's."""
+    if current_user.is_authenticated:
+        end_sessions(db(), current_user)
+        db().commit()
+    logout_user()
+    _fresh_cookie()
+
+
+def _moment(key: str) -> datetime | None:
+    """Return a moment stored in the session, or None."""
+    try:
+        return datetime.fromisoformat(cookie[key])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def enforce_session_limits() -> None:
+    """End a session idle too long or begun too long ago; otherwise note this request as activity."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return  # a stylesheet is not activity, and its response should not carry a new cookie
+    at, seen = now(), _moment(SEEN_AT)
+    if session_ended(current_user, signed_in_at=_moment(SIGNED_IN_AT), seen_at=seen, now=at):
+        logout_user()
+        _fresh_cookie()
+        flash(_("Your session has ended. Please sign in again."), "info")
+        return
+    if seen is None or at - seen >= SEEN_STEP:  # rewrite the cookie once a minute, not on every request
+        cookie[SEEN_AT] = at.isoformat()
+
+
+def _devices() -> URLSafeSerializer:
+    """Return the signer of device cookies."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="portal-device")
+
+
+def trusted_device(iin: str) -> bool:
+    """Tell whether this browser holds a device cookie from an earlier sign-in to this account."""
+    try:
+        iins = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return False
+    return isinstance(iins, list) and iin in iins
+
+
+def remember_device(response: Response, iin: str) -> Response:
+    """Mark this browser as one where the account's owner signed in (a few accounts per browser)."""
+    try:
+        iins = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        iins = []
+    iins = [iin] + [i for i in (iins if isinstance(iins, list) else []) if i != iin][:4]
+    app = current_app
+    response.set_cookie(DEVICE_COOKIE, _devices().dumps(iins), max_age=DEVICE_MAX_AGE, httponly=True,
+                        samesite="Lax", secure=bool(app.config.get("SESSION_COOKIE_SECURE")))
+    return response
+
+
+def install_session_limits(app: Flask) -> None:
+    """Check every request's session against its limits."""
+    app.before_request(enforce_session_limits)
