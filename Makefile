@@ -37,7 +37,7 @@ bench: install
 # Refresh the message catalogs after changing translatable strings.
 extract-messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot --no-location --omit-header .
-	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --omit-header --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 	sed -i '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' portal/translations/*/LC_MESSAGES/messages.po
 
 clean:

@@ -122,6 +122,7 @@ ERROR = {
     "key_usage": _l("This key cannot be used for this: choose the signing key (RSA256_…) to sign, the authentication key (AUTH_RSA256_…) to sign in."),
     "iin_mismatch": _l("The key belongs to someone else: the IIN in its certificate is not yours."),
     "bin_mismatch": _l("The key's certificate is not issued to your organisation."),
+    "certificate_required": _l("Choose your EDS key first: the application is made out in the name its certificate carries."),
     "name_mismatch": _l("The application names the owner of the key shown when it was prepared; sign it with that same key."),
     "wrong_password": _l("Wrong password for the key file."),
     "not_a_p12": _l("This file is not an EDS key (.p12)."),

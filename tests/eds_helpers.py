@@ -12,6 +12,8 @@ from sqlalchemy import select
 from portal import demo
 from portal.domain.models import Provider
 from portal.domain.calendar import KZ_TZ
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from portal import clock
 from portal.pki.testsigner import P12Signer
 
@@ -41,12 +43,19 @@ def signer(app: Flask, iin: str, *, auth: bool = False) -> P12Signer:
     return P12Signer.from_p12(Path(key.auth_file if auth else key.signing_file).read_bytes(), key.password)
 
 
+def announce(key: P12Signer) -> dict[str, str]:
+    """Return the prepare request's body: the signing certificate the page announces, as base64 DER."""
+    return {"certificate": base64.b64encode(key.certificate.public_bytes(Encoding.DER)).decode()}
+
+
 def sign_prepared(client: FlaskClient, prepare_url: str, finish_url: str, key: P12Signer,
-                  signing_time: datetime | None = None):  # type: ignore[no-untyped-def]
-    """Prepare a document, sign the prepared bytes detached, and send the CMS; return the finish response."""
+                  signing_time: datetime | None = None,
+                  announced: P12Signer | None = None):  # type: ignore[no-untyped-def]
+    """Prepare a document (announcing ``announced``, by default the signing key), sign the prepared bytes
+    detached, and send the CMS; return the finish response."""
     if signing_time is None:
         signing_time = signing_time_for(client.application)
-    prepared = client.post(prepare_url, json={})
+    prepared = client.post(prepare_url, json=announce(announced or key))
     assert prepared.status_code == 200, prepared.get_data(as_text=True)
     body = prepared.get_json()
     cms = key.create_cms(base64.b64decode(body["data"]), attached=False, signing_time=signing_time)

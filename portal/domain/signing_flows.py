@@ -40,17 +40,15 @@ def request_form_data(app: Application, now: datetime, applicant_name: str | Non
 
 
 def prepare_request(session: Session, store: FileStore, app: Application, applicant: Person,
-                    now: datetime, *, ca: LocalCA | None = None, certificate_der: bytes | None = None) -> ToSign:
+                    now: datetime, *, ca: LocalCA, certificate_der: bytes | None) -> ToSign:
     """Render the complete draft as a PDF application and prepare it for the applicant's EDS.
 
-    With the signing certificate the page announces, the application names the applicant as the
-    certificate does, and only a signature by a certificate of that name completes it.
+    The page announces the signing certificate first: the application names the applicant as the
+    certificate does (not as typed at registration), and only a signature by that name completes it.
     """
-    certified = None
-    if certificate_der is not None:
-        if ca is None:
-            raise ValueError("checking a certificate needs the CA")
-        certified = certificate_name(signer_of(ca, certificate_der, applicant, now))
+    if certificate_der is None:
+        raise DomainError("certificate_required")
+    certified = certificate_name(signer_of(ca, certificate_der, applicant, now))
     if app.status != Status.draft:
         raise DomainError("not_a_draft")
     requests_.drop_unneeded_attachments(app)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from portal import clock
+from portal import clock, demo
 from portal.domain.catalog import SERVICES
 from portal.domain.models import Application, Notification
 from portal.domain.validators import make_iin
 from sqlalchemy import select
 from tests.conftest import sign_in
+from tests.eds_helpers import announce, signer
 from tests.factories import fill_form, pdf_bytes, png_bytes, submitted_request
 
 
@@ -60,7 +61,7 @@ def test_missing_required_document_blocks_submission(app, citizen):
     r = citizen.post(f"/apply/{app_id}", data={**fill_form(app, "abroad_with_parents"), "next": "review"},
                      content_type="multipart/form-data")
     assert r.status_code == 302
-    r = citizen.post(f"/apply/{app_id}/sign/prepare", json={})
+    r = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin)))
     assert r.status_code == 422 and r.get_json()["code"] == "draft_incomplete"
     page = citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
     assert "Certificate that the parents temporarily reside abroad" in page and 'id="submit-request"' not in page

@@ -17,7 +17,7 @@ from portal.pki.ca import LocalCA
 from portal.domain.calendar import KZ_TZ
 from portal.pki.testsigner import P12Signer
 from tests.conftest import MONDAY_10, account, staff_client
-from tests.eds_helpers import sign_prepared, signer, signing_time_for
+from tests.eds_helpers import announce, sign_prepared, signer, signing_time_for
 from tests.factories import fill_form, pdf_bytes, submitted_request
 from tests.tools import tool
 from tests.web.test_backoffice import do, head_signs, work_through
@@ -159,7 +159,11 @@ def test_refused_signatures_leave_the_draft_as_it_was(app, citizen, tmp_path, ca
         page = citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
         return page.split('id="answers">')[1].split("</dl>")[0]
     before = answers()
-    r = submit_with(citizen, app_id, key)
+    # announced at prepare, the certificate is refused before anything is rendered ...
+    r = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(key))
+    assert r.status_code == 422 and r.get_json()["code"] == code, r.get_json()
+    # ... and a page that announces the applicant's good key but signs with this one is refused at finish
+    r = submit_with(citizen, app_id, key, announced=signer(app, iin))
     assert r.status_code == 422 and r.get_json()["code"] == code, r.get_json()
     assert status_of(app, app_id) == "draft"
     assert answers() == before
@@ -167,7 +171,7 @@ def test_refused_signatures_leave_the_draft_as_it_was(app, citizen, tmp_path, ca
 
 def test_signature_over_other_content_is_refused(app, citizen):
     app_id = draft_ready(app, citizen)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
     cms = signer(app, demo.CITIZEN.iin).create_cms(b"some other bytes", attached=False, signing_time=signing_time_for(app))
     r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"],
                                                            "cms": base64.b64encode(cms).decode()})
@@ -177,7 +181,7 @@ def test_signature_over_other_content_is_refused(app, citizen):
 
 def test_draft_changed_after_preparing_is_refused(app, citizen):
     app_id = draft_ready(app, citizen)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
     citizen.post(f"/apply/{app_id}", data={**fill_form(app), "school": "Басқа мектеп", "next": "save"},
                  content_type="multipart/form-data")
     cms = signer(app, demo.CITIZEN.iin).create_cms(base64.b64decode(prepared["data"]), attached=False, signing_time=signing_time_for(app))
@@ -188,7 +192,7 @@ def test_draft_changed_after_preparing_is_refused(app, citizen):
 
 def test_garbage_instead_of_a_signature(app, citizen):
     app_id = draft_ready(app, citizen)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
     for cms in ("not base64!", base64.b64encode(b"\x30\x03\x02\x01\x01").decode()):
         r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms})
         assert r.status_code == 422 and r.get_json()["code"] == "cms_malformed"
@@ -197,14 +201,14 @@ def test_garbage_instead_of_a_signature(app, citizen):
 def test_incomplete_draft_cannot_be_prepared(app, citizen):
     r = citizen.post("/apply/external_study/start")
     app_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
-    r = citizen.post(f"/apply/{app_id}/sign/prepare", json={})
+    r = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin)))
     assert r.status_code == 422 and r.get_json()["code"] == "draft_incomplete"
 
 
 def test_signed_request_cannot_be_signed_twice(app, citizen):
     app_id = draft_ready(app, citizen)
     key = signer(app, demo.CITIZEN.iin)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={}).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
     cms = base64.b64encode(key.create_cms(base64.b64decode(prepared["data"]), attached=False, signing_time=signing_time_for(app))).decode()
     assert citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms}).status_code == 200
     r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms})
@@ -365,3 +369,13 @@ def test_an_oversized_signature_is_refused_unread(app):
     assert r.status_code == 413 and "The upload is too large" in r.get_data(as_text=True)
     small = client.post("/auth/eds/sign-in", json={"cms": base64.b64encode(b"\x30\x03\x02\x01\x01").decode()})
     assert small.status_code == 422
+
+
+def test_prepare_needs_the_signing_certificate(app, citizen):
+    """Without the certificate the application could only name the applicant as typed: refused."""
+    app_id = draft_ready(app, citizen)
+    citizen.get("/lang/en")
+    r = citizen.post(f"/apply/{app_id}/sign/prepare", json={})
+    assert r.status_code == 422 and r.get_json()["code"] == "certificate_required"
+    assert r.get_json()["error"].startswith("Choose your EDS key first")
+    assert status_of(app, app_id) == "draft"

@@ -17,6 +17,7 @@ from portal import demo
 from portal.app import CONTENT_SECURITY_POLICY, create_app
 from portal.config import ROOT, Config
 from tests.conftest import staff_client
+from tests.eds_helpers import announce, signer
 from tests.factories import submitted_request
 from tests.web.test_backoffice import work_through
 
@@ -140,7 +141,7 @@ def test_json_with_personal_data_is_not_cached(app: Flask, citizen: FlaskClient)
     import io
     data = {**fill_form(app), "doc_medical_035": (io.BytesIO(pdf_bytes()), "scan.pdf"), "next": "review"}
     assert citizen.post(f"/apply/{app_id}", data=data, content_type="multipart/form-data").status_code == 302
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json={})
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin)))
     assert prepared.status_code == 200 and prepared.is_json and len(prepared.get_json()["data"]) > 1000
     assert "no-store" in prepared.headers["Cache-Control"]
     challenge = app.test_client().post("/auth/eds/challenge", json={})

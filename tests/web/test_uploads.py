@@ -10,10 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, demo
 from portal.domain.applications import MAX_DRAFT_BYTES
 from portal.domain.models import Application, SignatureRecord, SigningSession
 from tests.conftest import MONDAY_10
+from tests.eds_helpers import announce, signer
 from tests.domain.test_scans import ACTIVE, pdf_of, png_claiming
 from tests.factories import fill_form, pdf_bytes, submitted_request
 from tests.web.test_backoffice import work_through
@@ -103,7 +104,7 @@ def test_cleanup_removes_replaced_removed_and_abandoned_files_only(app: Flask, c
         draft = s.get(Application, app_id)
         gone = next(a for a in draft.attachments if a.kind == "parents_abroad").id
     citizen.post(f"/apply/{app_id}/attachments/{gone}/remove")
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare")  # prepared, never signed
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin)))  # never signed
     assert prepared.status_code == 200
     with app.extensions["portal"].sessions() as s:
         draft = s.get(Application, app_id)
