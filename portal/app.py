@@ -13,7 +13,7 @@ from portal.config import ROOT, Config
 from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import Person
 from portal.domain.results import ResultIssuer
-from portal.domain.throttle import SignInThrottle
+from portal.domain.throttle import SignInThrottle, source_of
 from portal.domain.storage import FileStore
 from portal.pki.ca import LocalCA
 from portal.web import PortalContext, RowIdConverter, close_db, db
@@ -91,8 +91,10 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(bp)
     # one source may not flood the sign-in forms or the EDS challenges (each one is a row); failures are
     # throttled more finely by source and by account in the limiter's store
-    limiter = Limiter(get_remote_address, app=app, key_prefix="portal")
+    limiter = Limiter(lambda: source_of(get_remote_address()), app=app, key_prefix="portal")
     limiter.limit("60 per minute", methods=["POST"])(auth_bp)
+    # each upload may hold the one verification slot for seconds: one source may not keep it busy for all
+    limiter.limit("10 per minute", methods=["POST"])(verify_bp)
     app.extensions["sign_in_throttle"] = SignInThrottle(limiter.storage)
     from portal.auth.sessions import install_session_limits
     install_session_limits(app)

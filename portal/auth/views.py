@@ -13,6 +13,7 @@ from portal.auth.sessions import end_session, remember_device, start_session, tr
 from portal.domain import eds
 from portal.domain.accounts import authenticate, register_citizen
 from portal.domain.errors import DomainError
+from portal.domain.throttle import source_of
 from portal.domain.validators import ValidationError
 from portal.labels import error_text
 from portal.eds_web import cms_from, json_object, json_step
@@ -66,7 +67,7 @@ def sign_in():  # type: ignore[no-untyped-def]
         iin = "".join(form.iin.data.split())
         try:
             person = authenticate(db(), iin=iin, password=form.password.data, now=now(),
-                                  source=request.remote_addr or "", throttle=current_app.extensions["sign_in_throttle"],
+                                  source=source_of(request.remote_addr), throttle=current_app.extensions["sign_in_throttle"],
                                   trusted_device=trusted_device(iin))
         except DomainError as err:
             until = err.params.get("until")

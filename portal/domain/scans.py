@@ -10,6 +10,8 @@ import io
 import os
 import re
 import resource
+import select
+import signal
 import struct
 import unicodedata
 
@@ -75,8 +77,9 @@ def _check_image(data: bytes, content_type: str) -> None:
 
 # ------------------------------------------------------------------------------------------- PDF
 
-#: dictionary keys that make a PDF act on its own: scripts, actions on events, opening actions
-_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/Launch"})
+#: dictionary keys that make a PDF act on its own: scripts, actions on events, opening actions, and XFA
+#: forms (their XML carries scripts a viewer runs; a scan never needs one)
+_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/Launch", "/XFA"})
 #: action types that run code or programs
 _ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
 #: the most objects a scan's PDF may have: a scanned document of a hundred pages has a few
@@ -87,9 +90,12 @@ MAX_PDF_NODES = 100_000
 #: what parsing one PDF may take: CPU seconds and memory beyond what the worker already uses
 PARSE_CPU_SECONDS = 2
 PARSE_MEMORY = 768 * 1024 * 1024
+#: how long the worker waits for that child, whatever it does (a child forked from a threaded worker
+#: may block on a lock another thread held, using no CPU at all)
+PARSE_WALL_SECONDS = 5
 _STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_ACTIVE_NAME = re.compile(rb"/(?:JS|JavaScript|AA|Launch)(?=[\s/<>\[\]()%{}]|\Z)")
+_ACTIVE_NAME = re.compile(rb"/(?:JS|JavaScript|AA|Launch|XFA)(?=[\s/<>\[\]()%{}]|\Z)")
 
 
 def _raw_active(pdf: bytes) -> bool:
@@ -223,10 +229,17 @@ def _verdict_bounded(pdf: bytes) -> bytes:
         finally:
             os._exit(0)
     os.close(writing)
-    with os.fdopen(reading, "rb") as answer:
-        verdict = answer.read()
-    os.waitpid(pid, 0)
-    return verdict or b"pdf_too_complex"  # killed for its CPU time, or out of memory
+    try:
+        ready, _, _ = select.select([reading], [], [], PARSE_WALL_SECONDS)
+        verdict = os.read(reading, 64) if ready else b""
+    finally:
+        os.close(reading)
+        try:
+            os.kill(pid, signal.SIGKILL)  # gone already, or stuck: either way it ends here
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    return verdict or b"pdf_too_complex"  # killed for its CPU time, out of memory, or out of time
 
 
 def _check_pdf(data: bytes) -> None:

@@ -13,6 +13,7 @@ all counted. Three kinds of counter:
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,22 @@ from portal.domain.errors import DomainError
 
 #: windows are counted from here; any fixed moment would do
 _EPOCH = datetime(2000, 1, 1)
+
+
+def source_of(address: str | None) -> str:
+    """Return the source a client address counts as: an IPv4 address, or the /64 network of an IPv6 one.
+
+    One IPv6 subscriber holds a whole /64: counted address by address, they would never meet a limit.
+    """
+    try:
+        parsed = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or ""
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 class Counters(Protocol):

@@ -92,6 +92,8 @@ ACTIVE = {
     "launch_link": [b"<< /Type /Catalog /Pages 2 0 R >>", PAGES,
                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
                     b"<< /Type /Annot /Subtype /Link /Rect [0 0 200 200] /A << /S /L#61unch /F (calc.exe) >> >>"],
+    "xfa_form": [b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /X#46A 4 0 R >> >>", PAGES, PAGE,
+                 b"[(template) (<template><script>app.alert(1)</script></template>)]"],
     "names_javascript": [b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 4 0 R >> >>", PAGES, PAGE,
                          b"<< /Names [(x) << /S /JavaScript /JS (1) >>] >>"],
 }
@@ -188,6 +190,19 @@ def test_parsing_that_runs_long_is_stopped(monkeypatch: pytest.MonkeyPatch) -> N
         check_upload(tiny_pdf())
     assert err.value.code == "pdf_too_complex"
     assert time.monotonic() - started < 30  # 2 s of CPU in the child, however busy the machine
+
+
+def test_a_parse_that_blocks_without_cpu_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child stuck on a lock (forked from a threaded worker) uses no CPU: the wall limit ends it."""
+    def blocked(pdf: bytes) -> bool:
+        time.sleep(3600)
+        return False
+
+    monkeypatch.setattr(scans, "_structural_active", blocked)
+    monkeypatch.setattr(scans, "PARSE_WALL_SECONDS", 1)
+    with pytest.raises(ValidationError) as err:
+        check_upload(tiny_pdf())
+    assert err.value.code == "pdf_too_complex"
 
 
 def test_ordinary_object_streams_pass() -> None:

@@ -208,3 +208,15 @@ def test_a_flood_from_one_address_gets_a_translated_429(app):
     assert int(r.headers["Retry-After"]) <= 60
     # another address is served as usual
     assert post_from(app.test_client(), "198.51.100.7", demo.CITIZEN.iin, demo.CITIZEN.password).status_code == 302
+
+
+def test_one_ipv6_subscriber_is_one_source(app):
+    """Addresses of one /64 are one source: rotating through them does not dodge the throttle."""
+    client = app.test_client()
+    client.get("/lang/en")
+    for i in range(1, 5):  # a new address of the same /64 for every guess
+        r = post_from(client, f"2001:db8:1:2::{i:x}", demo.CITIZEN.iin, "wrong-password")
+    assert r.status_code == 401 and "Too many failed sign-in attempts" in r.get_data(as_text=True)
+    # the owner, at another subscriber's address, is let in
+    r = post_from(app.test_client(), "2001:db8:9:9::1", demo.CITIZEN.iin, demo.CITIZEN.password)
+    assert r.status_code == 302

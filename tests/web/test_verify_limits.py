@@ -166,3 +166,16 @@ def test_the_head_signed_pdf_does_not_print_the_heads_iin(app, citizen, tmp_path
     path.write_bytes(citizen.get(f"/cabinet/requests/{app_id}/result.pdf").data)
     text = subprocess.run([tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert head.full_name.split()[0] in text and head.iin not in text
+
+
+def test_one_source_cannot_hold_verification_for_everyone(app):  # type: ignore[no-untyped-def]
+    """Uploads from one source are limited per minute (each may hold the slot for seconds); others go on."""
+    client = app.test_client()
+    client.get("/lang/en")
+    codes = [client.post("/verify/", data={"pdf": (io.BytesIO(b"not a pdf"), "x.pdf")},
+                         content_type="multipart/form-data", environ_base={"REMOTE_ADDR": "203.0.113.5"}).status_code
+             for _ in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    other = client.post("/verify/", data={"pdf": (io.BytesIO(b"not a pdf"), "x.pdf")},
+                        content_type="multipart/form-data", environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    assert other.status_code == 200 and "This file is not a PDF" in other.get_data(as_text=True)
