@@ -1,7 +1,6 @@
 """flask commands: migrate the database, load the demo data, remove unneeded files."""
 from __future__ import annotations
 
-import time
 
 import click
 from flask import Flask
@@ -56,7 +55,7 @@ def register_cli(app: Flask) -> None:
         ctx = app.extensions["portal"]
         with ctx.sessions() as session:
             # file ages are the file system's own times; signing sessions expire on the app's clock
-            done = remove_unneeded_files(session, ctx.store, now(), time.time() - grace_minutes * 60,
+            done = remove_unneeded_files(session, ctx.store, now(), ctx.store.file_time_now() - grace_minutes * 60,
                                          dry_run=dry_run)
         verb = "would remove" if dry_run else "removed"
         click.echo(f"{verb} {done.removed} files ({done.freed_bytes} bytes); kept {done.kept} in use; "

@@ -61,6 +61,20 @@ class FileStore:
                         except FileNotFoundError:
                             continue
 
+    def file_time_now(self) -> float:
+        """Return the current time as the file system stamps files (a Unix time), to compare file ages with.
+
+        File ages are the file system's times, not the application clock's: a pinned or skewed process
+        clock must not make every file look old (or new).
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=self.root, prefix=".now.")
+        try:
+            return os.fstat(fd).st_mtime
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+
     def remove_if_older(self, sha256: str, cutoff: float) -> int:
         """Delete a blob last written before `cutoff` (a Unix time); return the bytes freed, 0 if kept."""
         path = self._path(sha256)

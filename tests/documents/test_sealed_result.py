@@ -12,7 +12,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from portal import demo
+from portal import clock, demo
 from portal.domain.models import Application, Provider
 from tests.conftest import sign_in
 from tests.factories import submitted_request
@@ -41,7 +41,7 @@ def test_sealed_result_carries_a_trusted_timestamp_and_the_full_name(app: Flask)
     ca = app.extensions["portal"].ca
     root = asn1_x509.Certificate.load(x509.load_pem_x509_certificate(ca.root_cert_pem).public_bytes(Encoding.DER))
     sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
-    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False))
+    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False, moment=clock.utcnow()))
     assert status.bottom_line and status.trusted
     ts = status.timestamp_validity
     assert ts is not None and ts.intact and ts.valid and ts.trusted  # RFC 3161, from the portal's TSA

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import time
 import zlib
 
@@ -195,7 +196,9 @@ def test_parsing_that_runs_long_is_stopped(monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_parse_that_blocks_without_cpu_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     """A child stuck on a lock (forked from a threaded worker) uses no CPU: the wall limit ends it."""
     def blocked(pdf: bytes) -> bool:
-        time.sleep(3600)
+        held = threading.Lock()
+        held.acquire()
+        held.acquire()  # as a lock another thread held at the fork: never released, no CPU used
         return False
 
     monkeypatch.setattr(scans, "_structural_active", blocked)
