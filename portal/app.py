@@ -94,7 +94,7 @@ def create_app(config: Config | None = None) -> Flask:
     limiter = Limiter(lambda: source_of(get_remote_address()), app=app, key_prefix="portal")
     limiter.limit("60 per minute", methods=["POST"])(auth_bp)
     # each upload may hold the one verification slot for seconds: one source may not keep it busy for all
-    limiter.limit("10 per minute", methods=["POST"])(verify_bp)
+    limiter.limit(f"{config.verify_uploads_per_minute} per minute", methods=["POST"])(verify_bp)
     app.extensions["sign_in_throttle"] = SignInThrottle(limiter.storage)
     from portal.auth.sessions import install_session_limits
     install_session_limits(app)

@@ -51,6 +51,9 @@ class Config:
     verify_cpu_seconds: float = field(default_factory=lambda: float(os.environ.get("PORTAL_VERIFY_CPU_SECONDS", "4")))
     #: seconds a request waits for that check before it is stopped
     verify_wall_seconds: float = field(default_factory=lambda: float(os.environ.get("PORTAL_VERIFY_WALL_SECONDS", "10")))
+    #: verification uploads one source may make in a minute (each may hold a slot for seconds)
+    verify_uploads_per_minute: int = field(
+        default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_UPLOADS_PER_MINUTE", "10")))
     #: megabytes of address space that check may map
     verify_memory_mb: int = field(default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_MEMORY_MB", "1024")))
 
