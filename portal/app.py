@@ -5,7 +5,7 @@ from flask import Flask, Response, current_app, request, session
 from flask_babel import Babel, lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from portal import clock
@@ -47,6 +47,11 @@ def security_headers(response: Response) -> Response:
         # pages, JSON (sign/prepare carries the whole application) and downloads may all hold personal data
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _person_key() -> str:
+    """Return the signed-in person the request forms' byte budget is counted for."""
+    return f"person:{current_user.id}" if current_user.is_authenticated else f"source:{source_of(get_remote_address())}"
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -95,6 +100,9 @@ def create_app(config: Config | None = None) -> Flask:
     limiter.limit("60 per minute", methods=["POST"])(auth_bp)
     # each upload may hold the one verification slot for seconds: one source may not keep it busy for all
     limiter.limit(f"{config.verify_uploads_per_minute} per minute", methods=["POST"])(verify_bp)
+    # one budget across the request forms' routes (a limit per route could be spread over them)
+    limiter.shared_limit(f"{config.upload_mb_per_day} per day", scope="request-uploads", methods=["POST"],
+                         key_func=_person_key, cost=lambda: 1 + (request.content_length or 0) // 1_000_000)(apply_bp)
     app.extensions["sign_in_throttle"] = SignInThrottle(limiter.storage)
     from portal.auth.sessions import install_session_limits
     install_session_limits(app)

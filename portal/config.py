@@ -54,6 +54,9 @@ class Config:
     #: verification uploads one source may make in a minute (each may hold a slot for seconds)
     verify_uploads_per_minute: int = field(
         default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_UPLOADS_PER_MINUTE", "10")))
+    #: megabytes one person may send to the request forms in a day: replacing a scan again and again
+    #: (or opening draft after draft) must not fill the disk before the clean-up runs
+    upload_mb_per_day: int = field(default_factory=lambda: int(os.environ.get("PORTAL_UPLOAD_MB_PER_DAY", "300")))
     #: megabytes of address space that check may map
     verify_memory_mb: int = field(default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_MEMORY_MB", "1024")))
 

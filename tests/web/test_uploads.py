@@ -13,7 +13,9 @@ from sqlalchemy import select
 from portal import clock, demo
 from portal.domain.applications import MAX_DRAFT_BYTES
 from portal.domain.models import Application, SignatureRecord, SigningSession
-from tests.conftest import MONDAY_10
+from portal.app import create_app
+from portal.config import Config
+from tests.conftest import MONDAY_10, account, sign_in
 from tests.eds_helpers import announce, signer
 from tests.domain.test_scans import ACTIVE, pdf_of, png_claiming
 from tests.factories import fill_form, pdf_bytes, submitted_request
@@ -145,3 +147,21 @@ def test_a_scan_uploaded_again_after_its_blob_was_orphaned_survives(app: Flask, 
     assert _post(citizen, app, app_id, {"medical_035": (scan, "a.pdf")}).status_code == 302  # needed again
     _cleanup(app)
     assert store.exists(sha)
+
+
+def test_a_persons_daily_upload_budget_bounds_the_disk(app: Flask, database_url: str, instance_dir,
+                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Replacing a scan again and again stops at the person's daily megabytes, before the disk fills."""
+    monkeypatch.setenv("PORTAL_UPLOAD_MB_PER_DAY", "12")
+    small = create_app(Config(instance_dir=instance_dir, database_url=database_url, testing=True,
+                              csrf_enabled=False, public_url="http://portal.test"))
+    client = sign_in(small.test_client(), demo.CITIZEN)
+    client.get("/lang/en")
+    app_id = _draft(client)  # 1 (a post without upload)
+    codes = [_post(client, small, app_id, {"medical_035": (_scan(b"%d" % i, 3_500_000), "scan.pdf")}).status_code
+             for i in range(3)]  # 4 each: 3.5 MB and the post itself; 13 > 12 at the third
+    assert codes == [302, 302, 429]
+    page = _post(client, small, app_id, {"medical_035": (_scan(b"x", 3_000_000), "scan.pdf")})
+    assert page.status_code == 429 and "Too many requests" in page.get_data(as_text=True)
+    other = sign_in(small.test_client(), account("office_clerk"))  # someone else's budget is their own
+    assert other.get("/backoffice/").status_code == 200
