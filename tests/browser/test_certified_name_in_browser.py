@@ -25,14 +25,7 @@ def test_the_signed_application_names_the_certificate_and_no_csp_violation(app, 
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
 
-    page.goto(f"{live_url}/auth/sign-in")
-    page.fill("#iin", IIN)
-    page.fill("#password", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{live_url}/apply/{app_id}/review")
-    page.click("#submit-request")
-    sign_with_dialog(page, key_file, "p12-pass")
+    sign_in_and_submit(page, live_url, app_id, key_file)
     page.wait_for_url(f"**/cabinet/requests/{app_id}")
 
     ctx = app.extensions["portal"]
@@ -45,6 +38,18 @@ def test_the_signed_application_names_the_certificate_and_no_csp_violation(app, 
     text = text_of(pdf, tmp_path)
     assert CERTIFIED in text and TYPED not in text
     assert violations == []
+
+
+def sign_in_and_submit(page, live_url: str, app_id: int, key_file: Path) -> None:  # type: ignore[no-untyped-def]
+    """Sign in with the typed password, then submit the draft signing with this key file."""
+    page.goto(f"{live_url}/auth/sign-in")
+    page.fill("#iin", IIN)
+    page.fill("#password", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_url}/apply/{app_id}/review")
+    page.click("#submit-request")
+    sign_with_dialog(page, key_file, "p12-pass")
 
 
 def test_a_key_of_another_iin_is_refused_before_signing_and_the_page_says_so(app, page, live_url, tmp_path: Path):
@@ -60,14 +65,7 @@ def test_a_key_of_another_iin_is_refused_before_signing_and_the_page_says_so(app
     key_file = tmp_path / issued.signing_filename
     key_file.write_bytes(issued.signing_p12)
     page.goto(f"{live_url}/lang/en")
-    page.goto(f"{live_url}/auth/sign-in")
-    page.fill("#iin", IIN)
-    page.fill("#password", PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(f"{live_url}/apply/{app_id}/review")
-    page.click("#submit-request")
-    sign_with_dialog(page, key_file, "p12-pass")
+    sign_in_and_submit(page, live_url, app_id, key_file)
     error = page.locator("[data-eds-error]")
     error.wait_for(state="visible")
     assert "the IIN in its certificate is not yours" in error.inner_text()
