@@ -6,15 +6,7 @@ from typing import Any
 
 from flask_babel import format_datetime, lazy_gettext as _l
 
-STATUS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted, awaiting registration"),
-    "registered": _l("Registered, under review"),
-    "in_execution": _l("With the executor"),
-    "awaiting_approval": _l("Result drafted, awaiting signature"),
-    "signed": _l("Result signed, being sent"),
-    "completed": _l("Completed"),
-}
+from portal.domain.models import Decision
 
 ROLE = {
     "applicant": _l("Applicant"),
@@ -32,9 +24,12 @@ ACTION = {
     "send": _l("Send the result"),
     "check": _l("Check the package"),
     "accept": _l("Accept the documents"),
+    "reassign": _l("Assign another executor"),
+    "hand_back": _l("Return to the head for another executor"),
+    "return_draft": _l("Return the draft for rework"),
 }
 
-DECISION = {"permitted": _l("Permission granted"), "refused": _l("Reasoned refusal")}
+DECISION = {Decision.permitted: _l("Permission granted"), Decision.refused: _l("Reasoned refusal")}
 
 CHANNEL = {
     "portal": _l("e-gov portal"),
@@ -55,6 +50,9 @@ NOTIFICATION = {
     "in_execution": _l("An executor has been assigned to request %(number)s."),
     "result_ready": _l("The result of request %(number)s is ready. Download it on this page."),
     "result_refused": _l("Request %(number)s has been refused with reasons. Download the reasoned refusal on this page."),
+    "executor_changed": _l("Another executor has been assigned to request %(number)s. The deadline stays the same."),
+    "draft_returned": _l("The head returned the draft result of request %(number)s to the executor for rework. "
+                         "The deadline stays the same."),
 }
 
 ERROR = {
@@ -102,6 +100,8 @@ ERROR = {
     "not_your_request": _l("This request is assigned to another executor."),
     "executor_invalid": _l("Choose an executor of your organisation."),
     "resolution_required": _l("Write the resolution."),
+    "comment_required": _l("Write why: the comment is kept in the request's timeline."),
+    "executor_unchanged": _l("Choose another executor: this one is already assigned."),
     "decision_required": _l("Choose the decision."),
     "refusal_grounds_required": _l("A reasoned refusal must state its grounds."),
     "verify_no_file": _l("Choose a PDF file to check."),

@@ -16,6 +16,9 @@ from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import DEFAULT_HOURS, to_kz_naive, working_days_left, working_minutes_left
 from portal.domain.db import is_conflict
+from portal.domain.models import Decision
+from portal.domain.progress import progress, timeline
+from portal.domain.workflow import service_of
 from portal.web import ctx, locale, localized
 
 
@@ -47,15 +50,21 @@ def normative(code: str) -> str:
 
 def decision_word(service: ServiceSpec, decision: str | None) -> str:
     """Return the service's own word for a grant (e.g. "Order issued"), or "Reasoned refusal"."""
-    return str(labels.DECISION["refused"]) if decision == "refused" else localized(service.result.granted)
+    return str(labels.DECISION[Decision.refused]) if decision == Decision.refused else localized(service.result.granted)
+
+
+def decisions(service: ServiceSpec) -> list[tuple[str, str]]:
+    """Return the decisions a step may take, each with the service's own word for it."""
+    return [(Decision.permitted.value, localized(service.result.granted)),
+            (Decision.refused.value, str(labels.DECISION[Decision.refused]))]
 
 
 def step_label(service: ServiceSpec, action: str) -> str:
     """Return a step's short label: the portal's word for a known action, else the catalog's title."""
     if action in labels.ACTION:
         return str(labels.ACTION[action])
-    step = next((s for _, steps in service.all_flows() for s in steps if s.action == action), None)
-    return localized(step.title) if step else action
+    title = service.action_title(action)
+    return localized(title) if title else action
 
 
 def cert_revoked(serial_hex: str) -> bool:
@@ -71,7 +80,8 @@ def install_template_helpers(app: Flask) -> None:
         labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
-        decision_word=decision_word, step_label=step_label, get_service=get_service,
+        decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
+        service_of=service_of, timeline=timeline,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 

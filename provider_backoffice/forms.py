@@ -15,4 +15,5 @@ class StepForm(FlaskForm):
     decision = RadioField(_l("Decision"), choices=[("permitted", _l("Grant permission")),
                                                    ("refused", _l("Reasoned refusal"))], validate_choice=False,
                           validators=[too_long(20)])
+    comment = TextAreaField(_l("Comment: why"), validators=[too_long(MAX_LENGTH["longtext"])])
     refusal_grounds = TextAreaField(_l("Grounds of the refusal"), validators=[too_long(MAX_LENGTH["longtext"])])

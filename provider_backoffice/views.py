@@ -10,11 +10,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import labels
 from portal.domain import signing_flows
 from portal.domain.applications import applicant_name, typed_name_differs
-from portal.domain.catalog import get_service
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.models import STAFF_ROLES, Person, Role
-from portal.domain.workflow import (available_step, may_take, open_step, queue as provider_queue, staff_request,
-                                   transition)
+from portal.domain.catalog.spec import MAX_LENGTH
+from portal.domain.signing_flows import issuing_move
+from portal.domain.workflow import (available_transitions, open_step, process_of, queue as provider_queue,
+                                   service_of, staff_request, transition)
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.eds_web import cms_from, json_object, json_step
 from portal.labels import error_text
@@ -47,8 +48,8 @@ def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
 def queue():  # type: ignore[no-untyped-def]
     """List the provider's requests, those awaiting this person first."""
     apps = provider_queue(db(), current_user)
-    return render_template("backoffice/queue.html", apps=apps, available_step=available_step, may_take=may_take,
-                           open_step=open_step, get_service=get_service, now=now())
+    return render_template("backoffice/queue.html", apps=apps, available_transitions=available_transitions,
+                           open_step=open_step, now=now())
 
 
 @bp.route("/requests/<int:application_id>", methods=["GET", "POST"])
@@ -57,13 +58,12 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
     session = db()
     app = _request(application_id, lock=request.method == "POST")
     form = _form(app)
-    step = available_step(app, current_user)
     error = None
     if request.method == "POST" and form.validate_on_submit():
         seen = request.form.get("version", "")
         try:
-            transition(session, app, request.form.get("action", ""), current_user, now(),
-                       payload=request.form, effects=ctx().effects, seen_version=int(seen) if seen.isdigit() else None)
+            move = transition(session, app, request.form.get("action", ""), current_user, now(), payload=request.form,
+                              effects=ctx().effects, seen_version=int(seen) if seen.isdigit() else None)
             session.commit()
         except (Conflict, StaleDataError):  # another staff member took this step first
             return changed_meanwhile_page(url_for("backoffice.card", application_id=application_id))
@@ -71,19 +71,19 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
             session.rollback()
             error = error_text(err.code, **err.params)
             app = _request(application_id)
-            step = available_step(app, current_user)
         else:
-            flash(_("Done: %(step)s.", step=labels.ACTION.get(step.action, step.action)), "success")
+            flash(_("Done: %(step)s.", step=labels.ACTION.get(move.action, move.action)), "success")
             return redirect(url_for("backoffice.card", application_id=app.id))
     status = 200 if request.method == "GET" else (409 if error else 422)
-    service = get_service(app.service_code)
-    eds_sign = bool(step and step.effect == "issue_result" and step.role == Role.head
-                    and app.provider.head_signs_results)
-    return render_template("backoffice/card.html", app=app, service=service, step=step, form=form, error=error,
-                           open_step=open_step(app), now=now(), may_take=may_take, eds_sign=eds_sign,
+    service, process = service_of(app), process_of(app)
+    issuing = issuing_move(app, current_user)
+    eds_sign = bool(issuing and issuing.role == Role.head and app.provider.head_signs_results)
+    return render_template("backoffice/card.html", app=app, service=service, moves=available_transitions(app, current_user),
+                           regulated=process.step_of(app.stage), form=form, error=error, open_step=open_step(app),
+                           now=now(), eds_sign=eds_sign, max_text=MAX_LENGTH["longtext"],
                            posted=request.form if request.method == "POST" else {}, applicant_name=applicant_name(app),
                            typed_name_differs=typed_name_differs(app),
-                           result_inputs=[f for s in service.flow(app.form)[0] for f in s.inputs]), status
+                           result_inputs=[f for t in process.transitions for f in t.inputs]), status
 
 
 @bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>")

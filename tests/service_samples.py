@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from portal.domain.catalog.spec import Field, ServiceSpec, Step
+from portal.domain.catalog.spec import Field, ServiceSpec, Transition as Step
 from portal.domain.validators import make_iin
 
 CHILD_BORN = date(2012, 9, 3)

@@ -12,6 +12,7 @@ from portal.domain.catalog import UnknownService, get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider, Role
 from portal.domain.validators import ValidationError
+from portal.domain.workflow import is_draft
 from portal.eds_web import certificate_from, cms_from, json_object, json_step
 from portal.labels import error_text
 from portal.web import ctx, db, locale, now, require_role
@@ -54,7 +55,7 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
     """Show and save the draft; files are checked by content, and what was typed is always kept."""
     session = db()
     app = _own(application_id)
-    if app.status != "draft":
+    if not is_draft(app):
         return redirect(url_for("cabinet.detail", application_id=app.id))
     service = get_service(app.service_code)
     providers = _providers(service)
@@ -117,7 +118,7 @@ def remove_attachment(application_id: int, attachment_id: int):  # type: ignore[
 def review(application_id: int):  # type: ignore[no-untyped-def]
     """Show the answers to check, and the signing button when they are complete."""
     app = _own(application_id)
-    if app.status != "draft":
+    if not is_draft(app):
         return redirect(url_for("cabinet.detail", application_id=app.id))
     service = get_service(app.service_code)
     problems = requests_.problems(app, service)

@@ -9,6 +9,8 @@ from portal.domain.applications import applicants_request
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application, Role
+from portal.domain.progress import progress
+from portal.domain.workflow import is_draft, service_of
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.web import ctx, db, now, require_role
 
@@ -36,10 +38,9 @@ def index():  # type: ignore[no-untyped-def]
 def detail(application_id: int):  # type: ignore[no-untyped-def]
     """Show a request: status, deadline, timeline of notifications, result."""
     app = _own(application_id)
-    if app.status == "draft":
+    if is_draft(app):
         return redirect(url_for("apply.edit", application_id=app.id))
-    return render_template("portal/request_detail.html", app=app, service=get_service(app.service_code),
-                           now=now())
+    return render_template("portal/request_detail.html", app=app, service=service_of(app), now=now())
 
 
 @bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>")
@@ -53,7 +54,7 @@ def attachment(application_id: int, attachment_id: int):  # type: ignore[no-unty
 def result(application_id: int):  # type: ignore[no-untyped-def]
     """Download the signed result once it has been sent."""
     app = _own(application_id)
-    if app.result is None or app.status != "completed":
+    if not progress(app).result_available:
         abort(404)
     return file_response(ctx().store.get(app.result.sha256), "application/pdf",
                          f"{app.number}-{app.result.number}.pdf", inline=False)

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.domain import calendar, fields
-from portal.domain.catalog import get_service
+from portal.domain.catalog import get_service, service_on
+from portal.domain.catalog.process import DRAFT
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotFound
-from portal.domain.models import (Application, Attachment, AuditEntry, Notification, Person, Provider,
-                                  Status, StepRecord)
+from portal.domain.models import Application, Attachment, AuditEntry, Notification, Person, Provider, StepRecord
 from portal.domain.storage import FileStore
 from portal.domain.scans import check_upload, clean_filename
 
@@ -36,7 +36,7 @@ def create_draft(session: Session, applicant: Person, service_code: str, now: da
     service = get_service(service_code)
     if not service.orderable:
         raise DomainError("service_not_online")
-    app = Application(service_code=service.code, applicant_id=applicant.id, status=Status.draft, form={},
+    app = Application(service_code=service.code, applicant_id=applicant.id, stage=DRAFT, form={},
                       created_at=now, updated_at=now)
     session.add(app)
     session.flush()
@@ -85,7 +85,7 @@ def attachment_of(app: Application, attachment_id: int) -> Attachment:
 
 def _require_draft(app: Application) -> None:
     """Refuse changes to a request that is no longer a draft."""
-    if app.status != Status.draft:
+    if app.stage != DRAFT:
         raise DomainError("not_a_draft")
 
 
@@ -157,31 +157,31 @@ def problems(app: Application, service: ServiceSpec | None = None) -> list[Probl
 
 
 def submit(session: Session, app: Application, now: datetime) -> None:
-    """Submit a complete draft: number it, start the provider's clock, open its first step, notify."""
+    """Submit a complete draft under the regulation in force today: number it, start the clock, open its first step."""
     _require_draft(app)
-    service = get_service(app.service_code)
+    service = service_on(app.service_code, now.date())
     if problems(app, service):
         raise DomainError("draft_incomplete")
     drop_unneeded_attachments(app)
     hours = app.provider.hours
-    steps, deadline = service.flow(app.form)
+    process = service.process_for(app.form)
     start = calendar.clock_start(now, hours)
-    app.status = Status.submitted
+    app.catalog_version = service.version
+    app.stage = process.start
     app.submitted_at = now
     app.clock_started_at = start
-    app.deadline_at = deadline.after(start, hours)
+    app.deadline_at = process.deadline.after(start, hours)
     app.updated_at = now
     session.flush()
     app.number = f"{service.number_prefix}-{now:%Y}-{app.id:06d}"
-    first = steps[0]
-    session.add(StepRecord(application_id=app.id, step=first.action, role=first.role,
-                           normative=first.duration.code, started_at=start,
-                           due_at=first.duration.after(start, hours)))
+    first = process.step_of(process.start)
+    assert first is not None, "a process starts with a step"
+    app.steps.append(StepRecord(step=first.action, role=first.role, normative=first.duration.code,
+                                started_at=start, due_at=first.duration.after(start, hours)))
     session.add(AuditEntry(application_id=app.id, actor_id=app.applicant_id, action="submit",
-                           from_status=Status.draft, to_status=Status.submitted, at=now,
+                           from_status=DRAFT, to_status=process.start, at=now,
                            details={"number": app.number}))
     session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code="submitted",
                              params={"number": app.number, "deadline": app.deadline_at.isoformat()},
                              created_at=now))
     session.flush()
-

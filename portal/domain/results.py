@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from portal.documents.results import Line, ResultContext, render_result
 from portal.documents.signing import PortalTimeStamper, ResultSigner
 from portal.domain.applications import applicant_name
-from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
 from portal.domain.models import Application, Decision, Person, ResultDocument, Role
 from portal.domain.storage import FileStore
+from portal.domain.workflow import service_of
 from portal.pki.ca import LocalCA
 
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -43,7 +43,7 @@ def _both(text: Mapping[str, str]) -> str:
 
 def result_context(app: Application, signer: Person, number: str, issued_on: date) -> ResultContext:
     """Collect what the result document states about this request, for its service's template."""
-    service = get_service(app.service_code)
+    service = service_of(app)
     form = dict(app.form)
     lines = []
     for spec in service.fields:
@@ -53,8 +53,7 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
             form[f"{spec.name}_kk"], form[f"{spec.name}_ru"] = title["kk"], title["ru"]
         if value:
             lines.append(Line(spec.title["kk"], spec.title["ru"], _both(title) if title else value))
-    steps, _ = service.flow(app.form)
-    inputs = [f for step in steps for f in step.inputs]
+    inputs = [f for move in service.process_for(app.form).transitions for f in move.inputs]
     result_values = app.result_fields or {}
     result_lines = tuple(Line(f.title["kk"], f.title["ru"], str(result_values.get(f.name) or ""))
                          for f in inputs if result_values.get(f.name))

@@ -9,13 +9,13 @@ from portal.documents.interrupted import VisibleStamp
 from portal.documents.results import render_result
 from portal.documents.request_form import AttachmentLine, RequestFormData, render_request_form
 from portal.domain import applications as requests_
-from portal.domain.catalog import get_service
 from portal.domain.eds import Signed, ToSign, certificate_name, finish_session, open_session, prepare_pdf, signer_of
 from portal.domain.errors import DomainError, NotAllowed
-from portal.domain.models import Application, Person, Role, Status
+from portal.domain.catalog.process import Transition
+from portal.domain.models import Application, Person, Role
 from portal.domain.results import ResultIssuer, new_result_number, record_result, result_context
 from portal.domain.storage import FileStore
-from portal.domain.workflow import available_step, may_take, transition
+from portal.domain.workflow import available_transitions, is_draft, service_of, transition
 
 from portal.pki.ca import LocalCA
 
@@ -25,7 +25,7 @@ PREVIEW_NUMBER = "ЖОБА-ПРОЕКТ"
 
 def request_form_data(app: Application, now: datetime, applicant_name: str | None = None) -> RequestFormData:
     """Collect what the application form states, including each scan's SHA-256 (the name as given)."""
-    service = get_service(app.service_code)
+    service = service_of(app)
     assert app.provider is not None
     lines = result_context(app, app.applicant, "", now.date()).request_lines
     attachments = tuple(AttachmentLine(title_kk=service.document(a.kind).title["kk"],
@@ -49,7 +49,7 @@ def prepare_request(session: Session, store: FileStore, app: Application, applic
     if certificate_der is None:
         raise DomainError("certificate_required")
     certified = certificate_name(signer_of(ca, certificate_der, applicant, now))
-    if app.status != Status.draft:
+    if not is_draft(app):
         raise DomainError("not_a_draft")
     requests_.drop_unneeded_attachments(app)
     if requests_.problems(app):
@@ -69,10 +69,15 @@ def sign_and_submit(session: Session, store: FileStore, ca: LocalCA, app: Applic
     return signed
 
 
+def issuing_move(app: Application, person: Person) -> Transition | None:
+    """Return the transition that issues the result which this person may take now, if any."""
+    return next((t for t in available_transitions(app, person) if t.effect == "issue_result"), None)
+
+
 def preview_result(app: Application, person: Person, now: datetime) -> bytes:
     """Render the result as it will be issued, unsigned, for the person whose step issues it."""
-    step = available_step(app, person)
-    if step is None or step.effect != "issue_result" or not may_take(app, person, step):
+    step = issuing_move(app, person)
+    if step is None:
         raise NotAllowed("step_not_allowed")
     if step.decides:
         raise NotAllowed("step_not_allowed")  # the decision is made in this very step: nothing to show yet
@@ -82,8 +87,8 @@ def preview_result(app: Application, person: Person, now: datetime) -> bytes:
 def prepare_result(session: Session, store: FileStore, issuer: ResultIssuer, app: Application, head: Person,
                    now: datetime) -> ToSign:
     """Render the drafted result with a QR stamp naming the head and prepare it for the head's EDS."""
-    step = available_step(app, head)
-    if step is None or step.effect != "issue_result" or step.role != Role.head:
+    step = issuing_move(app, head)
+    if step is None or step.role != Role.head:
         raise NotAllowed("step_not_allowed")
     number = new_result_number()
     pdf = render_result(result_context(app, head, number, now.date()))
@@ -103,6 +108,6 @@ def sign_and_approve(session: Session, store: FileStore, ca: LocalCA, app: Appli
         record_result(s, store, a, number=signed.signing.result_number or "", pdf=signed.pdf,
                       signer_label=signed.record.signer_name, at=at)
 
-    step = available_step(app, head)
+    step = issuing_move(app, head)
     transition(session, app, step.action if step else "", head, now, effects={"issue_result": presigned})
     return signed

@@ -1,4 +1,4 @@
-"""The one workflow engine: a step is taken only by its role, in its state, at its provider."""
+"""The one workflow engine: a request moves along its process graph only by a transition its actor may take."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,21 +9,46 @@ from sqlalchemy.orm import Session
 
 from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
-from portal.domain.catalog.spec import MAX_LENGTH, Step
+from portal.domain.catalog.process import DRAFT, Actor, Process, Transition
+from portal.domain.catalog.spec import MAX_LENGTH, ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from portal.domain.models import (Application, AuditEntry, Decision, Notification, Person, Role, Status,
-                                  StepRecord)
+from portal.domain.models import Application, AuditEntry, Decision, Notification, Person, Role, StepRecord
 
 #: an effect runs inside the transition's transaction: (session, request, actor, at) -> None
 Effect = Callable[[Session, Application, Person, datetime], None]
 
-#: what the applicant is told when a request reaches a status
-NOTIFY_ON = {
-    Status.registered: "registered",
-    Status.in_execution: "in_execution",
-    Status.completed: "result_ready",
-}
+
+def service_of(app: Application) -> ServiceSpec:
+    """Return the wording of the service the request was filed under (the current one for a draft)."""
+    return get_service(app.service_code, app.catalog_version)
+
+
+def process_of(app: Application) -> Process:
+    """Return the process graph this request runs on."""
+    return service_of(app).process_for(app.form or {})
+
+
+def is_draft(app: Application) -> bool:
+    """Tell whether the applicant has not submitted the request yet."""
+    return app.stage == DRAFT
+
+
+def ways_out(app: Application, person: Person) -> list[Transition]:
+    """Return the transitions out of the request's stage that are this person's role's, at their provider."""
+    if is_draft(app) or not person.is_staff or person.provider_id != app.provider_id:
+        return []
+    return [t for t in process_of(app).ways_out(app.stage) if t.role == person.role]
+
+
+def may_take(app: Application, person: Person, move: Transition | None) -> bool:
+    """Tell whether this person may take this transition: an assignee's move is the assigned executor's alone."""
+    return move is not None and (move.actor != Actor.assignee or app.executor_id in (None, person.id))
+
+
+def available_transitions(app: Application, person: Person) -> list[Transition]:
+    """Return the transitions this person may take on this request now, the regulated step first."""
+    return [t for t in ways_out(app, person) if may_take(app, person, t)]
 
 
 def may_see(app: Application, staff: Person) -> bool:
@@ -33,37 +58,24 @@ def may_see(app: Application, staff: Person) -> bool:
     requests assigned to them, and one nobody was assigned to while it waits for an executor to take it
     (a service without an assignment step). A medical form 035-1/у is not for every executor's eyes.
     """
-    if not staff.is_staff or staff.provider_id != app.provider_id or app.status == Status.draft:
+    if not staff.is_staff or staff.provider_id != app.provider_id or is_draft(app):
         return False
     if staff.role != Role.executor:
         return True
     if app.executor_id is not None:
         return app.executor_id == staff.id
-    return available_step(app, staff) is not None
+    return bool(ways_out(app, staff))
 
 
 def staff_request(session: Session, staff: Person, application_id: int, *, lock: bool = False) -> Application:
     """Return a submitted request of the staff member's own provider that they may see, or NotFound."""
     query = select(Application).where(Application.id == application_id,
                                       Application.provider_id == staff.provider_id,
-                                      Application.status != Status.draft)
+                                      Application.stage != DRAFT)
     app = session.scalar(query.with_for_update(of=Application) if lock else query)
     if app is None or not may_see(app, staff):
         raise NotFound()
     return app
-
-
-def available_step(app: Application, actor: Person) -> Step | None:
-    """Return the step this person may take on this request now, if any."""
-    step = get_service(app.service_code).step_from(Status(app.status), app.form)
-    if step is None or step.role != actor.role or actor.provider_id != app.provider_id:
-        return None
-    return step
-
-
-def may_take(app: Application, actor: Person, step: Step | None) -> bool:
-    """Tell whether this person may take this step: an assigned executor's step is theirs alone."""
-    return step is not None and (step.role != Role.executor or app.executor_id in (None, actor.id))
 
 
 def open_step(app: Application) -> StepRecord | None:
@@ -71,39 +83,78 @@ def open_step(app: Application) -> StepRecord | None:
     return next((r for r in reversed(app.steps) if r.completed_at is None), None)
 
 
-def _apply_payload(session: Session, app: Application, step: Step, actor: Person,
+def open_stage_step(app: Application, process: Process, stage: str, at: datetime) -> None:
+    """Open the step record of the regulated step a stage waits for, with its full normative time."""
+    step = process.step_of(stage)
+    if step is None:
+        return
+    hours = _hours(app, step)
+    app.steps.append(StepRecord(step=step.action, role=step.role, normative=step.duration.code,
+                                started_at=calendar.next_opening(at, hours), due_at=step.duration.after(at, hours)))
+
+
+def _hours(app: Application, move: Transition) -> calendar.WorkingHours:
+    """Return the working calendar a transition's normative time runs on."""
+    if move.calendar == "provider":
+        return app.provider.hours
+    raise ValueError(f"unknown calendar {move.calendar!r}")
+
+
+def _text(payload: Mapping[str, Any], name: str, code: str) -> str:
+    """Return a required, bounded free text of the payload, or raise DomainError(code)."""
+    value = fields.bounded_text(name, payload.get(name), MAX_LENGTH["longtext"])
+    if not value:
+        raise DomainError(code)
+    return value
+
+
+def _decision(payload: Mapping[str, Any], *, required: bool) -> Decision | None:
+    """Return the decision the payload states; None when none is stated and none is required."""
+    raw = payload.get("decision") or ""
+    if not raw and not required:
+        return None
+    try:
+        return Decision(raw)
+    except ValueError:
+        raise DomainError("decision_required") from None
+
+
+def _apply_payload(session: Session, app: Application, move: Transition, actor: Person,
                    payload: Mapping[str, Any]) -> dict:
-    """Check and store what the step's actor supplies, as the step's data says; return the audit details."""
+    """Check and store what the transition's actor supplies, as the catalog says; return the audit details."""
     details: dict[str, Any] = {}
-    if step.assigns_executor:
+    if move.comment:
+        details["comment"] = _text(payload, "comment", "comment_required")
+    if move.releases_executor and app.executor_id is not None:
+        details.update(released_executor=app.executor.full_name)
+        app.executor_id = None
+    if move.assigns_executor:
         raw = str(payload.get("executor_id") or "")
         wanted = int(raw) if raw.isdecimal() and len(raw) <= 10 else 0
         executor = session.get(Person, wanted) if is_row_id(wanted) else None
         if executor is None or executor.role != Role.executor or executor.provider_id != app.provider_id:
             raise DomainError("executor_invalid")
-        resolution = fields.bounded_text("resolution", payload.get("resolution"), MAX_LENGTH["longtext"])
-        if not resolution:
-            raise DomainError("resolution_required")
+        if move.source == move.target and executor.id == app.executor_id:
+            raise DomainError("executor_unchanged")
+        resolution = _text(payload, "resolution", "resolution_required")
         app.executor_id, app.resolution = executor.id, resolution
         details.update(executor_id=executor.id, executor=executor.full_name, resolution=resolution)
-    if step.role == Role.executor and app.executor_id is None:
+    if move.role == Role.executor and app.executor_id is None and not move.releases_executor:
         app.executor_id = actor.id  # a service without an assignment step: whoever takes it executes it
-    if step.decides:
-        try:
-            decision = Decision(payload.get("decision") or "")
-        except ValueError:
-            raise DomainError("decision_required") from None
-        grounds = fields.bounded_text("refusal_grounds", payload.get("refusal_grounds"), MAX_LENGTH["longtext"])
-        if decision == Decision.refused and not grounds:
-            raise DomainError("refusal_grounds_required")
-        app.decision = decision
-        app.refusal_grounds = grounds if decision == Decision.refused else None
-        details.update(decision=decision.value, refusal_grounds=app.refusal_grounds)
-    if step.inputs:
-        values = {f.name: fields.bounded(f, payload.get(f.name)) for f in step.inputs}
+    if move.decides or move.amends_decision:
+        decision = _decision(payload, required=move.decides)
+        if decision is not None:
+            grounds = fields.bounded_text("refusal_grounds", payload.get("refusal_grounds"), MAX_LENGTH["longtext"])
+            if move.decides and decision == Decision.refused and not grounds:
+                raise DomainError("refusal_grounds_required")
+            app.decision = decision
+            app.refusal_grounds = grounds if decision == Decision.refused else None
+            details.update(decision=decision.value, refusal_grounds=app.refusal_grounds)
+    if move.inputs:
+        values = {f.name: fields.bounded(f, payload.get(f.name)) for f in move.inputs}
         # what the result states is required for a grant; a refusal states its grounds instead
         if app.decision != Decision.refused:
-            missing = fields.problems(step.inputs, values)
+            missing = fields.problems(move.inputs, values)
             if missing:
                 raise DomainError("step_input_invalid", field=missing[0][0])
         app.result_fields = {**(app.result_fields or {}), **values}
@@ -113,50 +164,45 @@ def _apply_payload(session: Session, app: Application, step: Step, actor: Person
 
 def transition(session: Session, app: Application, action: str, actor: Person, at: datetime, *,
                payload: Mapping[str, Any] | None = None, effects: Mapping[str, Effect] | None = None,
-               seen_version: int | None = None) -> None:
-    """Take one step: check role, state and provider; record it, open the next, audit and notify."""
+               seen_version: int | None = None) -> Transition:
+    """Take one transition: check actor and stage; close the step, open the next, audit and notify."""
     if seen_version is not None and seen_version != app.version:
         raise Conflict()  # the person decided on a card that someone else has changed since
-    step = available_step(app, actor)
-    if step is None or step.action != action:
+    mine = [t for t in ways_out(app, actor) if t.action == action]
+    if not mine:
         raise NotAllowed("step_not_allowed")
-    if not may_take(app, actor, step):
+    move = mine[0]
+    if not may_take(app, actor, move):
         raise NotAllowed("not_your_request")
-    details = _apply_payload(session, app, step, actor, payload or {})
+    details = _apply_payload(session, app, move, actor, payload or {})
     record = open_step(app)
     if record is not None:
-        record.completed_at, record.actor_id = at, actor.id
+        record.completed_at, record.actor_id, record.outcome = at, actor.id, move.action
         record.late = at > record.due_at
         details["late"] = record.late
-    from_status = app.status
-    app.status = step.to_status
+    from_stage, process = app.stage, process_of(app)
+    app.stage = move.target
     app.updated_at = at
-    if step.effect:
-        (effects or {})[step.effect](session, app, actor, at)
-    service = get_service(app.service_code)
-    following = service.step_from(step.to_status, app.form)
-    if following is not None:
-        hours = app.provider.hours
-        app.steps.append(StepRecord(step=following.action, role=following.role,
-                                    normative=following.duration.code, started_at=calendar.next_opening(at, hours),
-                                    due_at=following.duration.after(at, hours)))
-    else:
+    if move.effect:
+        (effects or {})[move.effect](session, app, actor, at)
+    if process.is_final(move.target):
         app.completed_at = at
-    session.add(AuditEntry(application_id=app.id, actor_id=actor.id, action=action, from_status=from_status,
-                           to_status=step.to_status, at=at, details=details))
-    code = NOTIFY_ON.get(step.to_status)
-    if code:
-        if code == "result_ready" and app.decision == Decision.refused:
-            code = "result_refused"
+    else:
+        open_stage_step(app, process, move.target, at)
+    session.add(AuditEntry(application_id=app.id, actor_id=actor.id, action=move.action, from_status=from_stage,
+                           to_status=move.target, at=at, details=details))
+    if move.notify:
+        code = "result_refused" if move.notify == "result_ready" and app.decision == Decision.refused else move.notify
         session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code=code,
                                  params={"number": app.number}, created_at=at))
     session.flush()
+    return move
 
 
 def queue(session: Session, staff: Person) -> list[Application]:
     """Return the provider's submitted requests this person may see, the ones awaiting them first."""
     apps = [a for a in session.scalars(select(Application).where(Application.provider_id == staff.provider_id,
-                                                                  Application.status != Status.draft)
+                                                                  Application.stage != DRAFT)
                                        .order_by(Application.deadline_at)) if may_see(a, staff)]
-    mine = [a for a in apps if may_take(a, staff, available_step(a, staff))]
+    mine = [a for a in apps if available_transitions(a, staff)]
     return mine + [a for a in apps if a not in mine]

@@ -31,7 +31,7 @@ def test_the_signed_application_names_the_certificate_and_no_csp_violation(app, 
     ctx = app.extensions["portal"]
     with ctx.sessions() as s:
         request_ = s.get(Application, app_id)
-        assert request_.status == "submitted"
+        assert request_.stage == "submitted"
         signature = request_.signature("request")
         assert signature.signer_name == CERTIFIED
         pdf = ctx.store.get(signature.pdf_sha256)
@@ -71,4 +71,4 @@ def test_a_key_of_another_iin_is_refused_before_signing_and_the_page_says_so(app
     assert "the IIN in its certificate is not yours" in error.inner_text()
     assert page.locator("dialog.eds-dialog").count() == 0  # closed: the page tells why
     with app.extensions["portal"].sessions() as s:
-        assert s.get(Application, app_id).status == "draft"
+        assert s.get(Application, app_id).stage == "draft"

@@ -22,8 +22,8 @@ except (ImportError, TypeError):  # pragma: no cover - until the package stops i
     sys.modules["portal.domain.catalog"] = _package
 
 from portal.domain.catalog import teacher_attestation, tvet_certificate, tvet_transfer  # noqa: E402
-from portal.domain.catalog.spec import Duration, ServiceSpec, Step  # noqa: E402
-from portal.domain.models import ProviderKind, Role, Status  # noqa: E402
+from portal.domain.catalog.spec import Duration, ServiceSpec, Transition as Step  # noqa: E402
+from portal.domain.models import ProviderKind, Role  # noqa: E402
 
 LOCALES = ("kk", "ru", "en")
 STAFF = {Role.office_clerk, Role.head, Role.executor}
@@ -122,11 +122,11 @@ def test_channels_kinds_and_fields(service: ServiceSpec) -> None:
 def test_flows_chain_from_submitted_to_completed(service: ServiceSpec) -> None:
     for value, steps in flows(service):
         assert steps, (service.code, value)
-        assert steps[0].from_status == Status.submitted
-        assert steps[-1].to_status == Status.completed
+        assert steps[0].source == "submitted"
+        assert steps[-1].target == "completed"
         for before, after in zip(steps, steps[1:]):
-            assert before.to_status == after.from_status, (service.code, value, after.action)
-        statuses = [s.from_status for s in steps]
+            assert before.target == after.source, (service.code, value, after.action)
+        statuses = [s.source for s in steps]
         assert len(statuses) == len(set(statuses)), (service.code, value)
         actions = [s.action for s in steps]
         assert len(actions) == len(set(actions)), (service.code, value)

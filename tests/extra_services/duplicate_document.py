@@ -5,8 +5,10 @@ workflow engine, the forms and the views stay as they are.
 """
 from portal.documents.result_page import lines_kk, lines_ru, render_document, title
 from portal.documents.results import ResultContext
-from portal.domain.catalog.spec import Choice, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec, Step
-from portal.domain.models import Role, Status
+from portal.domain.catalog.process import Actor, Process, Transition
+from portal.domain.catalog.spec import Choice, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec
+from portal.domain.catalog.stages import COMPLETED, REGISTERED, SUBMITTED
+from portal.domain.models import Role
 
 TEMPLATE = "duplicate_document"
 
@@ -28,7 +30,6 @@ SERVICE = ServiceSpec(
     provider_kinds=("school",),
     channels=("portal",),
     applicant={"kk": "Түлек", "ru": "Выпускник", "en": "A graduate"},
-    deadline=Duration(working_days=2),
     fields=(
         Field("document_kind", "choice", {"kk": "Құжат", "ru": "Документ", "en": "Document"},
               choices=(Choice("basic", {"kk": "Негізгі орта білім туралы куәлік", "ru": "Свидетельство",
@@ -39,12 +40,16 @@ SERVICE = ServiceSpec(
     ),
     documents=(DocumentSpec("loss_notice", {"kk": "Жоғалғаны туралы хабарландыру", "ru": "Объявление об утере",
                                             "en": "Notice of the loss"}),),
-    steps=(
-        Step("register", Role.office_clerk, Status.submitted, Status.registered, Duration(minutes=15),
-             {"kk": "Тіркейді", "ru": "Регистрирует", "en": "Register"}),
-        Step("accept", Role.executor, Status.registered, Status.completed, Duration(working_days=1),
-             {"kk": "Телнұсқаны дайындайды", "ru": "Готовит дубликат", "en": "Prepare the duplicate"},
-             decides=True, effect="issue_result"),
+    process=Process(
+        stages=(SUBMITTED, REGISTERED, COMPLETED),
+        transitions=(
+            Transition("register", "submitted", "registered", Role.office_clerk, Duration(minutes=15),
+                       {"kk": "Тіркейді", "ru": "Регистрирует", "en": "Register"}, notify="registered"),
+            Transition("accept", "registered", "completed", Role.executor, Duration(working_days=1),
+                       {"kk": "Телнұсқаны дайындайды", "ru": "Готовит дубликат", "en": "Prepare the duplicate"},
+                       actor=Actor.assignee, decides=True, effect="issue_result", notify="result_ready"),
+        ),
+        deadline=Duration(working_days=2),
     ),
     result=ResultSpec(title={"kk": "Телнұсқа", "ru": "Дубликат", "en": "Duplicate"}, template=TEMPLATE,
                       granted={"kk": "Телнұсқа берілді", "ru": "Дубликат выдан", "en": "Duplicate issued"}),

@@ -66,7 +66,7 @@ def test_missing_required_document_blocks_submission(app, citizen):
     page = citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
     assert "Certificate that the parents temporarily reside abroad" in page and 'id="submit-request"' not in page
     with app.extensions["portal"].sessions() as s:
-        assert s.get(Application, app_id).status == "draft"
+        assert s.get(Application, app_id).stage == "draft"
 
 
 def test_birth_certificate_required_when_born_before_2008(app, citizen):
@@ -93,7 +93,7 @@ def test_submission_numbers_it_and_starts_the_clock(app, citizen):
     app_id = submitted_request(app, citizen)
     with app.extensions["portal"].sessions() as s:
         a = s.get(Application, app_id)
-        assert a.status == "submitted" and a.number == f"EXT-2026-{a.id:06d}"
+        assert a.stage == "submitted" and a.number == f"EXT-2026-{a.id:06d}"
         assert a.clock_started_at == datetime(2026, 11, 23, 10, 0)
         # 15 working days after Mon 23 Nov 10:00: 24-27 Nov (4), 30 Nov-4 Dec (9), 7-11 Dec (14), Mon 14 Dec
         assert a.deadline_at == datetime(2026, 12, 14, 10, 0)

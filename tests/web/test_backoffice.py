@@ -56,7 +56,7 @@ def test_whole_path_permitted(app, citizen):
     work_through(app, app_id, {"decision": "permitted"})
     with app.extensions["portal"].sessions() as s:
         a = s.get(Application, app_id)
-        assert a.status == "completed" and a.result is not None and a.result.decision == "permitted"
+        assert a.stage == "completed" and a.result is not None and a.result.decision == "permitted"
         records = s.scalars(select(StepRecord).where(StepRecord.application_id == app_id)
                             .order_by(StepRecord.id)).all()
         assert [(r.step, r.role, r.normative) for r in records] == [

@@ -102,7 +102,7 @@ def test_the_signature_must_come_from_the_certificate_the_application_names(app:
     r = finish(client, app_id, prepared, other)  # same IIN, another name: the application names someone else
     assert r.status_code == 422 and r.get_json()["code"] == "name_mismatch"
     with app.extensions["portal"].sessions() as s:
-        assert s.get(Application, app_id).status == "draft"
+        assert s.get(Application, app_id).stage == "draft"
 
 
 def test_a_certificate_of_another_iin_is_refused_before_anything_is_rendered(app: Flask):

@@ -118,7 +118,7 @@ def test_signed_request_is_submitted_with_its_signature(app, citizen):
     with app.extensions["portal"].sessions() as s:
         a = s.get(Application, app_id)
         sig = a.signature("request")
-        assert a.status == "submitted" and sig.signer_iin == demo.CITIZEN.iin and sig.timestamp_at is not None
+        assert a.stage == "submitted" and sig.signer_iin == demo.CITIZEN.iin and sig.timestamp_at is not None
         pdf = app.extensions["portal"].store.get(sig.pdf_sha256)
     from portal.documents.verification import verify_pdf
     verdict = verify_pdf(pdf, app.extensions["portal"].ca.trust_roots_pem(), [app.extensions["portal"].ca.issuing_cert_pem])
@@ -227,7 +227,7 @@ def test_head_signs_the_result_with_a_stamp_naming_them(app, citizen, tmp_path, 
     head = account("head", "petropavl")
     with app.extensions["portal"].sessions() as s:
         a = s.get(Application, app_id)
-        assert a.status == "completed" and a.result.signer_label.startswith("Омаров Ерлан")
+        assert a.stage == "completed" and a.result.signer_label.startswith("Омаров Ерлан")
         sig = a.signature("result")
         assert sig.signer_iin == head.iin and sig.bin == a.provider.bin
         number = a.result.number

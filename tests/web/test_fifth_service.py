@@ -23,6 +23,7 @@ def fifth(monkeypatch):  # type: ignore[no-untyped-def]
     catalog.register_service(duplicate_document.SERVICE)
     yield duplicate_document.SERVICE
     catalog.SERVICES.pop(duplicate_document.SERVICE.code)
+    catalog.VERSIONS.pop(duplicate_document.SERVICE.code)
 
 
 def test_a_fifth_service_is_listed_ordered_worked_and_issued(app, citizen, fifth):
@@ -47,7 +48,7 @@ def test_a_fifth_service_is_listed_ordered_worked_and_issued(app, citizen, fifth
                          data={"action": "accept", "decision": "permitted"}).status_code == 302
     with app.extensions["portal"].sessions() as s:
         a = s.get(Application, app_id)
-        assert a.number.startswith("DUP-") and a.status == "completed" and a.result is not None
+        assert a.number.startswith("DUP-") and a.stage == "completed" and a.result is not None
         executor_id = s.scalar(select(Person.id).where(Person.iin == next(
             x for x in demo.ACCOUNTS if x.provider_code == executor_code and x.role == "executor").iin))
         assert a.executor_id == executor_id

@@ -64,7 +64,7 @@ def test_apply_work_and_receive(app, citizen, code, subflow):
     ctx = app.extensions["portal"]
     with ctx.sessions() as s:
         a = s.get(Application, app_id)
-        assert a.status == "completed" and a.number.startswith(spec.number_prefix)
+        assert a.stage == "completed" and a.number.startswith(spec.number_prefix)
         assert a.deadline_at == deadline.after(a.clock_started_at, a.provider.hours)
         number = a.result.number
     pdf = citizen.get(f"/cabinet/requests/{app_id}/result.pdf").data

@@ -131,7 +131,7 @@ def test_resolution_too_long_keeps_the_text(app: Flask, citizen: FlaskClient) ->
     assert html.escape(resolution.strip()) in page
     assert 'maxlength="4000"' in page
     with app.extensions["portal"].sessions() as s:
-        assert s.get(Application, app_id).status == "registered"
+        assert s.get(Application, app_id).stage == "registered"
 
 
 def test_refusal_grounds_past_the_form_are_refused_by_the_domain(app: Flask, citizen: FlaskClient) -> None:

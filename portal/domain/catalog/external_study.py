@@ -1,9 +1,8 @@
 """Permission to study in external form at basic and general secondary schools (seed 004)."""
 from datetime import date
 
-from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec,
-                                        Step)
-from portal.domain.models import Role, Status
+from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec)
+from portal.domain.catalog.stages import Norm, provider_chain
 
 GROUNDS = (
     Choice("health", {
@@ -48,7 +47,6 @@ SERVICE = ServiceSpec(
         "ru": "Обучающийся или его законный представитель (родитель)",
         "en": "The student or a legal representative (a parent)",
     },
-    deadline=Duration(working_days=15),
     result=ResultSpec(
         title={
             "kk": "Экстернат нысанында оқуға рұқсат беру туралы бұйрықтан үзінді не дәлелді бас тарту",
@@ -92,33 +90,33 @@ SERVICE = ServiceSpec(
             "en": "Birth certificate (when born before 2008)",
         }, Condition("child_birth_date", before=date(2008, 1, 1))),
     ),
-    steps=(
-        Step("register", Role.office_clerk, Status.submitted, Status.registered, Duration(minutes=15), {
+    process=provider_chain(
+        register=Norm(Duration(minutes=15), {
             "kk": "Құжаттарды қабылдап, тіркейді және басшыға береді",
             "ru": "Принимает, регистрирует документы и передаёт руководителю",
             "en": "Receive and register the package, pass it to the head",
         }),
-        Step("assign", Role.head, Status.registered, Status.in_execution, Duration(minutes=20), {
+        assign=Norm(Duration(minutes=20), {
             "kk": "Қарап, бұрыштамамен жауапты орындаушыны белгілейді",
             "ru": "Рассматривает и назначает ответственного исполнителя с резолюцией",
             "en": "Review and assign the executor with a resolution",
-        }, assigns_executor=True),
-        Step("draft_result", Role.executor, Status.in_execution, Status.awaiting_approval,
-             Duration(working_days=14), {
-                 "kk": "Құжаттарды зерделеп, нәтиженің жобасын дайындайды",
-                 "ru": "Изучает документы и готовит проект результата",
-                 "en": "Study the package and draft the result",
-             }, decides=True),
-        Step("approve", Role.head, Status.awaiting_approval, Status.signed, Duration(minutes=20), {
+        }),
+        draft=Norm(Duration(working_days=14), {
+            "kk": "Құжаттарды зерделеп, нәтиженің жобасын дайындайды",
+            "ru": "Изучает документы и готовит проект результата",
+            "en": "Study the package and draft the result",
+        }),
+        approve=Norm(Duration(minutes=20), {
             "kk": "Шешім қабылдап, нәтижеге қол қояды",
             "ru": "Принимает решение и подписывает результат",
             "en": "Decide and sign the result",
-        }, effect="issue_result"),
-        Step("send", Role.office_clerk, Status.signed, Status.completed, Duration(minutes=15), {
+        }),
+        send=Norm(Duration(minutes=15), {
             "kk": "Нәтижені порталға жібереді",
             "ru": "Направляет результат на портал",
             "en": "Send the result to the portal",
         }),
+        deadline=Duration(working_days=15),
     ),
     refusal_grounds=(
         {

@@ -2,32 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Mapping
 
-from portal.domain import calendar
-from portal.domain.models import Role, Status
+from portal.domain.catalog.process import Duration, Process, Text, Transition
 
-Text = Mapping[str, str]  # locale -> text, for kk, ru and en
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A normative duration: working minutes or working days on the provider's calendar."""
-
-    minutes: int = 0
-    working_days: int = 0
-
-    @property
-    def code(self) -> str:
-        """Return a compact form such as 15m or 14wd."""
-        return f"{self.working_days}wd" if self.working_days else f"{self.minutes}m"
-
-    def after(self, start: datetime, hours: calendar.WorkingHours = calendar.DEFAULT_HOURS) -> datetime:
-        """Return when this duration, started at `start`, runs out on the provider's working calendar."""
-        if self.working_days:
-            return calendar.add_working_days(start, self.working_days, hours)
-        return calendar.add_working_minutes(start, self.minutes, hours)
+__all__ = ["Duration", "Process", "Text", "Transition"]
 
 
 @dataclass(frozen=True)
@@ -120,35 +100,22 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True)
-class Step:
-    """One step of the provider's work: who does what, from which status to which, how fast.
-
-    `assigns_executor`: the actor picks an executor of the provider; `decides`: the actor drafts
-    the decision (permitted/refused, a refusal states its grounds); `inputs`: further values the
-    actor supplies, kept for the result; `effect`: a side effect run in the same transaction
-    ("issue_result" renders and signs the result).
-    """
-
-    action: str
-    role: Role
-    from_status: Status
-    to_status: Status
-    duration: Duration
-    title: Text
-    effect: str | None = None
-    assigns_executor: bool = False
-    decides: bool = False
-    inputs: tuple[Field, ...] = ()
-
-
-@dataclass(frozen=True)
 class Subflow:
-    """A variant of a service chosen by a form field's value, with its own steps and deadline."""
+    """A variant of a service chosen by a form field's value, with its own process and deadline."""
 
     value: str
     title: Text
-    steps: tuple[Step, ...]
-    deadline: Duration
+    process: Process
+
+    @property
+    def deadline(self) -> Duration:
+        """Return the sub-flow's overall deadline."""
+        return self.process.deadline
+
+    @property
+    def steps(self) -> tuple[Transition, ...]:
+        """Return the sub-flow's regulated steps, in order."""
+        return self.process.main_path()
 
 
 @dataclass(frozen=True)
@@ -172,10 +139,10 @@ class ServiceSpec:
     provider_kinds: tuple[str, ...]
     channels: tuple[str, ...]
     applicant: Text
-    deadline: Duration
     fields: tuple[Field, ...]
     documents: tuple[DocumentSpec, ...]
-    steps: tuple[Step, ...]
+    #: the process graph the provider (and later the State Corporation) works the request through
+    process: Process
     result: ResultSpec
     orderable: bool = True
     refusal_grounds: tuple[Text, ...] = ()
@@ -183,6 +150,9 @@ class ServiceSpec:
     subflow_field: str | None = None
     subflows: tuple[Subflow, ...] = ()
     source: str = ""
+    #: the catalog version of this wording, and the first filing day it applies to
+    version: int = 1
+    valid_from: date = date(2000, 1, 1)
 
     @property
     def provider_kind(self) -> str:
@@ -199,22 +169,37 @@ class ServiceSpec:
             return None
         return next((s for s in self.subflows if s.value == form.get(self.subflow_field)), None)
 
-    def flow(self, form: Mapping[str, Any]) -> tuple[tuple[Step, ...], Duration]:
-        """Return the steps and the overall deadline that apply to this request."""
+    def process_for(self, form: Mapping[str, Any]) -> Process:
+        """Return the process graph that applies to a request with this form."""
         sub = self.subflow(form)
-        return (sub.steps, sub.deadline) if sub else (self.steps, self.deadline)
+        return sub.process if sub else self.process
 
-    def all_flows(self) -> tuple[tuple[str | None, tuple[Step, ...]], ...]:
-        """Return every (sub-flow value, steps) of the service."""
-        return tuple((s.value, s.steps) for s in self.subflows) or ((None, self.steps),)
+    def all_processes(self) -> tuple[tuple[str | None, Process], ...]:
+        """Return every (sub-flow value, process) of the service."""
+        return tuple((s.value, s.process) for s in self.subflows) or ((None, self.process),)
 
-    def step_from(self, status: Status, form: Mapping[str, Any]) -> Step | None:
-        """Return the step that starts from this status in this request's flow, if any."""
-        return next((s for s in self.flow(form)[0] if s.from_status == status), None)
+    @property
+    def deadline(self) -> Duration:
+        """Return the overall deadline of the main process (a sub-flow may set its own)."""
+        return self.process.deadline
 
-    def step_title(self, action: str) -> Text | None:
-        """Return the catalog's title of a step in any flow (for people who read the timeline)."""
-        return next((s.title for _, steps in self.all_flows() for s in steps if s.action == action), None)
+    @property
+    def steps(self) -> tuple[Transition, ...]:
+        """Return the main process's regulated steps, in order."""
+        return self.process.main_path()
+
+    def flow(self, form: Mapping[str, Any]) -> tuple[tuple[Transition, ...], Duration]:
+        """Return the regulated steps and the overall deadline that apply to this request."""
+        process = self.process_for(form)
+        return process.main_path(), process.deadline
+
+    def all_flows(self) -> tuple[tuple[str | None, tuple[Transition, ...]], ...]:
+        """Return every (sub-flow value, regulated steps) of the service."""
+        return tuple((value, process.main_path()) for value, process in self.all_processes())
+
+    def action_title(self, action: str) -> Text | None:
+        """Return the catalog's title of a transition in any process (for people who read the timeline)."""
+        return next((t.title for _, p in self.all_processes() for t in p.transitions if t.action == action), None)
 
     def required_documents(self, form: Mapping[str, Any]) -> list[DocumentSpec]:
         """Return the documents the form requires."""

@@ -5,9 +5,10 @@ refusal on the grounds of the Standard's para. 10. The regulation has two steps 
 registers and gives the receipt, an executor accepts the documents and checks completeness. There is
 no head step and no assignment: whichever of the provider's executors takes the request does it.
 """
-from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec,
-                                        Step)
-from portal.domain.models import Role, Status
+from portal.domain.catalog.process import Actor, Process, Transition
+from portal.domain.catalog.spec import Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec
+from portal.domain.catalog.stages import COMPLETED, REGISTERED, SUBMITTED
+from portal.domain.models import Role
 
 ASSIGN = "assign"
 CONFIRM = "confirm"
@@ -56,8 +57,6 @@ SERVICE = ServiceSpec(
         "ru": "Педагогические работники и приравненные к ним лица (физические лица)",
         "en": "Teachers and persons equal to them (individuals)",
     },
-    # Seed 003 states no total term: the sum of its two steps, 20m + 20m.
-    deadline=Duration(minutes=40),
     result=ResultSpec(
         title={
             "kk": "Аттестаттаудан өткізуге құжаттарды қабылдау туралы қолхат не дәлелді бас тарту",
@@ -118,17 +117,22 @@ SERVICE = ServiceSpec(
             "en": "Copy of the certificate of the current qualification category",
         }, Condition("purpose", equals=(CONFIRM,))),
     ),
-    steps=(
-        Step("register", Role.office_clerk, Status.submitted, Status.registered, Duration(minutes=20), {
-            "kk": "Құжаттарды тіркеуді жүзеге асырады және көрсетілетін қызметті алушыға қолхат береді",
-            "ru": "Осуществляет регистрацию документов и выдаёт услугополучателю расписку",
-            "en": "Register the documents and give the applicant a receipt",
-        }),
-        Step("accept", Role.executor, Status.registered, Status.completed, Duration(minutes=20), {
-            "kk": "Құжаттарды қабылдауды, құжаттардың толықтығын тексеруді жүзеге асырады",
-            "ru": "Осуществляет приём документов, проверку полноты документов",
-            "en": "Accept the documents and check their completeness",
-        }, decides=True, effect="issue_result"),
+    process=Process(
+        stages=(SUBMITTED, REGISTERED, COMPLETED),
+        # Seed 003 states no total term: the sum of its two steps, 20m + 20m.
+        deadline=Duration(minutes=40),
+        transitions=(
+            Transition("register", "submitted", "registered", Role.office_clerk, Duration(minutes=20), {
+                "kk": "Құжаттарды тіркеуді жүзеге асырады және көрсетілетін қызметті алушыға қолхат береді",
+                "ru": "Осуществляет регистрацию документов и выдаёт услугополучателю расписку",
+                "en": "Register the documents and give the applicant a receipt",
+            }, notify="registered"),
+            Transition("accept", "registered", "completed", Role.executor, Duration(minutes=20), {
+                "kk": "Құжаттарды қабылдауды, құжаттардың толықтығын тексеруді жүзеге асырады",
+                "ru": "Осуществляет приём документов, проверку полноты документов",
+                "en": "Accept the documents and check their completeness",
+            }, actor=Actor.assignee, decides=True, effect="issue_result", notify="result_ready"),
+        ),
     ),
     # The Standard's para. 10, which seed 003 cites without wording: an incomplete package, and the
     # general grounds of the Law on public services.

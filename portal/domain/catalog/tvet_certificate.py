@@ -1,10 +1,14 @@
 """Certificate to persons who did not complete TVET or post-secondary education (seeds 000, 001, 002).
 
 The 2019 wording of the regulation (the second regulation of seed 001, and seed 002) is the current
-one; seed 000 is the older wording (15m / 15m / 3wd / 15m / 15m) kept only as the source of history.
+one (catalog version 2); seed 000 is the 2016 wording (15m with a receipt / 15m / 3wd / 15m / 15m),
+catalog version 1, under which a request filed before the amendment took effect keeps running.
 """
-from portal.domain.catalog.spec import Duration, Field, ResultSpec, ServiceSpec, Step
-from portal.domain.models import Role, Status
+from dataclasses import replace
+from datetime import date
+
+from portal.domain.catalog.spec import Duration, Field, ResultSpec, ServiceSpec
+from portal.domain.catalog.stages import Norm, provider_chain
 
 #: What the executor fills in from the college's own records; the certificate (the form of the
 #: Minister's order No. 289 of 12.06.2009) states where and when the person studied, the speciality
@@ -40,7 +44,11 @@ RECORD_INPUTS = (
 SERVICE = ServiceSpec(
     code="tvet_certificate",
     number_prefix="TVC",
-    source="000, 001, 002",
+    source="001, 002",
+    # Karaganda region resolution No. 30/02 of 21.05.2019, registered 23.05.2019, in force ten calendar days
+    # after its publication; the publication date is not in the seeds, so the version starts on 03.06.2019.
+    version=2,
+    valid_from=date(2019, 6, 3),
     name={
         "kk": "Техникалық және кәсіптік, орта білімнен кейінгі білім алуды аяқтамаған адамдарға анықтама беру",
         "ru": "Выдача справки лицам, не завершившим техническое и профессиональное, послесреднее образование",
@@ -65,7 +73,6 @@ SERVICE = ServiceSpec(
     },
     # Neither wording states the whole term. The 2019 steps add up to 15m + 30m + 1wd + 20m + 20m,
     # i.e. 1 working day and 85 minutes, rounded up to 2 working days.
-    deadline=Duration(working_days=2),
     result=ResultSpec(
         title={
             "kk": "Техникалық және кәсіптік, орта білімнен кейінгі білім алуды аяқтамаған адамдарға "
@@ -106,36 +113,36 @@ SERVICE = ServiceSpec(
     # is the electronic request itself and identity comes from the IIN, so nothing is uploaded; the
     # college takes the study facts from its own records (see RECORD_INPUTS).
     documents=(),
-    steps=(
-        Step("register", Role.office_clerk, Status.submitted, Status.registered, Duration(minutes=15), {
+    process=provider_chain(
+        register=Norm(Duration(minutes=15), {
             "kk": "Құжаттарды қабылдау және тіркеу, құжаттарды басшысына беру",
             "ru": "Приём и регистрация документов, передача документов руководителю",
             "en": "Receive and register the documents, pass them to the head",
         }),
-        Step("assign", Role.head, Status.registered, Status.in_execution, Duration(minutes=30), {
+        assign=Norm(Duration(minutes=30), {
             "kk": "Құжаттарды қарау, құжаттарды маманға беру",
             "ru": "Рассмотрение документов, передача документов специалисту",
             "en": "Review the documents, pass them to the specialist",
-        }, assigns_executor=True),
-        Step("draft_result", Role.executor, Status.in_execution, Status.awaiting_approval,
-             Duration(working_days=1), {
-                 "kk": "Қойылатын талаптарға сәйкестігін қарау және мемлекеттік қызмет нәтижесін дайындау",
-                 "ru": "Рассмотрение на соответствие предъявляемым требованиям и подготовка результата "
-                       "государственной услуги",
-                 "en": "Check compliance with the requirements and prepare the result of the service",
-             }, decides=True, inputs=RECORD_INPUTS),
-        Step("approve", Role.head, Status.awaiting_approval, Status.signed, Duration(minutes=20), {
+        }),
+        draft=Norm(Duration(working_days=1), {
+            "kk": "Қойылатын талаптарға сәйкестігін қарау және мемлекеттік қызмет нәтижесін дайындау",
+            "ru": "Рассмотрение на соответствие предъявляемым требованиям и подготовка результата "
+                  "государственной услуги",
+            "en": "Check compliance with the requirements and prepare the result of the service",
+        }),
+        approve=Norm(Duration(minutes=20), {
             "kk": "Мемлекеттік қызмет нәтижесіне қол қою",
             "ru": "Подписание результата государственной услуги",
             "en": "Sign the result of the service",
-        }, effect="issue_result"),
-        Step("send", Role.office_clerk, Status.signed, Status.completed, Duration(minutes=20), {
+        }),
+        send=Norm(Duration(minutes=20), {
             "kk": "Қол қойылған мемлекеттік қызмет нәтижесін көрсетілетін қызмет алушыға немесе "
                   "Мемлекеттік корпорацияға жіберу",
             "ru": "Направление подписанного результата государственной услуги услугополучателю или "
                   "в Государственную корпорацию",
             "en": "Send the signed result to the applicant or the State Corporation",
         }),
+        deadline=Duration(working_days=2), draft_inputs=RECORD_INPUTS,
     ),
     refusal_grounds=(
         # 2019 wording, para. 9, process 7: a refusal when the applicant's documents violate the Standard
@@ -155,5 +162,44 @@ SERVICE = ServiceSpec(
             "ru": "Несоответствие услугополучателя требованиям, необходимым для оказания услуги",
             "en": "The applicant does not meet the requirements for the service",
         },
+    ),
+)
+
+#: The 2016 wording (seed 000: resolution No. 04/03 of 20.01.2016, registered 01.03.2016, published
+#: 05.03.2016, in force ten calendar days later). Its steps add up to 3 working days and 60 minutes,
+#: rounded up to 4 working days; only the provider's office took applications.
+SERVICE_2016 = replace(
+    SERVICE,
+    source="000",
+    version=1,
+    valid_from=date(2016, 3, 16),
+    channels=("portal", "provider_office"),
+    process=provider_chain(
+        register=Norm(Duration(minutes=15), {
+            "kk": "Құжаттарды қабылдап, тіркейді, Стандарттың 3-қосымшасына сәйкес қолхат береді",
+            "ru": "Принимает и регистрирует документы, выдаёт расписку по приложению 3 Стандарта",
+            "en": "Receive and register the documents, give the receipt of the Standard's annex 3",
+        }),
+        assign=Norm(Duration(minutes=15), {
+            "kk": "Кіріс құжаттарымен танысады, жауапты орындаушыны айқындайды",
+            "ru": "Знакомится с входящими документами, определяет ответственного исполнителя",
+            "en": "Read the incoming documents and designate the executor",
+        }),
+        draft=Norm(Duration(working_days=3), {
+            "kk": "Анықтаманы ресімдейді және басшыға қол қою үшін жолдайды",
+            "ru": "Оформляет справку и направляет руководителю на подпись",
+            "en": "Draw up the certificate and send it to the head for signing",
+        }),
+        approve=Norm(Duration(minutes=15), {
+            "kk": "Анықтамаға қол қояды және кеңсеге жолдайды",
+            "ru": "Подписывает справку и направляет в канцелярию",
+            "en": "Sign the certificate and send it to the office",
+        }),
+        send=Norm(Duration(minutes=15), {
+            "kk": "Анықтаманы тіркейді және көрсетілетін қызметті алушыға береді",
+            "ru": "Регистрирует справку и выдаёт её услугополучателю",
+            "en": "Register the certificate and hand it to the applicant",
+        }),
+        deadline=Duration(working_days=4), draft_inputs=RECORD_INPUTS,
     ),
 )

@@ -3,9 +3,9 @@
 The result is the provider's ORDER (бұйрық) on the transfer or on the re-admission. The regulation
 gives two sub-flows with the same roles; only the executor's time differs (15 or 5 working days).
 """
-from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec,
-                                        Step, Subflow)
-from portal.domain.models import Role, Status
+from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, Process, ResultSpec,
+                                        ServiceSpec, Subflow)
+from portal.domain.catalog.stages import Norm, provider_chain
 
 TRANSFER = "transfer"
 READMISSION = "readmission"
@@ -14,35 +14,35 @@ _TRANSFER_TITLE = {"kk": "Ауыстыру", "ru": "Перевод", "en": "Tran
 _READMISSION_TITLE = {"kk": "Қайта қабылдау", "ru": "Восстановление", "en": "Re-admission"}
 
 
-def _steps(check_days: int) -> tuple[Step, ...]:
+def _process(check_days: int, deadline: Duration) -> Process:
     """Return the regulation's five steps (para. 5) with the executor's check taking `check_days`."""
-    return (
-        Step("register", Role.office_clerk, Status.submitted, Status.registered, Duration(minutes=15), {
+    return provider_chain(
+        register=Norm(Duration(minutes=15), {
             "kk": "Құжаттарды қабылдап, тіркейді және басшыға бұрыштама қою үшін жолдайды",
             "ru": "Принимает и регистрирует документы, направляет руководителю для наложения резолюции",
             "en": "Receive and register the documents, send them to the head for a resolution",
         }),
-        Step("assign", Role.head, Status.registered, Status.in_execution, Duration(working_days=1), {
+        assign=Norm(Duration(working_days=1), {
             "kk": "Құжаттармен танысады, жауапты орындаушыны айқындайды",
             "ru": "Знакомится с документами, определяет ответственного исполнителя",
             "en": "Read the documents and designate the executor",
-        }, assigns_executor=True),
-        Step("check", Role.executor, Status.in_execution, Status.awaiting_approval,
-             Duration(working_days=check_days), {
-                 "kk": "Құжаттардың толықтығын тексереді, құжаттарды басшыға қол қою үшін жолдайды",
-                 "ru": "Проверяет полноту документов, направляет документы руководителю на подпись",
-                 "en": "Check the package for completeness and send it to the head for signing",
-             }, decides=True),
-        Step("approve", Role.head, Status.awaiting_approval, Status.signed, Duration(working_days=1), {
+        }),
+        draft=Norm(Duration(working_days=check_days), {
+            "kk": "Құжаттардың толықтығын тексереді, құжаттарды басшыға қол қою үшін жолдайды",
+            "ru": "Проверяет полноту документов, направляет документы руководителю на подпись",
+            "en": "Check the package for completeness and send it to the head for signing",
+        }),
+        approve=Norm(Duration(working_days=1), {
             "kk": "Құжатқа (бұйрыққа) қол қояды",
             "ru": "Подписывает документ (приказ)",
             "en": "Sign the document (the order)",
-        }, effect="issue_result"),
-        Step("send", Role.office_clerk, Status.signed, Status.completed, Duration(minutes=15), {
+        }),
+        send=Norm(Duration(minutes=15), {
             "kk": "Құжаттарды тіркейді және көрсетілетін қызметті алушыға тапсырады",
             "ru": "Регистрирует документы и выдаёт их услугополучателю",
             "en": "Register the documents and hand them over to the applicant",
         }),
+        deadline=deadline, draft_action="check",
     )
 
 
@@ -50,8 +50,8 @@ def _steps(check_days: int) -> tuple[Step, ...]:
 # rounded up to whole working days:
 #   transfer:     15m + 1wd + 15wd + 1wd + 15m = 17 working days and 30 minutes -> 18 working days;
 #   re-admission: 15m + 1wd +  5wd + 1wd + 15m =  7 working days and 30 minutes ->  8 working days.
-TRANSFER_FLOW = Subflow(TRANSFER, _TRANSFER_TITLE, _steps(15), Duration(working_days=18))
-READMISSION_FLOW = Subflow(READMISSION, _READMISSION_TITLE, _steps(5), Duration(working_days=8))
+TRANSFER_FLOW = Subflow(TRANSFER, _TRANSFER_TITLE, _process(15, Duration(working_days=18)))
+READMISSION_FLOW = Subflow(READMISSION, _READMISSION_TITLE, _process(5, Duration(working_days=8)))
 
 SERVICE = ServiceSpec(
     code="tvet_transfer",
@@ -84,8 +84,7 @@ SERVICE = ServiceSpec(
         "en": "A student (for a transfer) or an individual who studied before (for re-admission)",
     },
     # the default flow is the transfer's
-    deadline=TRANSFER_FLOW.deadline,
-    steps=TRANSFER_FLOW.steps,
+    process=TRANSFER_FLOW.process,
     subflow_field="request_kind",
     subflows=(TRANSFER_FLOW, READMISSION_FLOW),
     result=ResultSpec(

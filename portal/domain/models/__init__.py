@@ -1,5 +1,5 @@
 """All models, imported so that the metadata knows every table."""
-from portal.domain.models.applications import Application, Decision, Status, StepRecord
+from portal.domain.models.applications import Application, Decision, StepRecord
 from portal.domain.models.audit import AuditEntry, Notification
 from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.people import STAFF_ROLES, Person, Role
@@ -8,5 +8,5 @@ from portal.domain.models.signatures import EdsChallenge, SignatureRecord, Signi
 
 __all__ = [
     "Application", "Attachment", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "Person", "Provider",
-    "ProviderKind", "ResultDocument", "Role", "STAFF_ROLES", "Status", "StepRecord",
+    "ProviderKind", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
 ]

@@ -11,18 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.domain.db import Base
 
 
-class Status(StrEnum):
-    """Where a request stands; the catalog's steps move it between these."""
-
-    draft = "draft"
-    submitted = "submitted"
-    registered = "registered"
-    in_execution = "in_execution"
-    awaiting_approval = "awaiting_approval"
-    signed = "signed"
-    completed = "completed"
-
-
 class Decision(StrEnum):
     """The executor's draft decision, approved by the head."""
 
@@ -44,8 +32,10 @@ class Application(Base):
     applicant_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     #: the provider chosen; None while a draft has none
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
-    #: current status
-    status: Mapped[Status] = mapped_column(String(30), default=Status.draft, index=True)
+    #: the stage of the service's process graph the request waits in ("draft" before submission)
+    stage: Mapped[str] = mapped_column(String(30), default="draft", index=True)
+    #: the catalog version of the service's regulation the request was filed under (None while a draft)
+    catalog_version: Mapped[int | None]
     #: the request's fields as the service's form defines them
     form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: when the citizen submitted it
@@ -82,6 +72,7 @@ class Application(Base):
                                cascade="all, delete-orphan")
     steps = relationship("StepRecord", order_by="StepRecord.id", cascade="all, delete-orphan")
     notifications = relationship("Notification", order_by="Notification.id", cascade="all, delete-orphan")
+    audit = relationship("AuditEntry", order_by="AuditEntry.id", viewonly=True)
     result = relationship("ResultDocument", uselist=False, back_populates="application")
     signatures = relationship("SignatureRecord", order_by="SignatureRecord.id", viewonly=True)
 
@@ -114,5 +105,7 @@ class StepRecord(Base):
     completed_at: Mapped[datetime | None]
     #: True when it was done after due_at
     late: Mapped[bool] = mapped_column(default=False)
+    #: the action that closed it: the step itself, or a side move such as a return (None while open)
+    outcome: Mapped[str | None] = mapped_column(String(40))
 
     actor = relationship("Person")

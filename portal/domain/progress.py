@@ -1,0 +1,75 @@
+"""What a page may say about a request: its public status, its stage, its outcome and its timeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.domain.catalog.process import PublicStatus, Stage, Text
+from portal.domain.models import Application, Decision
+from portal.domain.workflow import is_draft, process_of, service_of
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A request's standing, computed once in the domain so that no template compares stage strings."""
+
+    status: PublicStatus
+    #: the stage of the process graph; None for a draft
+    stage: Stage | None
+    #: the applicant may download the result
+    result_available: bool
+
+    @property
+    def is_draft(self) -> bool:
+        """Tell whether the request is still a draft."""
+        return self.status == PublicStatus.draft
+
+    @property
+    def finished(self) -> bool:
+        """Tell whether the request has reached its outcome."""
+        return self.status.finished
+
+    @property
+    def refused(self) -> bool:
+        """Tell whether the outcome is a reasoned refusal."""
+        return self.status == PublicStatus.refused
+
+
+def progress(app: Application) -> Progress:
+    """Return what the request's stage means to the applicant and to the pages."""
+    if is_draft(app):
+        return Progress(PublicStatus.draft, None, False)
+    stage = process_of(app).stage(app.stage)
+    if stage.public is not None:
+        status = stage.public
+    else:
+        status = PublicStatus.refused if app.decision == Decision.refused else PublicStatus.granted
+    return Progress(status, stage, status.finished and app.result is not None)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One move in a request's life: what, when, by whom, and why."""
+
+    at: datetime
+    action: str
+    #: the catalog's wording of the move (None for the applicant's submission)
+    title: Text | None
+    actor_name: str
+    actor_role: str
+    #: taken by the provider's (or a centre's) staff rather than by the applicant
+    by_staff: bool
+    #: the reason the actor gave (a return's comment, an assignment's resolution), if any
+    why: str | None
+    #: the executor a move assigned, if any
+    executor: str | None
+
+
+def timeline(app: Application) -> list[Event]:
+    """Return every move of the request from its audit trail, oldest first."""
+    service = service_of(app)
+    return [Event(at=e.at, action=e.action, title=service.action_title(e.action), actor_name=e.actor.full_name,
+                  actor_role=str(e.actor.role), by_staff=e.actor.is_staff,
+                  why=(e.details or {}).get("comment") or (e.details or {}).get("resolution"),
+                  executor=(e.details or {}).get("executor")) for e in app.audit]
+
