@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
 
 from portal.domain.catalog.spec import MAX_LENGTH
+from portal.domain.models import Decision
 from portal.web import too_long
 
 
@@ -12,8 +13,8 @@ class StepForm(FlaskForm):
 
     executor_id = SelectField(_l("Executor"), choices=[], validate_choice=False, validators=[too_long(12)])
     resolution = TextAreaField(_l("Resolution"), validators=[too_long(MAX_LENGTH["longtext"])])
-    decision = RadioField(_l("Decision"), choices=[("permitted", _l("Grant permission")),
-                                                   ("refused", _l("Reasoned refusal"))], validate_choice=False,
+    decision = RadioField(_l("Decision"), choices=[(Decision.permitted.value, _l("Grant permission")),
+                                                   (Decision.refused.value, _l("Reasoned refusal"))], validate_choice=False,
                           validators=[too_long(20)])
     comment = TextAreaField(_l("Comment: why"), validators=[too_long(MAX_LENGTH["longtext"])])
     refusal_grounds = TextAreaField(_l("Grounds of the refusal"), validators=[too_long(MAX_LENGTH["longtext"])])

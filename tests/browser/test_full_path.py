@@ -102,7 +102,7 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page
     assert demo.CITIZEN.iin in page.inner_text(".signature")
     number = page.inner_text("h1").split()[-1]
     assert number.startswith("EXT-")
-    assert "has been submitted" in page.inner_text("#timeline")
+    assert "has been submitted" in page.inner_text("#notifications")
     sign_out(page)
 
     staff_step(page, base, "office_clerk", number)
