@@ -79,7 +79,7 @@ def test_the_data_covers_2024_to_2027_with_sources() -> None:
     assert covered_years() >= {2024, 2025, 2026, 2027}
     for year in (2024, 2025, 2026, 2027):
         assert year_calendar(year).sources, year
-        assert not any("holidays library" in s for s in year_calendar(year).sources)
+        assert not year_calendar(year).sources[0].startswith("holidays library")
 
 
 @pytest.mark.parametrize("year", [2024, 2025, 2026, 2027])
@@ -156,7 +156,7 @@ def test_years_without_data_fall_back_to_the_library(monkeypatch: pytest.MonkeyP
     year = max(covered_years()) + 5
     monkeypatch.setattr(production_calendar.holidays, "country_holidays", _library_before_the_2026_constitution)
     cal = year_calendar(year)
-    assert cal.sources and "holidays library" in cal.sources[0]
+    assert cal.sources[0].startswith("holidays library")
     assert date(year, 1, 1) in kz_holidays(year)
     assert (date(year, 8, 30) in kz_holidays(year)) and not is_working_day(date(year, 8, 30))
 
