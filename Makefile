@@ -3,15 +3,22 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
+UV     := $(VENV)/bin/uv
+# uv installs the exact versions of requirements.lock; `make lock` regenerates the lock.
+UV_VERSION := 0.13.9
 PORT   ?= 5000
 export PORTAL_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test install translations bench extract-messages clean
+.PHONY: run test install translations bench extract-messages lock clean
 
-$(VENV)/.installed: pyproject.toml
+$(UV):
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet 'uv==$(UV_VERSION)'
+
+# Every install of a commit gets the same packages: those of requirements.lock, hashes checked.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -39,6 +46,12 @@ extract-messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o portal/translations/messages.pot --no-location --omit-header .
 	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 	sed -i '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' portal/translations/*/LC_MESSAGES/messages.po
+
+# Regenerate requirements.lock after changing the dependencies in pyproject.toml (it keeps the
+# pinned versions that still fit; `make lock LOCK_FLAGS=--upgrade` moves everything to the newest).
+lock: | $(UV)
+	$(UV) pip compile --quiet pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements.lock
 
 clean:
 	rm -rf $(VENV) instance

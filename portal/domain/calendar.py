@@ -1,5 +1,10 @@
 """Compute service deadlines on Kazakhstan's working calendar.
 
+Which days are working days comes from the official production calendar
+(portal.domain.production_calendar): public holidays, the days off observed
+for holidays on a weekend, and the Government's transfers of days off, which
+apply to providers working the five-day week.
+
 Every datetime handled here is naive and expressed in Kazakhstan local time
 (UTC+5, no daylight saving).  Aware datetimes passed in are converted to that
 convention first; all returned datetimes are naive.
@@ -9,11 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-
-import holidays
 
 from portal import clock
+from portal.domain.production_calendar import FIVE_DAY_WEEK, year_calendar
 
 __all__ = [
     "DEFAULT_HOURS",
@@ -98,22 +101,26 @@ def to_kz_naive(dt: datetime) -> datetime:
     return dt.astimezone(KZ_TZ).replace(tzinfo=None)
 
 
-@lru_cache(maxsize=None)
-def _holidays_for_year(year: int) -> frozenset[date]:
-    """Return Kazakhstan's public holidays, observed days included, for one year."""
-    return frozenset(holidays.country_holidays("KZ", years=year, observed=True).keys())
-
-
 def kz_holidays(year: int) -> frozenset[date]:
-    """Return the cached set of Kazakhstan public holidays (with observed days) in `year`."""
-    return _holidays_for_year(year)
+    """Return Kazakhstan's public holidays in `year` with the days off observed for them."""
+    return year_calendar(year).public_days_off
 
 
 def is_working_day(d: date, hours: WorkingHours = DEFAULT_HOURS) -> bool:
-    """Return whether `d` is a working weekday that is not a Kazakhstan public holiday."""
+    """Return whether `d` is a working day on the production calendar for these weekly hours.
+
+    On the five-day week (Monday to Friday) the Government's transfers count: a transferred
+    Saturday or Sunday is a working day and the weekday it was moved to is a day off.  Other
+    weekly schedules keep their own weekdays and only lose holidays and their observed days.
+    """
     if isinstance(d, datetime):
         d = to_kz_naive(d).date()
-    return d.weekday() in hours.weekdays and d not in _holidays_for_year(d.year)
+    calendar = year_calendar(d.year)
+    if hours.weekdays == FIVE_DAY_WEEK:
+        if d in calendar.working_weekend_days:
+            return True
+        return d.weekday() in FIVE_DAY_WEEK and d not in calendar.five_day_days_off
+    return d.weekday() in hours.weekdays and d not in calendar.public_days_off
 
 
 def is_open(at: datetime, hours: WorkingHours = DEFAULT_HOURS) -> bool:
