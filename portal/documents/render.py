@@ -2,7 +2,7 @@
 
 The Standard's annex 1 form: an excerpt from the local executive body's order
 permitting a student to study in external form (бұйрықтан үзінді / выписка из
-приказа), or, when the request is refused, a reasoned refusal stating its
+приказа), naming whose order it is, its number and its date (``ExcerptData.order``), or, when the request is refused, a reasoned refusal stating its
 grounds (дәлелді бас тарту / мотивированный отказ). Kazakh comes first, then
 Russian. The bottom-left corner of page 0 is left empty for the signature stamp
 (``STAMP_BOX``). Drawn straight onto a reportlab canvas: a few ms per document.
@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from portal.documents.fonts import BOLD_TTF, REGULAR_TTF
+from portal.documents.result_context import OrderRef
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 56.0
@@ -78,13 +79,17 @@ class ExcerptData:
     refusal_grounds: str | None
     head_name: str
     issued_on: date
+    #: the department's order this is an excerpt from; a refusal is no order and has none
+    order: OrderRef | None = None
 
     def __post_init__(self) -> None:
-        """Reject a decision the form cannot print."""
+        """Reject a decision the form cannot print, and an excerpt from no registered order."""
         if self.decision not in DECISIONS:
             raise ValueError(f"decision must be one of {DECISIONS}, got {self.decision!r}")
         if self.decision == "refused" and not (self.refusal_grounds or "").strip():
             raise ValueError("a reasoned refusal must state its grounds")
+        if self.decision == "permitted" and self.order is None:
+            raise ValueError("an excerpt needs the order's number and date from the register")
 
 
 @dataclass(frozen=True)
@@ -136,9 +141,10 @@ def _kazakh(data: ExcerptData) -> list[_Para]:
     child = f"{data.child_name}, ЖСН {data.child_iin}, туған күні {_d(data.child_birth_date)}"
     school = f"{data.school}, {data.grade} сынып"
     applicant = f"{data.applicant_name}, ЖСН {data.applicant_iin}"
-    if data.decision == "permitted":
+    if data.decision == "permitted" and data.order is not None:
         return [
             _Para("БҰЙРЫҚТАН ҮЗІНДІ", bold=True, scale=1.25, centred=True),
+            _Para(data.order.source_kk, bold=True, centred=True),
             _Para("экстернат нысанында оқуға рұқсат беру туралы", centred=True),
             _Para(f"{STANDARD_KK} БҰЙЫРАМЫН:", space_before=6),
             _Para("1. Экстернат нысанында оқуға рұқсат берілсін:", space_before=3),
@@ -169,9 +175,10 @@ def _russian(data: ExcerptData) -> list[_Para]:
     child = f"{data.child_name}, ИИН {data.child_iin}, дата рождения {_d(data.child_birth_date)}"
     school = f"{data.school}, {data.grade} класс"
     applicant = f"{data.applicant_name}, ИИН {data.applicant_iin}"
-    if data.decision == "permitted":
+    if data.decision == "permitted" and data.order is not None:
         return [
             _Para("ВЫПИСКА ИЗ ПРИКАЗА", bold=True, scale=1.25, centred=True),
+            _Para(data.order.source_ru, bold=True, centred=True),
             _Para("о разрешении обучения в форме экстерната", centred=True),
             _Para(f"{STANDARD_RU} ПРИКАЗЫВАЮ:", space_before=6),
             _Para("1. Разрешить обучение в форме экстерната:", space_before=3),

@@ -22,6 +22,48 @@ class Line:
     value: str
 
 
+def _d(value: date) -> str:
+    """Format a date the way Kazakh official documents print it."""
+    return value.strftime("%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    """The order a result is, or is an excerpt from: its number and date in the provider's register, and whose.
+
+    The number is printed as the register gives it (the plain sequence number within the provider's
+    year, e.g. "12"); the date tells the year. ``issuer_kk``/``issuer_ru`` name whose order it is, in
+    the genitive, the head's position with the provider's name: "«…» мемлекеттік мекемесі басшысының" /
+    "руководителя ГУ «…»".
+    """
+
+    number: str
+    issued_on: date
+    excerpt: bool
+    issuer_kk: str
+    issuer_ru: str
+
+    @property
+    def number_kk(self) -> str:
+        """Return "24.11.2026 жылғы № 12": the order's date and number in Kazakh."""
+        return f"{_d(self.issued_on)} жылғы № {self.number}"
+
+    @property
+    def number_ru(self) -> str:
+        """Return "№ 12 от 24.11.2026": the order's number and date in Russian."""
+        return f"№ {self.number} от {_d(self.issued_on)}"
+
+    @property
+    def source_kk(self) -> str:
+        """Return whose order an excerpt is from, in Kazakh: "<issuer> 24.11.2026 жылғы № 12 бұйрығынан"."""
+        return f"{self.issuer_kk} {self.number_kk} бұйрығынан"
+
+    @property
+    def source_ru(self) -> str:
+        """Return whose order an excerpt is from, in Russian, to follow "Выписка из приказа": "<issuer> № 12 от …"."""
+        return f"{self.issuer_ru} {self.number_ru}"
+
+
 @dataclass(frozen=True)
 class ResultContext:
     """Everything a result template may print about one request and its decision."""
@@ -52,6 +94,8 @@ class ResultContext:
     signer_role_kk: str
     signer_role_ru: str
     issued_on: date
+    #: the order this result is (or is an excerpt from); None for a result that is not an order
+    order: OrderRef | None = None
 
     def __post_init__(self) -> None:
         """Reject a decision no template can print, and a refusal without grounds."""

@@ -8,7 +8,8 @@ reasoned refusal (дәлелді бас тарту / мотивированны�
   Minister's order No. 289 of 12.06.2009: to whom, where they studied, and the executor's
   ``result_lines`` (period, speciality, what was completed, the expulsion order).
 - ``render_tvet_order``: the college's БҰЙРЫҚ / ПРИКАЗ transferring or re-admitting the student
-  (see ``is_readmission``), with the request's and the executor's lines.
+  (see ``is_readmission``), numbered and dated from the college's order register (``ctx.order``),
+  with the request's and the executor's lines.
 - ``render_attestation_receipt``: ҚОЛХАТ / РАСПИСКА that the documents for attestation were
   accepted, listing each document with its file name, the date and the registration number.
 
@@ -17,7 +18,7 @@ The headings are the templates' own; ``ctx.result_title_*`` is not printed as a 
 
 from __future__ import annotations
 
-from portal.documents.result_context import ResultContext
+from portal.documents.result_context import OrderRef, ResultContext
 from portal.documents.result_page import (
     Para,
     applicant_kk,
@@ -126,13 +127,22 @@ def is_readmission(ctx: ResultContext) -> bool:
     return any(str(value).strip().lower() in READMISSION_VALUES for value in ctx.form.values())
 
 
+def _registered_order(ctx: ResultContext) -> OrderRef:
+    """Return the order's number and date from the provider's register; an order is not issued without them."""
+    if ctx.order is None:
+        raise ValueError(f"result template {ctx.template!r} needs the order's number and date (ctx.order)")
+    return ctx.order
+
+
 def _order_kk(ctx: ResultContext) -> list[Para]:
     """Return the Kazakh order on transfer or re-admission."""
     readmit = is_readmission(ctx)
     subject = "білім алушыны қайта қабылдау туралы" if readmit else "білім алушыны ауыстыру туралы"
     verb = "қайта қабылдансын" if readmit else "ауыстырылсын"
     return [
-        *title("БҰЙРЫҚ", subject),
+        Para("БҰЙРЫҚ", bold=True, scale=1.25, centred=True),
+        Para(_registered_order(ctx).number_kk, bold=True, centred=True),
+        Para(subject, centred=True),
         Para(
             f"{_standard_kk(ctx)}, білім алушының № {ctx.registration_number} өтініші негізінде "
             "БҰЙЫРАМЫН:",
@@ -158,7 +168,9 @@ def _order_ru(ctx: ResultContext) -> list[Para]:
     subject = "о восстановлении обучающегося" if readmit else "о переводе обучающегося"
     verb = "Восстановить" if readmit else "Перевести"
     return [
-        *title("ПРИКАЗ", subject),
+        Para("ПРИКАЗ", bold=True, scale=1.25, centred=True),
+        Para(_registered_order(ctx).number_ru, bold=True, centred=True),
+        Para(subject, centred=True),
         Para(
             f"{_standard_ru(ctx)}, на основании заявления обучающегося № {ctx.registration_number} "
             "ПРИКАЗЫВАЮ:",

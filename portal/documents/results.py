@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 
 from portal.documents.render import ExcerptData, render_excerpt
-from portal.documents.result_context import DECISIONS, Line, ResultContext
+from portal.documents.result_context import DECISIONS, Line, OrderRef, ResultContext
 from portal.documents.result_forms import (
     render_attestation_receipt,
     render_tvet_certificate,
@@ -27,6 +27,7 @@ from portal.documents.result_forms import (
 __all__ = [
     "DECISIONS",
     "Line",
+    "OrderRef",
     "ResultContext",
     "TEMPLATES",
     "Template",
@@ -112,6 +113,7 @@ def excerpt_data(ctx: ResultContext) -> ExcerptData:
         refusal_grounds=ctx.refusal_grounds if ctx.refused else None,
         head_name=ctx.signer_name,
         issued_on=ctx.issued_on,
+        order=ctx.order,
     )
 
 

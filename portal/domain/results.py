@@ -8,12 +8,13 @@ from typing import Mapping
 
 from sqlalchemy.orm import Session
 
-from portal.documents.results import Line, ResultContext, render_result
+from portal.documents.results import Line, OrderRef, ResultContext, render_result
 from portal.documents.signing import PortalTimeStamper, ResultSigner
 from portal.domain.applications import applicant_name
 from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
 from portal.domain.models import Application, Decision, Person, ResultDocument, Role
+from portal.domain.orders import order_for_result
 from portal.domain.storage import FileStore
 from portal.domain.workflow import service_of
 from portal.pki.ca import LocalCA
@@ -41,7 +42,8 @@ def _both(text: Mapping[str, str]) -> str:
     return text["kk"] if text["kk"] == text["ru"] else f"{text['kk']} / {text['ru']}"
 
 
-def result_context(app: Application, signer: Person, number: str, issued_on: date) -> ResultContext:
+def result_context(app: Application, signer: Person, number: str, issued_on: date,
+                   order: OrderRef | None = None) -> ResultContext:
     """Collect what the result document states about this request, for its service's template."""
     service = service_of(app)
     form = dict(app.form)
@@ -72,7 +74,8 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
         applicant_name=applicant_name(app), applicant_iin=app.applicant.iin, form=form, request_lines=tuple(lines),
         result_lines=result_lines, documents=documents,
         refusal_grounds=app.refusal_grounds if app.decision == Decision.refused else None,
-        signer_name=signer.full_name, signer_role_kk=role_kk, signer_role_ru=role_ru, issued_on=issued_on)
+        signer_name=signer.full_name, signer_role_kk=role_kk, signer_role_ru=role_ru, issued_on=issued_on,
+        order=order)
 
 
 class ResultIssuer:
@@ -104,7 +107,8 @@ class ResultIssuer:
         if app.provider.head_signs_results and actor.role == Role.head:
             raise DomainError("head_must_sign")
         number = new_result_number()
-        pdf = render_result(result_context(app, actor, number, at.date()))
+        order = order_for_result(session, app, at.date())  # in this transaction: a rollback leaves no gap
+        pdf = render_result(result_context(app, actor, number, at.date(), order))
         signed = self.signer_for(app).sign(pdf, verify_url=self.verify_url(number),
                                            signer_label=app.provider.name_kk)
         record_result(session, self.store, app, number=number, pdf=signed, signer_label=app.provider.name_kk, at=at)

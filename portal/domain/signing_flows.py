@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal.documents.interrupted import VisibleStamp
 from portal.documents.results import render_result
@@ -13,6 +13,7 @@ from portal.domain.eds import Signed, ToSign, certificate_name, finish_session, 
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.catalog.process import Transition
 from portal.domain.models import Application, Person, Role
+from portal.domain.orders import order_for_preview, order_for_result
 from portal.domain.results import ResultIssuer, new_result_number, record_result, result_context
 from portal.domain.storage import FileStore
 from portal.domain.workflow import available_transitions, is_draft, service_of, transition
@@ -81,7 +82,10 @@ def preview_result(app: Application, person: Person, now: datetime) -> bytes:
         raise NotAllowed("step_not_allowed")
     if step.decides:
         raise NotAllowed("step_not_allowed")  # the decision is made in this very step: nothing to show yet
-    return render_result(result_context(app, person, PREVIEW_NUMBER, now.date()))
+    session = object_session(app)
+    assert session is not None, "a request being worked is loaded in a session"
+    order = order_for_preview(session, app, now.date())  # shows a number drawn already, draws none
+    return render_result(result_context(app, person, PREVIEW_NUMBER, now.date(), order))
 
 
 def prepare_result(session: Session, store: FileStore, issuer: ResultIssuer, app: Application, head: Person,
@@ -91,7 +95,9 @@ def prepare_result(session: Session, store: FileStore, issuer: ResultIssuer, app
     if step is None or step.role != Role.head:
         raise NotAllowed("step_not_allowed")
     number = new_result_number()
-    pdf = render_result(result_context(app, head, number, now.date()))
+    # the order number is drawn once per request: preparing again (a lost page, an expired session) reuses it
+    order = order_for_result(session, app, now.date())
+    pdf = render_result(result_context(app, head, number, now.date(), order))
     stamp = VisibleStamp(verify_url=issuer.verify_url(number), signer_label=head.full_name)
     prepared = prepare_pdf(pdf, field_name="HeadSignature", stamp=stamp)
     return open_session(session, store, person=head, app=app, purpose="result", prepared=prepared, now=now,

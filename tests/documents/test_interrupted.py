@@ -25,6 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 from portal import clock
 from portal.documents.interrupted import PreparedPdf, VisibleStamp, finish, prepare
 from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_excerpt
+from portal.documents.result_context import OrderRef
 from portal.documents.verification import verify_pdf
 from tests.tools import tool
 
@@ -195,6 +196,9 @@ def _excerpt() -> ExcerptData:
         refusal_grounds=None,
         head_name="Сейітқалиев Ғалым Өмірұлы",
         issued_on=date(2026, 3, 12),
+        order=OrderRef(number="31", issued_on=date(2026, 3, 12), excerpt=True,
+                       issuer_kk="«Петропавл қаласының білім бөлімі» КММ басшысының",
+                       issuer_ru="руководителя КГУ «Отдел образования города Петропавловска»"),
     )
 
 

@@ -26,6 +26,7 @@ from pyhanko_certvalidator import ValidationContext
 from portal import clock
 from portal.documents.fonts import stamp_font_bytes, stamp_font_path
 from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_excerpt
+from portal.documents.result_context import OrderRef
 from portal.documents.signing import ResultSigner, _LoadedKeySigner, wrap_label
 from portal.documents.verification import verify_pdf
 from portal.pki.ca import IssuedKey, LocalCA
@@ -57,6 +58,12 @@ def _pdfsig(pdf: bytes, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([_tool("pdfsig"), str(src)], capture_output=True, text=True)
 
 
+#: the department's order the excerpt is from
+ORDER = OrderRef(number="31", issued_on=date(2026, 3, 12), excerpt=True,
+                 issuer_kk="«Петропавл қаласының білім бөлімі» коммуналдық мемлекеттік мекемесі басшысының",
+                 issuer_ru="руководителя КГУ «Отдел образования города Петропавловска»")
+
+
 def _excerpt(decision: str = "permitted", **changes: object) -> ExcerptData:
     """Return a realistic excerpt for a child in North Kazakhstan."""
     data = ExcerptData(
@@ -80,6 +87,7 @@ def _excerpt(decision: str = "permitted", **changes: object) -> ExcerptData:
         else None,
         head_name="Сейітқалиев Ғалым Өмірұлы",
         issued_on=date(2026, 3, 12),
+        order=ORDER if decision == "permitted" else None,
     )
     return replace(data, **changes)  # type: ignore[arg-type]
 
@@ -143,6 +151,18 @@ def test_permission_excerpt_text_in_both_languages(tmp_path: Path) -> None:
     assert "рұқсат берілсін" in text and "Разрешить обучение в форме экстерната" in text
     assert "Сейітқалиев Ғалым Өмірұлы" in text
     assert "ОТКАЗ" not in text
+    # whose order it is an excerpt from, with its number and date
+    assert ("«Петропавл қаласының білім бөлімі» коммуналдық мемлекеттік мекемесі басшысының "
+            "12.03.2026 жылғы № 31 бұйрығынан") in text
+    assert "ВЫПИСКА ИЗ ПРИКАЗА руководителя КГУ «Отдел образования города Петропавловска» № 31 от 12.03.2026" in text
+
+
+def test_an_excerpt_needs_its_order_and_a_refusal_has_none(tmp_path: Path) -> None:
+    """An excerpt from no registered order is refused; a refusal prints no order number."""
+    with pytest.raises(ValueError, match="order"):
+        _excerpt(order=None)
+    text = _flat(_pdftotext(render_excerpt(_excerpt("refused")), tmp_path))
+    assert "№ 31" not in text and "бұйрығынан" not in text
 
 
 def test_every_kazakh_letter_survives_extraction(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from portal.documents.result_page import Para, render_document
 from portal.documents.results import (
     TEMPLATES,
     Line,
+    OrderRef,
     ResultContext,
     excerpt_data,
     register_template,
@@ -74,8 +75,16 @@ def _ctx(kind: str, decision: str = "permitted", **changes: object) -> ResultCon
     return ResultContext(**base)  # type: ignore[arg-type]
 
 
+DEPARTMENT_ORDER = OrderRef(number="12", issued_on=date(2026, 11, 24), excerpt=True,
+                            issuer_kk="«Петропавл қаласының білім бөлімі» мемлекеттік мекемесі басшысының",
+                            issuer_ru="руководителя ГУ «Отдел образования города Петропавловска»")
+COLLEGE_ORDER = OrderRef(number="7", issued_on=date(2026, 11, 24), excerpt=False,
+                         issuer_kk="«Петропавл жоғары колледжі» КМҚК директорының",
+                         issuer_ru="директора ГККП «Петропавловский высший колледж»")
+
 _EXTRA: dict[str, dict[str, object]] = {
     "excerpt_external_study": dict(
+        order=DEPARTMENT_ORDER,
         registration_number="EXT-2026-000012",
         service_name_kk="Негізгі орта, жалпы орта білім беру ұйымдарында экстернат нысанында оқуға рұқсат беру",
         service_name_ru="Разрешение на обучение в форме экстерната в организациях основного среднего, "
@@ -101,6 +110,7 @@ _EXTRA: dict[str, dict[str, object]] = {
         ),
     ),
     "tvet_order": dict(
+        order=COLLEGE_ORDER,
         registration_number="TRF-2026-000003",
         service_name_kk="Техникалық және кәсіптік, орта білімнен кейінгі білім беру ұйымдарында білім алушыларды "
         "ауыстыру және қайта қабылдау",
@@ -232,6 +242,9 @@ def test_order_transfers_or_readmits(tmp_path: Path) -> None:
     assert "ауыстырылсын" in transfer and "1. Перевести обучающегося:" in transfer
     assert "Из какого колледжа: Көкшетау политехникалық колледжі" in transfer
     assert "о переводе обучающегося" in transfer
+    assert "БҰЙРЫҚ 24.11.2026 жылғы № 7" in transfer and "ПРИКАЗ № 7 от 24.11.2026" in transfer
+    with pytest.raises(ValueError, match="order"):
+        render_result(_ctx("tvet_order", order=None))  # an order is not issued without its number
     by_subflow = _ctx("tvet_order", subflow_kk="Қайта қабылдау", subflow_ru="Восстановление")
     by_value = _ctx("tvet_order", subflow_kk=None, subflow_ru=None, form={"kind": "readmission"})
     for ctx in (by_subflow, by_value):

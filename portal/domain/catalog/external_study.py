@@ -54,6 +54,7 @@ SERVICE = ServiceSpec(
             "en": "An excerpt from the order permitting external study, or a reasoned refusal",
         },
         template="excerpt_external_study",
+        order="excerpt",
         granted={"kk": "Рұқсат берілді", "ru": "Разрешение выдано", "en": "Permission granted"},
     ),
     fields=(

@@ -126,6 +126,14 @@ class ResultSpec:
     template: str
     #: what a permission/acceptance is called in this service (e.g. "Order on transfer")
     granted: Text = field(default_factory=dict)
+    #: "order" when the granted result is the provider's order itself, "excerpt" when it is an excerpt
+    #: from that order; either takes a number from the provider's order register. None: not an order.
+    order: str | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse an order form the templates cannot print."""
+        if self.order not in (None, "order", "excerpt"):
+            raise ValueError(f"result {self.template!r}: order must be None, 'order' or 'excerpt'")
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ SERVICE = ServiceSpec(
             "en": "An order on the transfer or on the re-admission, or a reasoned refusal",
         },
         template="tvet_order",
+        order="order",
         granted={"kk": "Бұйрық шығарылды", "ru": "Приказ издан", "en": "Order issued"},
     ),
     fields=(
