@@ -16,6 +16,7 @@ from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import DEFAULT_HOURS, to_kz_naive, working_days_left, working_minutes_left
 from portal.domain.db import is_conflict
+from portal.domain.refusals import refusal_grounds_of
 from portal.web import ctx, locale, localized
 
 
@@ -72,6 +73,7 @@ def install_template_helpers(app: Flask) -> None:
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
         decision_word=decision_word, step_label=step_label, get_service=get_service,
+        refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 

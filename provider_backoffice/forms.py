@@ -15,4 +15,6 @@ class StepForm(FlaskForm):
     decision = RadioField(_l("Decision"), choices=[("permitted", _l("Grant permission")),
                                                    ("refused", _l("Reasoned refusal"))], validate_choice=False,
                           validators=[too_long(20)])
-    refusal_grounds = TextAreaField(_l("Grounds of the refusal"), validators=[too_long(MAX_LENGTH["longtext"])])
+    #: the grounds themselves are ticked from the service's catalog list (checkboxes refusal_ground)
+    refusal_explanation = TextAreaField(_l("Explanation of the refusal"),
+                                        validators=[too_long(MAX_LENGTH["longtext"])])

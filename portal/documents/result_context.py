@@ -23,6 +23,16 @@ class Line:
 
 
 @dataclass(frozen=True)
+class CitedGround:
+    """A refusal ground as printed: its wording and the paragraph that sets it, in Kazakh and Russian."""
+
+    text_kk: str
+    text_ru: str
+    citation_kk: str
+    citation_ru: str
+
+
+@dataclass(frozen=True)
 class ResultContext:
     """Everything a result template may print about one request and its decision."""
 
@@ -52,6 +62,11 @@ class ResultContext:
     signer_role_kk: str
     signer_role_ru: str
     issued_on: date
+    #: the catalog grounds the refusal chose; `refusal_grounds` then holds the explanation
+    refusal_reasons: tuple[CitedGround, ...] = ()
+    #: how to appeal a refusal, printed under its grounds
+    appeal_kk: str = ""
+    appeal_ru: str = ""
 
     def __post_init__(self) -> None:
         """Reject a decision no template can print, and a refusal without grounds."""

@@ -14,6 +14,7 @@ from portal.domain.db import is_row_id
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.models import (Application, AuditEntry, Decision, Notification, Person, Role, Status,
                                   StepRecord)
+from portal.domain.refusals import chosen_refusal
 
 #: an effect runs inside the transition's transaction: (session, request, actor, at) -> None
 Effect = Callable[[Session, Application, Person, datetime], None]
@@ -93,12 +94,11 @@ def _apply_payload(session: Session, app: Application, step: Step, actor: Person
             decision = Decision(payload.get("decision") or "")
         except ValueError:
             raise DomainError("decision_required") from None
-        grounds = fields.bounded_text("refusal_grounds", payload.get("refusal_grounds"), MAX_LENGTH["longtext"])
-        if decision == Decision.refused and not grounds:
-            raise DomainError("refusal_grounds_required")
+        refusal = chosen_refusal(get_service(app.service_code), payload) if decision == Decision.refused else None
         app.decision = decision
-        app.refusal_grounds = grounds if decision == Decision.refused else None
-        details.update(decision=decision.value, refusal_grounds=app.refusal_grounds)
+        app.refusal_grounds = refusal.explanation if refusal else None
+        app.refusal_codes = list(refusal.codes) if refusal else None
+        details.update(decision=decision.value, refusal_grounds=app.refusal_grounds, refusal_codes=app.refusal_codes)
     if step.inputs:
         values = {f.name: fields.bounded(f, payload.get(f.name)) for f in step.inputs}
         # what the result states is required for a grant; a refusal states its grounds instead
