@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 from flask import Flask
@@ -13,21 +12,13 @@ from sqlalchemy import select
 from portal.domain.catalog import SERVICES
 from portal.domain.models import Application, AuditEntry
 from tests.conftest import staff_client
+from tests.documents.test_refusal_documents import body_text
 from tests.factories import submitted_request
-from tests.tools import tool
 from tests.web.test_backoffice import do, head_signs, work_through
 
 SERVICE = SERVICES["external_study"]
 INCOMPLETE, VIOLATIONS = (SERVICE.refusal_ground(c) for c in ("documents_incomplete", "data_violations"))
 EXPLANATION = "ДКК қорытындысының (035-1/у) мерзімі 2026 жылғы 1 қазанда өткен."
-
-
-def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    """Return the PDF's text as pdftotext reads it, whitespace collapsed."""
-    src = tmp_path / "refusal.pdf"
-    src.write_bytes(pdf)
-    done = subprocess.run([tool("pdftotext"), str(src), "-"], capture_output=True, check=True)
-    return " ".join(done.stdout.decode("utf-8").split())
 
 
 def _ticked(page: str, code: str) -> bool:
@@ -97,7 +88,7 @@ def test_refusing_with_grounds_keeps_the_choice_on_error_then_stores_and_prints_
 
     pdf = citizen.get(f"/cabinet/requests/{app_id}/result.pdf")
     assert pdf.status_code == 200
-    text = _pdf_text(pdf.data, tmp_path)
+    text = body_text(pdf.data, tmp_path)
     for ground in (INCOMPLETE, VIOLATIONS):
         for lang in ("kk", "ru"):
             assert f"{ground.text[lang]} ({ground.citation[lang]})" in text, (ground.code, lang)
