@@ -157,7 +157,7 @@ SERVICE = ServiceSpec(
             "en": "The package is incomplete against the list of the Standard's para. 9",
         }, {
             "kk": f"{STANDARD['kk']}, 9, 10-тармақтар; {REGULATION['kk']}, 3-тармақ, 5-тармақтың 2) тармақшасы",
-            "ru": f"{STANDARD['ru']}, пп. 9, 10; {REGULATION['ru']}, п. 3, п. 5, пп. 2)",
+            "ru": f"{STANDARD['ru']}, пункты 9, 10; {REGULATION['ru']}, п. 3, п. 5, пп. 2)",
             "en": f"{STANDARD['en']}, paras. 9 and 10; {REGULATION['en']}, para. 3, para. 5, subpara. 2",
         }),
         RefusalGround("documents_not_authentic", {
