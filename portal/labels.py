@@ -103,7 +103,9 @@ ERROR = {
     "comment_required": _l("Write why: the comment is kept in the request's timeline."),
     "executor_unchanged": _l("Choose another executor: this one is already assigned."),
     "decision_required": _l("Choose the decision."),
-    "refusal_grounds_required": _l("A reasoned refusal must state its grounds."),
+    "refusal_ground_required": _l("A reasoned refusal must state its grounds: tick at least one ground."),
+    "refusal_ground_unknown": _l("Choose the grounds from the list of this service."),
+    "refusal_explanation_required": _l("Explain the refusal: what in this request meets the chosen grounds."),
     "verify_no_file": _l("Choose a PDF file to check."),
     "verify_too_complex": _l("This file has more revisions or signatures than a result of this portal ever "
                              "carries, so it was not checked. Upload the result exactly as you received it."),

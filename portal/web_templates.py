@@ -19,6 +19,7 @@ from portal.domain.db import is_conflict
 from portal.domain.models import Decision
 from portal.domain.progress import progress, timeline
 from portal.domain.workflow import service_of
+from portal.domain.refusals import refusal_grounds_of
 from portal.web import ctx, locale, localized
 
 
@@ -81,7 +82,7 @@ def install_template_helpers(app: Flask) -> None:
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
-        service_of=service_of, timeline=timeline,
+        service_of=service_of, timeline=timeline, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 

@@ -17,4 +17,6 @@ class StepForm(FlaskForm):
                                                    (Decision.refused.value, _l("Reasoned refusal"))], validate_choice=False,
                           validators=[too_long(20)])
     comment = TextAreaField(_l("Comment: why"), validators=[too_long(MAX_LENGTH["longtext"])])
-    refusal_grounds = TextAreaField(_l("Grounds of the refusal"), validators=[too_long(MAX_LENGTH["longtext"])])
+    #: the grounds themselves are ticked from the service's catalog list (checkboxes refusal_ground)
+    refusal_explanation = TextAreaField(_l("Explanation of the refusal"),
+                                        validators=[too_long(MAX_LENGTH["longtext"])])

@@ -22,7 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from portal.documents.fonts import BOLD_TTF, REGULAR_TTF
-from portal.documents.result_context import OrderRef
+from portal.documents.result_context import CitedGround, OrderRef
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 56.0
@@ -81,6 +81,11 @@ class ExcerptData:
     issued_on: date
     #: the department's order this is an excerpt from; a refusal is no order and has none
     order: OrderRef | None = None
+    #: the catalog grounds the refusal chose; `refusal_grounds` then holds the explanation
+    refusal_reasons: tuple[CitedGround, ...] = ()
+    #: how to appeal a refusal, printed under its grounds
+    appeal_kk: str = ""
+    appeal_ru: str = ""
 
     def __post_init__(self) -> None:
         """Reject a decision the form cannot print, and an excerpt from no registered order."""
@@ -136,6 +141,28 @@ def _d(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def refusal_paras_kk(grounds: tuple[CitedGround, ...], explanation: str, appeal: str) -> list[_Para]:
+    """Return the Kazakh grounds of a refusal, each with its citation, the explanation and the appeal."""
+    if grounds:
+        paras = [_Para("Бас тарту негіздері:", bold=True),
+                 *(_Para(f"{n}) {g.text_kk} ({g.citation_kk})") for n, g in enumerate(grounds, start=1)),
+                 _Para(explanation, label="Түсініктеме: ")]
+    else:  # a request refused before grounds were chosen from the catalog: its free text alone
+        paras = [_Para(explanation, label="Бас тарту негіздері: ")]
+    return paras + ([_Para(appeal, label="Шағымдану тәртібі: ", scale=0.9, space_before=3)] if appeal else [])
+
+
+def refusal_paras_ru(grounds: tuple[CitedGround, ...], explanation: str, appeal: str) -> list[_Para]:
+    """Return the Russian grounds of a refusal, each with its citation, the explanation and the appeal."""
+    if grounds:
+        paras = [_Para("Основания отказа:", bold=True),
+                 *(_Para(f"{n}) {g.text_ru} ({g.citation_ru})") for n, g in enumerate(grounds, start=1)),
+                 _Para(explanation, label="Пояснение: ")]
+    else:  # a request refused before grounds were chosen from the catalog: its free text alone
+        paras = [_Para(explanation, label="Основания отказа: ")]
+    return paras + ([_Para(appeal, label="Порядок обжалования: ", scale=0.9, space_before=3)] if appeal else [])
+
+
 def _kazakh(data: ExcerptData) -> list[_Para]:
     """Return the Kazakh part of the document."""
     child = f"{data.child_name}, ЖСН {data.child_iin}, туған күні {_d(data.child_birth_date)}"
@@ -165,7 +192,7 @@ def _kazakh(data: ExcerptData) -> list[_Para]:
             f"{STANDARD_KK} экстернат нысанында оқуға рұқсат беруден бас тартылады.",
             space_before=3,
         ),
-        _Para(data.refusal_grounds or "", label="Бас тарту негіздері: "),
+        *refusal_paras_kk(data.refusal_reasons, data.refusal_grounds or "", data.appeal_kk),
         _Para(data.head_name, label="Басшы: ", space_before=6),
     ]
 
@@ -196,7 +223,7 @@ def _russian(data: ExcerptData) -> list[_Para]:
         _Para(school, label="Организация образования: "),
         _Para(data.ground_ru, label="Заявленное основание: "),
         _Para(f"{STANDARD_RU} в разрешении обучения в форме экстерната отказано.", space_before=3),
-        _Para(data.refusal_grounds or "", label="Основания отказа: "),
+        *refusal_paras_ru(data.refusal_reasons, data.refusal_grounds or "", data.appeal_ru),
         _Para(data.head_name, label="Руководитель: ", space_before=6),
     ]
 

@@ -65,6 +65,16 @@ class OrderRef:
 
 
 @dataclass(frozen=True)
+class CitedGround:
+    """A refusal ground as printed: its wording and the paragraph that sets it, in Kazakh and Russian."""
+
+    text_kk: str
+    text_ru: str
+    citation_kk: str
+    citation_ru: str
+
+
+@dataclass(frozen=True)
 class ResultContext:
     """Everything a result template may print about one request and its decision."""
 
@@ -96,6 +106,11 @@ class ResultContext:
     issued_on: date
     #: the order this result is (or is an excerpt from); None for a result that is not an order
     order: OrderRef | None = None
+    #: the catalog grounds the refusal chose; `refusal_grounds` then holds the explanation
+    refusal_reasons: tuple[CitedGround, ...] = ()
+    #: how to appeal a refusal, printed under its grounds
+    appeal_kk: str = ""
+    appeal_ru: str = ""
 
     def __post_init__(self) -> None:
         """Reject a decision no template can print, and a refusal without grounds."""

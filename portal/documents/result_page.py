@@ -16,6 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from portal.documents.render import (
     draw_lines,
+    refusal_paras_kk,
+    refusal_paras_ru,
     BOLD,
     MARGIN_TOP,
     PAGE_HEIGHT,
@@ -129,7 +131,7 @@ def refusal_kk(ctx: ResultContext) -> list[_Para]:
     return [
         *paras,
         _Para(f"{service} мемлекеттік көрсетілетін қызметін көрсетуден бас тартылады.", space_before=3),
-        _Para(ctx.refusal_grounds or "", label="Бас тарту негіздері: "),
+        *refusal_paras_kk(ctx.refusal_reasons, ctx.refusal_grounds or "", ctx.appeal_kk),
         signer_kk(ctx),
     ]
 
@@ -148,7 +150,7 @@ def refusal_ru(ctx: ResultContext) -> list[_Para]:
     return [
         *paras,
         _Para(f"В оказании государственной услуги {service} отказано.", space_before=3),
-        _Para(ctx.refusal_grounds or "", label="Основания отказа: "),
+        *refusal_paras_ru(ctx.refusal_reasons, ctx.refusal_grounds or "", ctx.appeal_ru),
         signer_ru(ctx),
     ]
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 
 from portal.documents.render import ExcerptData, render_excerpt
-from portal.documents.result_context import DECISIONS, Line, OrderRef, ResultContext
+from portal.documents.result_context import DECISIONS, CitedGround, Line, OrderRef, ResultContext
 from portal.documents.result_forms import (
     render_attestation_receipt,
     render_tvet_certificate,
@@ -25,6 +25,7 @@ from portal.documents.result_forms import (
 )
 
 __all__ = [
+    "CitedGround",
     "DECISIONS",
     "Line",
     "OrderRef",
@@ -114,6 +115,9 @@ def excerpt_data(ctx: ResultContext) -> ExcerptData:
         head_name=ctx.signer_name,
         issued_on=ctx.issued_on,
         order=ctx.order,
+        refusal_reasons=ctx.refusal_reasons if ctx.refused else (),
+        appeal_kk=ctx.appeal_kk if ctx.refused else "",
+        appeal_ru=ctx.appeal_ru if ctx.refused else "",
     )
 
 

@@ -8,13 +8,14 @@ from typing import Mapping
 
 from sqlalchemy.orm import Session
 
-from portal.documents.results import Line, OrderRef, ResultContext, render_result
+from portal.documents.results import CitedGround, Line, OrderRef, ResultContext, render_result
 from portal.documents.signing import PortalTimeStamper, ResultSigner
 from portal.domain.applications import applicant_name
 from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
 from portal.domain.models import Application, Decision, Person, ResultDocument, Role
 from portal.domain.orders import order_for_result
+from portal.domain.refusals import refusal_grounds_of
 from portal.domain.storage import FileStore
 from portal.domain.workflow import service_of
 from portal.pki.ca import LocalCA
@@ -63,6 +64,9 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
                            a.original_name) for a in app.attachments if service.document(a.kind))
     sub = service.subflow(app.form)
     role_kk, role_ru = ROLE_TITLES.get(Role(signer.role), ("", ""))
+    refused = app.decision == Decision.refused
+    reasons = tuple(CitedGround(g.text["kk"], g.text["ru"], g.citation["kk"], g.citation["ru"])
+                    for g in refusal_grounds_of(service, app.refusal_codes)) if refused else ()
     return ResultContext(
         template=service.result.template, result_number=number, registration_number=app.number or "",
         decision=str(app.decision or "permitted"), service_name_kk=service.name["kk"],
@@ -73,9 +77,10 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
         provider_name_ru=app.provider.name_ru, provider_address=app.provider.address,
         applicant_name=applicant_name(app), applicant_iin=app.applicant.iin, form=form, request_lines=tuple(lines),
         result_lines=result_lines, documents=documents,
-        refusal_grounds=app.refusal_grounds if app.decision == Decision.refused else None,
+        refusal_grounds=app.refusal_grounds if refused else None,
         signer_name=signer.full_name, signer_role_kk=role_kk, signer_role_ru=role_ru, issued_on=issued_on,
-        order=order)
+        order=order, refusal_reasons=reasons, appeal_kk=service.appeal.get("kk", "") if refused else "",
+        appeal_ru=service.appeal.get("ru", "") if refused else "")
 
 
 class ResultIssuer:

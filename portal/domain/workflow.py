@@ -14,6 +14,7 @@ from portal.domain.catalog.spec import MAX_LENGTH, ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.models import Application, AuditEntry, Decision, Notification, Person, Role, StepRecord
+from portal.domain.refusals import chosen_refusal
 
 #: an effect runs inside the transition's transaction: (session, request, actor, at) -> None
 Effect = Callable[[Session, Application, Person, datetime], None]
@@ -144,12 +145,12 @@ def _apply_payload(session: Session, app: Application, move: Transition, actor: 
     if move.decides or move.amends_decision:
         decision = _decision(payload, required=move.decides)
         if decision is not None:
-            grounds = fields.bounded_text("refusal_grounds", payload.get("refusal_grounds"), MAX_LENGTH["longtext"])
-            if move.decides and decision == Decision.refused and not grounds:
-                raise DomainError("refusal_grounds_required")
+            # the one who decides states the grounds; a head changing the decision leaves them to the redraft
+            refusal = chosen_refusal(service_of(app), payload) if decision == Decision.refused and move.decides else None
             app.decision = decision
-            app.refusal_grounds = grounds if decision == Decision.refused else None
-            details.update(decision=decision.value, refusal_grounds=app.refusal_grounds)
+            app.refusal_grounds = refusal.explanation if refusal else None
+            app.refusal_codes = list(refusal.codes) if refusal else None
+            details.update(decision=decision.value, refusal_grounds=app.refusal_grounds, refusal_codes=app.refusal_codes)
     if move.inputs:
         values = {f.name: fields.bounded(f, payload.get(f.name)) for f in move.inputs}
         # what the result states is required for a grant; a refusal states its grounds instead

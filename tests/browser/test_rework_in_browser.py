@@ -43,7 +43,8 @@ def test_head_returns_the_draft_executor_reworks_head_signs(app, page, live_url,
     take(page, "#do-step")
     open_card(page, base, "executor", number)
     page.check("#move-draft_result input[name=decision][value=refused]")
-    page.fill("#refusal_grounds", "Анықтама жарамсыз.")
+    page.check("#refusal-grounds input[value=documents_incomplete]")
+    page.fill("#refusal_explanation", "Анықтама жарамсыз.")
     take(page, "#do-step")
 
     # the head sends the draft back, changing the decision to a grant, and says why

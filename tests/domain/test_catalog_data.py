@@ -57,8 +57,10 @@ def texts(service: ServiceSpec) -> Iterator[tuple[str, Mapping[str, str]]]:
     yield "applicant", service.applicant
     yield "result.title", service.result.title
     yield "result.granted", service.result.granted
-    for i, ground in enumerate(service.refusal_grounds):
-        yield f"refusal_grounds[{i}]", ground
+    for ground in service.refusal_grounds:
+        yield f"refusal ground {ground.code}", ground.text
+        yield f"refusal ground {ground.code} citation", ground.citation
+    yield "appeal", service.appeal
     fields = list(service.fields)
     for _, steps in service.all_flows():
         for step in steps:

@@ -77,16 +77,17 @@ def test_whole_path_permitted(app, citizen):
 def test_refusal_states_its_grounds(app, citizen):
     app_id = submitted_request(app, citizen)
     work_through(app, app_id, {"decision": "refused"}, until="assign")
-    r = do(app, "executor", app_id, "draft_result", {"decision": "refused", "refusal_grounds": ""})
-    assert r.status_code == 409 and "must state its grounds" in r.get_data(as_text=True)
-    r = do(app, "executor", app_id, "draft_result", {"decision": "refused",
-                                                     "refusal_grounds": "Қорытынды мерзімі өткен."})
+    r = do(app, "executor", app_id, "draft_result", {"decision": "refused", "refusal_explanation": "Мерзімі өткен."})
+    assert r.status_code == 409 and "tick at least one ground" in r.get_data(as_text=True)
+    r = do(app, "executor", app_id, "draft_result", {"decision": "refused", "refusal_ground": "documents_incomplete",
+                                                     "refusal_explanation": "Қорытынды мерзімі өткен."})
     assert r.status_code == 302
     assert head_signs(app, app_id).status_code == 200
     do(app, "office_clerk", app_id, "send")
     citizen.get("/lang/en")
     page = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
     assert "Қорытынды мерзімі өткен." in page and "refused with reasons" in page
+    assert "The package of documents required for the service is incomplete" in page
 
 
 def test_result_not_visible_to_citizen_before_it_is_sent(app, citizen):

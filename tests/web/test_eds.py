@@ -46,7 +46,7 @@ def submit_with(client, app_id: int, key: P12Signer, **kw):  # type: ignore[no-u
 
 def status_of(app, app_id: int) -> str:  # type: ignore[no-untyped-def]
     with app.extensions["portal"].sessions() as s:
-        return s.get(Application, app_id).status
+        return s.get(Application, app_id).stage
 
 
 def other_key(app, *, iin: str, days: int = 365, valid_from: datetime | None = None, ca: LocalCA | None = None,

@@ -73,7 +73,7 @@ def test_sealed_excerpts_are_numbered_and_say_whose_order(app, citizen, tmp_path
 
 
 def test_a_refusal_is_no_order_and_takes_no_number(app, citizen, tmp_path):
-    app_id = sealed_excerpt(app, citizen, {"decision": "refused", "refusal_grounds": "Құжаттар толық емес."})
+    app_id = sealed_excerpt(app, citizen, {"decision": "refused", "refusal_ground": "documents_incomplete", "refusal_explanation": "Құжаттар толық емес."})
     text = pdf_text(citizen.get(f"/cabinet/requests/{app_id}/result.pdf").data, tmp_path)
     assert "МОТИВИРОВАННЫЙ ОТКАЗ" in text and "бұйрығынан" not in text and "ВЫПИСКА" not in text
     assert entries(app) == []

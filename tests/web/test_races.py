@@ -174,4 +174,4 @@ def test_simultaneous_posts_against_a_live_server(app, citizen, second_clerk, li
         assert "Changed meanwhile" in loser or (n % 2 and "not yours to take" in loser), loser[:500]
         assert audit_count(app, app_id, "register") == 1
     with app.extensions["portal"].sessions() as s:
-        assert {a.status for a in s.scalars(select(Application).where(Application.id.in_(ids)))} == {"registered"}
+        assert {a.stage for a in s.scalars(select(Application).where(Application.id.in_(ids)))} == {"registered"}

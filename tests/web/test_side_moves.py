@@ -64,12 +64,13 @@ def test_head_reassigns_and_the_old_executor_loses_the_request(app, citizen):
 
 def test_head_returns_the_draft_and_may_change_the_decision(app, citizen):
     app_id = submitted_request(app, citizen)
-    work_through(app, app_id, {"decision": "refused", "refusal_grounds": "Анықтама жоқ."}, until="draft_result")
+    work_through(app, app_id, {"decision": "refused", "refusal_ground": "documents_incomplete", "refusal_explanation": "Анықтама жоқ."}, until="draft_result")
     r = do(app, "head", app_id, "return_draft", {"comment": "Анықтама бар, рұқсат беріңіз.", "decision": "permitted"})
     assert r.status_code == 302
     with app.extensions["portal"].sessions() as s:
         a = s.get(Application, app_id)
         assert a.stage == "in_execution" and a.decision == "permitted" and a.refusal_grounds is None
+        assert a.refusal_codes is None
         assert a.executor_id is not None and a.steps[-1].step == "draft_result"
     card = staff_client(app, "executor", "petropavl").get(f"/backoffice/requests/{app_id}").get_data(as_text=True)
     assert "Анықтама бар, рұқсат беріңіз." in card

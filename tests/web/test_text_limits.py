@@ -134,7 +134,7 @@ def test_resolution_too_long_keeps_the_text(app: Flask, citizen: FlaskClient) ->
         assert s.get(Application, app_id).stage == "registered"
 
 
-def test_refusal_grounds_past_the_form_are_refused_by_the_domain(app: Flask, citizen: FlaskClient) -> None:
+def test_refusal_explanation_past_the_form_is_refused_by_the_domain(app: Flask, citizen: FlaskClient) -> None:
     from portal.domain.workflow import transition
     app_id = submitted_request(app, citizen)
     work_through(app, app_id, {"decision": "permitted"}, until="assign")
@@ -143,8 +143,9 @@ def test_refusal_grounds_past_the_form_are_refused_by_the_domain(app: Flask, cit
         executor = s.scalar(select(Person).where(Person.iin == account("executor").iin))
         with pytest.raises(DomainError) as err:
             transition(s, draft, "draft_result", executor, MONDAY_10,
-                       payload={"decision": "refused", "refusal_grounds": "Негіз " * 1000})
-        assert err.value.code == "too_long" and err.value.params["field"] == "refusal_grounds"
+                       payload={"decision": "refused", "refusal_ground": ["documents_incomplete"],
+                                "refusal_explanation": "Негіз " * 1000})
+        assert err.value.code == "too_long" and err.value.params["field"] == "refusal_explanation"
 
 
 def test_step_inputs_from_the_catalog_are_bounded(app: Flask, citizen: FlaskClient) -> None:

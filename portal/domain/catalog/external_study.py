@@ -1,8 +1,23 @@
 """Permission to study in external form at basic and general secondary schools (seed 004)."""
 from datetime import date
 
-from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec)
+from portal.domain.catalog.appeals import appeal
+from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, RefusalGround, ResultSpec,
+                                        ServiceSpec, Text)
 from portal.domain.catalog.stages import Norm, provider_chain
+
+#: the Standard the regulation implements (seed 004, para. 1)
+STANDARD: Text = {
+    "kk": "Стандарт (ҚР Білім және ғылым министрінің 2015 жылғы 8 сәуірдегі № 179 бұйрығы)",
+    "ru": "Стандарт (приказ Министра образования и науки РК от 8 апреля 2015 года № 179)",
+    "en": "the Standard (order No. 179 of the Minister of Education and Science, 8 April 2015)",
+}
+#: the regulation the steps come from: North Kazakhstan region's
+REGULATION: Text = {
+    "kk": "Регламент (Солтүстік Қазақстан обл. әкімдігінің 16.06.2016 № 232 қаулысы)",
+    "ru": "Регламент (пост. акимата Северо-Казахстанской обл. от 16.06.2016 № 232)",
+    "en": "Regulation (North Kazakhstan region akimat resolution No. 232 of 16.06.2016)",
+}
 
 GROUNDS = (
     Choice("health", {
@@ -119,16 +134,31 @@ SERVICE = ServiceSpec(
         }),
         deadline=Duration(working_days=15),
     ),
+    # The regulation's para. 4 lists the package, which the executor studies (para. 5, subpara. 3); its
+    # annex 4 (the portal path) forms a refusal when the applicant's data violate the requirements.
     refusal_grounds=(
-        {
-            "kk": "Ұсынылған құжаттардың және (немесе) олардағы деректердің анық еместігі",
-            "ru": "Недостоверность представленных документов и (или) данных в них",
-            "en": "The documents or the data in them are not authentic",
-        },
-        {
-            "kk": "Алушының мемлекеттік қызмет көрсету үшін қажетті талаптарға сәйкес келмеуі",
-            "ru": "Несоответствие услугополучателя требованиям, необходимым для оказания услуги",
-            "en": "The applicant does not meet the requirements for the service",
-        },
+        RefusalGround("documents_incomplete", {
+            "kk": "Мемлекеттік қызмет көрсету үшін қажетті құжаттар пакетінің толық ұсынылмауы",
+            "ru": "Представление неполного пакета документов, необходимых для оказания государственной услуги",
+            "en": "The package of documents required for the service is incomplete",
+        }, {
+            "kk": f"{REGULATION['kk']}, 4-тармақ, 5-тармақтың 3) тармақшасы",
+            "ru": f"{REGULATION['ru']}, п. 4, п. 5, пп. 3)",
+            "en": f"{REGULATION['en']}, para. 4, para. 5, subpara. 3",
+        }),
+        RefusalGround("data_violations", {
+            "kk": "Көрсетілетін қызметті алушының мәліметтерінде бұзушылықтардың болуы",
+            "ru": "Наличие нарушений в сведениях услугополучателя",
+            "en": "The applicant's data violate the requirements",
+        }, {
+            "kk": f"{REGULATION['kk']}, 4-қосымша",
+            "ru": f"{REGULATION['ru']}, приложение 4",
+            "en": f"{REGULATION['en']}, annex 4",
+        }),
     ),
+    appeal=appeal(STANDARD, head={
+        "kk": "көрсетілетін қызметті берушінің (жергілікті атқарушы органның) басшысының",
+        "ru": "руководителя услугодателя (местного исполнительного органа)",
+        "en": "the head of the provider (the local executive body)",
+    }),
 )

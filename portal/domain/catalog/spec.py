@@ -119,6 +119,18 @@ class Subflow:
 
 
 @dataclass(frozen=True)
+class RefusalGround:
+    """A ground on which the provider may refuse the service, citing the paragraph that sets it."""
+
+    #: stable code kept on the request (never renamed once requests carry it)
+    code: str
+    #: the ground as the regulation words it
+    text: Text
+    #: where it is set, e.g. "Standard, para. 9" / "Стандарт, п. 9" / "Стандарттың 9-тармағы"
+    citation: Text
+
+
+@dataclass(frozen=True)
 class ResultSpec:
     """The result document: its name, its template, and the words for each decision."""
 
@@ -153,7 +165,10 @@ class ServiceSpec:
     process: Process
     result: ResultSpec
     orderable: bool = True
-    refusal_grounds: tuple[Text, ...] = ()
+    #: the grounds an executor chooses from when refusing, each with its citation
+    refusal_grounds: tuple[RefusalGround, ...] = ()
+    #: how the applicant appeals a refusal (to whom, and where that is set); printed on the refusal
+    appeal: Text = field(default_factory=dict)
     #: the form field whose value picks a sub-flow, and the sub-flows; empty when there is one flow
     subflow_field: str | None = None
     subflows: tuple[Subflow, ...] = ()
@@ -212,6 +227,10 @@ class ServiceSpec:
     def required_documents(self, form: Mapping[str, Any]) -> list[DocumentSpec]:
         """Return the documents the form requires."""
         return [d for d in self.documents if d.required_for(form)]
+
+    def refusal_ground(self, code: str) -> RefusalGround | None:
+        """Return the refusal ground with this code, if any."""
+        return next((g for g in self.refusal_grounds if g.code == code), None)
 
     def document(self, code: str) -> DocumentSpec | None:
         """Return the document spec with this code, if any."""

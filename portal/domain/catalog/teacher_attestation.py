@@ -5,10 +5,26 @@ refusal on the grounds of the Standard's para. 10. The regulation has two steps 
 registers and gives the receipt, an executor accepts the documents and checks completeness. There is
 no head step and no assignment: whichever of the provider's executors takes the request does it.
 """
+from portal.domain.catalog.appeals import appeal
 from portal.domain.catalog.process import Actor, Process, Transition
-from portal.domain.catalog.spec import Choice, Condition, DocumentSpec, Duration, Field, ResultSpec, ServiceSpec
+from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, RefusalGround, ResultSpec,
+                                        ServiceSpec, Text)
 from portal.domain.catalog.stages import COMPLETED, REGISTERED, SUBMITTED
 from portal.domain.models import Role
+
+#: the Standard the regulation implements (seed 003, para. 1)
+STANDARD: Text = {
+    "kk": "Стандарт (ҚР Білім және ғылым министрінің 2015 жылғы 9 қарашадағы № 632 бұйрығы)",
+    "ru": "Стандарт (приказ Министра образования и науки РК от 9 ноября 2015 года № 632)",
+    "en": "the Standard (order No. 632 of the Minister of Education and Science, 9 November 2015)",
+}
+#: the regulation the steps come from: Mangystau region's, as worded in 2018
+REGULATION: Text = {
+    "kk": "Регламент (Маңғыстау обл. әкімдігінің 31.05.2016 № 154 қаулысы, 28.05.2018 № 121 ред.)",
+    "ru": "Регламент (пост. акимата Мангистауской обл. от 31.05.2016 № 154, ред. от 28.05.2018 № 121)",
+    "en": "Regulation (Mangystau region akimat resolution No. 154 of 31.05.2016, as worded by No. 121 of "
+          "28.05.2018)",
+}
 
 ASSIGN = "assign"
 CONFIRM = "confirm"
@@ -136,23 +152,38 @@ SERVICE = ServiceSpec(
     ),
     # The Standard's para. 10, which seed 003 cites without wording: an incomplete package, and the
     # general grounds of the Law on public services.
+    # The regulation's para. 3: a reasoned refusal "on the grounds set in the Standard's para. 10"; the
+    # executor's step checks the package's completeness (para. 5, subpara. 2) against para. 9.
     refusal_grounds=(
-        {
+        RefusalGround("documents_incomplete", {
             "kk": "Стандарттың 9-тармағында көзделген тізбеге сәйкес құжаттардың толық топтамасын ұсынбау",
             "ru": "Представление неполного пакета документов согласно перечню, предусмотренному пунктом 9 "
                   "Стандарта",
             "en": "The package is incomplete against the list of the Standard's para. 9",
-        },
-        {
+        }, {
+            "kk": f"{STANDARD['kk']}, 9, 10-тармақтар; {REGULATION['kk']}, 3-тармақ, 5-тармақтың 2) тармақшасы",
+            "ru": f"{STANDARD['ru']}, пункты 9, 10; {REGULATION['ru']}, п. 3, п. 5, пп. 2)",
+            "en": f"{STANDARD['en']}, paras. 9 and 10; {REGULATION['en']}, para. 3, para. 5, subpara. 2",
+        }),
+        RefusalGround("documents_not_authentic", {
             "kk": "Ұсынылған құжаттардың және (немесе) олардағы деректердің анық еместігі",
             "ru": "Недостоверность представленных документов и (или) данных в них",
             "en": "The documents or the data in them are not authentic",
-        },
-        {
+        }, {
+            "kk": f"{STANDARD['kk']}, 10-тармақ; {REGULATION['kk']}, 3-тармақ",
+            "ru": f"{STANDARD['ru']}, п. 10; {REGULATION['ru']}, п. 3",
+            "en": f"{STANDARD['en']}, para. 10; {REGULATION['en']}, para. 3",
+        }),
+        RefusalGround("attestation_rules_unmet", {
             "kk": "Алушының аттестаттау қағидаларында белгіленген талаптарға сәйкес келмеуі",
             "ru": "Несоответствие услугополучателя требованиям, установленным правилами проведения "
                   "аттестации",
             "en": "The applicant does not meet the requirements of the attestation rules",
-        },
+        }, {
+            "kk": f"{STANDARD['kk']}, 10-тармақ; {REGULATION['kk']}, 3-тармақ",
+            "ru": f"{STANDARD['ru']}, п. 10; {REGULATION['ru']}, п. 3",
+            "en": f"{STANDARD['en']}, para. 10; {REGULATION['en']}, para. 3",
+        }),
     ),
+    appeal=appeal(STANDARD),
 )

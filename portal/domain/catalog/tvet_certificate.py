@@ -7,8 +7,25 @@ catalog version 1, under which a request filed before the amendment took effect 
 from dataclasses import replace
 from datetime import date
 
-from portal.domain.catalog.spec import Duration, Field, ResultSpec, ServiceSpec
+from portal.domain.catalog.appeals import appeal
+from portal.domain.catalog.spec import Duration, Field, RefusalGround, ResultSpec, ServiceSpec, Text
 from portal.domain.catalog.stages import Norm, provider_chain
+
+#: the Standard the regulation implements (seeds 001, 002, para. 4)
+STANDARD: Text = {
+    "kk": "Стандарт (ҚР Білім және ғылым министрі м.а. 2015 жылғы 6 қарашадағы № 627 бұйрығы)",
+    "ru": "Стандарт (приказ и.о. Министра образования и науки РК от 6 ноября 2015 года № 627)",
+    "en": "the Standard (order No. 627 of the acting Minister of Education and Science, 6 November 2015)",
+}
+#: the regulation the steps come from: Karaganda region's, 2019 wording, itself repealed in 2020
+REGULATION: Text = {
+    "kk": "Регламент (Қарағанды обл. әкімдігінің 20.01.2016 № 04/03 қаулысы, 21.05.2019 ред.; "
+          "26.03.2020 күші жойылған)",
+    "ru": "Регламент (пост. акимата Карагандинской обл. от 20.01.2016 № 04/03, ред. от 21.05.2019; "
+          "утратил силу 26.03.2020)",
+    "en": "Regulation (Karaganda region akimat resolution No. 04/03 of 20.01.2016, as worded on 21.05.2019; "
+          "repealed 26.03.2020)",
+}
 
 #: What the executor fills in from the college's own records; the certificate (the form of the
 #: Minister's order No. 289 of 12.06.2009) states where and when the person studied, the speciality
@@ -144,25 +161,33 @@ SERVICE = ServiceSpec(
         }),
         deadline=Duration(working_days=2), draft_inputs=RECORD_INPUTS,
     ),
+    # The 2019 regulation, para. 9: condition 2 (the provider checks the documents against the Standard)
+    # and process 7 (a refusal when they are violated); para. 3 and para. 5, action 3: the certificate is
+    # for a person who did not complete, checked against the college's records.
     refusal_grounds=(
-        # 2019 wording, para. 9, process 7: a refusal when the applicant's documents violate the Standard
-        {
+        RefusalGround("documents_violate_standard", {
             "kk": "Көрсетілетін қызметті алушының құжаттарында Стандарт талаптарының бұзылуы",
             "ru": "Нарушения требований Стандарта в документах услугополучателя",
             "en": "The applicant's documents violate the requirements of the Standard",
-        },
-        # the general grounds of the Law on public services
-        {
-            "kk": "Ұсынылған құжаттардың және (немесе) олардағы деректердің анық еместігі",
-            "ru": "Недостоверность представленных документов и (или) данных в них",
-            "en": "The documents or the data in them are not authentic",
-        },
-        {
-            "kk": "Алушының мемлекеттік қызмет көрсету үшін қажетті талаптарға сәйкес келмеуі",
-            "ru": "Несоответствие услугополучателя требованиям, необходимым для оказания услуги",
-            "en": "The applicant does not meet the requirements for the service",
-        },
+        }, {
+            "kk": f"{REGULATION['kk']}, 9-тармақтың 9), 10) тармақшалары (2-шарт, 7-процесс)",
+            "ru": f"{REGULATION['ru']}, п. 9, пп. 9), 10) (условие 2, процесс 7)",
+            "en": f"{REGULATION['en']}, para. 9, subparas. 9 and 10 (condition 2, process 7)",
+        }),
+        RefusalGround("not_a_non_completer", {
+            "kk": "Көрсетілетін қызметті алушы осы ұйымда білім алуды аяқтамаған адам болып табылмайды: "
+                  "колледж құжаттарында оның оқығаны туралы мәлімет жоқ немесе оқуы аяқталған",
+            "ru": "Услугополучатель не является лицом, не завершившим обучение в данной организации: "
+                  "в документах колледжа нет сведений о его обучении либо обучение завершено",
+            "en": "The applicant is not a person who left this college without completing: its records show "
+                  "no study by them, or the study was completed",
+        }, {
+            "kk": f"{REGULATION['kk']}, 3-тармақ; 5-тармақтың 3-іс-қимылы",
+            "ru": f"{REGULATION['ru']}, п. 3; п. 5, действие 3",
+            "en": f"{REGULATION['en']}, para. 3; para. 5, action 3",
+        }),
     ),
+    appeal=appeal(STANDARD),
 )
 
 #: The 2016 wording (seed 000: resolution No. 04/03 of 20.01.2016, registered 01.03.2016, published

@@ -3,9 +3,23 @@
 The result is the provider's ORDER (бұйрық) on the transfer or on the re-admission. The regulation
 gives two sub-flows with the same roles; only the executor's time differs (15 or 5 working days).
 """
-from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, Process, ResultSpec,
-                                        ServiceSpec, Subflow)
+from portal.domain.catalog.appeals import appeal
+from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, Process, RefusalGround,
+                                        ResultSpec, ServiceSpec, Subflow, Text)
 from portal.domain.catalog.stages import Norm, provider_chain
+
+#: the Standard the regulation implements (seed 001, the first regulation's para. 4)
+STANDARD: Text = {
+    "kk": "Стандарт (ҚР Білім және ғылым министрі м.а. 2015 жылғы 6 қарашадағы № 627 бұйрығы)",
+    "ru": "Стандарт (приказ и.о. Министра образования и науки РК от 6 ноября 2015 года № 627)",
+    "en": "the Standard (order No. 627 of the acting Minister of Education and Science, 6 November 2015)",
+}
+#: the regulation the steps come from: Karaganda region's, itself repealed in 2020
+REGULATION: Text = {
+    "kk": "Регламент (Қарағанды обл. әкімдігінің 20.01.2016 № 04/03 қаулысы; 26.03.2020 күші жойылған)",
+    "ru": "Регламент (пост. акимата Карагандинской обл. от 20.01.2016 № 04/03; утратил силу 26.03.2020)",
+    "en": "Regulation (Karaganda region akimat resolution No. 04/03 of 20.01.2016; repealed 26.03.2020)",
+}
 
 TRANSFER = "transfer"
 READMISSION = "readmission"
@@ -144,17 +158,18 @@ SERVICE = ServiceSpec(
             "en": "Certificate for persons who did not complete TVET (from the college where you studied)",
         }, Condition("request_kind", equals=(READMISSION,))),
     ),
-    # the regulation states no grounds: the general ones of the Law on public services
+    # The regulation's only check is the executor's of the package's completeness (para. 4: the basis to
+    # start is the documents of the Standard's para. 9; para. 5, subpara. 3); it states no other ground.
     refusal_grounds=(
-        {
-            "kk": "Ұсынылған құжаттардың және (немесе) олардағы деректердің анық еместігі",
-            "ru": "Недостоверность представленных документов и (или) данных в них",
-            "en": "The documents or the data in them are not authentic",
-        },
-        {
-            "kk": "Алушының мемлекеттік қызмет көрсету үшін қажетті талаптарға сәйкес келмеуі",
-            "ru": "Несоответствие услугополучателя требованиям, необходимым для оказания услуги",
-            "en": "The applicant does not meet the requirements for the service",
-        },
+        RefusalGround("documents_incomplete", {
+            "kk": "Стандарттың 9-тармағында көрсетілген қажетті құжаттардың толық ұсынылмауы",
+            "ru": "Представление неполного пакета необходимых документов, указанных в пункте 9 Стандарта",
+            "en": "The package lacks documents required by para. 9 of the Standard",
+        }, {
+            "kk": f"{STANDARD['kk']}, 9-тармақ; {REGULATION['kk']}, 4-тармақ, 5-тармақтың 3) тармақшасы",
+            "ru": f"{STANDARD['ru']}, п. 9; {REGULATION['ru']}, п. 4, п. 5, пп. 3)",
+            "en": f"{STANDARD['en']}, para. 9; {REGULATION['en']}, para. 4, para. 5, subpara. 3",
+        }),
     ),
+    appeal=appeal(STANDARD),
 )

@@ -50,8 +50,10 @@ class Application(Base):
     resolution: Mapped[str | None] = mapped_column(Text)
     #: the executor's drafted decision
     decision: Mapped[Decision | None] = mapped_column(String(20))
-    #: grounds of a reasoned refusal
+    #: a reasoned refusal's explanation in the executor's words (before 0006: its whole grounds)
     refusal_grounds: Mapped[str | None] = mapped_column(Text)
+    #: the codes of the catalog's refusal grounds the executor chose (see ServiceSpec.refusal_grounds)
+    refusal_codes: Mapped[list[str] | None] = mapped_column(JSON)
     #: what the steps' actors filled in for the result (the service's step inputs)
     result_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: when the result reached the citizen
