@@ -23,6 +23,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from portal.documents.fonts import BOLD_TTF, REGULAR_TTF
 from portal.documents.result_context import CitedGround, OrderRef
+from portal.domain.models.applications import Decision
+
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 56.0
@@ -32,7 +34,8 @@ MARGIN_BOTTOM = 40.0
 STAMP_BOX: tuple[int, int, int, int] = (56, 40, 56 + 260, 40 + 110)
 """Rectangle (x1, y1, x2, y2) on page 0, in points, kept empty for the signature stamp."""
 
-DECISIONS = ("permitted", "refused")
+#: the decisions a result states: the domain's own, not spelled again here
+DECISIONS = tuple(d.value for d in Decision)
 
 REGULAR = "PortalDejaVuSans"
 BOLD = "PortalDejaVuSans-Bold"
@@ -91,9 +94,9 @@ class ExcerptData:
         """Reject a decision the form cannot print, and an excerpt from no registered order."""
         if self.decision not in DECISIONS:
             raise ValueError(f"decision must be one of {DECISIONS}, got {self.decision!r}")
-        if self.decision == "refused" and not (self.refusal_grounds or "").strip():
+        if self.decision == Decision.refused and not (self.refusal_grounds or "").strip():
             raise ValueError("a reasoned refusal must state its grounds")
-        if self.decision == "permitted" and self.order is None:
+        if self.decision == Decision.permitted and self.order is None:
             raise ValueError("an excerpt needs the order's number and date from the register")
 
 
@@ -168,7 +171,7 @@ def _kazakh(data: ExcerptData) -> list[_Para]:
     child = f"{data.child_name}, ЖСН {data.child_iin}, туған күні {_d(data.child_birth_date)}"
     school = f"{data.school}, {data.grade} сынып"
     applicant = f"{data.applicant_name}, ЖСН {data.applicant_iin}"
-    if data.decision == "permitted" and data.order is not None:
+    if data.decision == Decision.permitted and data.order is not None:
         return [
             _Para("БҰЙРЫҚТАН ҮЗІНДІ", bold=True, scale=1.25, centred=True),
             _Para(data.order.source_kk, bold=True, centred=True),
@@ -202,7 +205,7 @@ def _russian(data: ExcerptData) -> list[_Para]:
     child = f"{data.child_name}, ИИН {data.child_iin}, дата рождения {_d(data.child_birth_date)}"
     school = f"{data.school}, {data.grade} класс"
     applicant = f"{data.applicant_name}, ИИН {data.applicant_iin}"
-    if data.decision == "permitted" and data.order is not None:
+    if data.decision == Decision.permitted and data.order is not None:
         return [
             _Para("ВЫПИСКА ИЗ ПРИКАЗА", bold=True, scale=1.25, centred=True),
             _Para(data.order.source_ru, bold=True, centred=True),
@@ -381,7 +384,7 @@ def render_excerpt(data: ExcerptData) -> bytes:
 
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, pageCompression=1, lang="kk-KZ", initialFontName=REGULAR)
-    title = "Бұйрықтан үзінді / Выписка из приказа" if data.decision == "permitted" else (
+    title = "Бұйрықтан үзінді / Выписка из приказа" if data.decision == Decision.permitted else (
         "Дәлелді бас тарту / Мотивированный отказ"
     )
     canvas.setTitle(f"{title} № {data.result_number}")

@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-DECISIONS = ("permitted", "refused")
+from portal.domain.models.applications import Decision
+
+#: the decisions a result states: the domain's own, not spelled again here
+DECISIONS = tuple(d.value for d in Decision)
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,10 @@ class ResultContext:
         """Reject a decision no template can print, and a refusal without grounds."""
         if self.decision not in DECISIONS:
             raise ValueError(f"decision must be one of {DECISIONS}, got {self.decision!r}")
-        if self.decision == "refused" and not (self.refusal_grounds or "").strip():
+        if self.decision == Decision.refused and not (self.refusal_grounds or "").strip():
             raise ValueError("a reasoned refusal must state its grounds")
 
     @property
     def refused(self) -> bool:
         """Return whether the document is a reasoned refusal."""
-        return self.decision == "refused"
+        return self.decision == Decision.refused
