@@ -104,8 +104,10 @@ def create_app(config: Config | None = None) -> Flask:
     limiter.shared_limit(f"{config.upload_mb_per_day} per day", scope="request-uploads", methods=["POST"],
                          key_func=_person_key, cost=lambda: 1 + (request.content_length or 0) // 1_000_000)(apply_bp)
     app.extensions["sign_in_throttle"] = SignInThrottle(limiter.storage)
+    from portal.access import install_access_rules
     from portal.auth.sessions import install_session_limits
     install_session_limits(app)
+    install_access_rules(app)  # after the session limits: a session that just ended is anonymous here
     csrf.exempt(pki_bp.tsa_view)  # RFC 3161 clients post binary queries without a form token
 
     install_template_helpers(app)

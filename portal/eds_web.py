@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.domain.db import is_conflict
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.labels import error_text
-from portal.web import db
+from portal.web import commit, discard
 
 
 #: an EDS answer is a CMS of a few kilobytes (certificates, a timestamp): far below this
@@ -51,25 +51,24 @@ def certificate_from(payload: dict[str, Any]) -> bytes | None:
 
 def _lost_race(code: str = "changed_meanwhile") -> ResponseReturnValue:
     """Roll back and tell the page that someone else changed the request at the same moment."""
-    db().rollback()
+    discard()
     return jsonify(error=error_text(code), code=code), 409
 
 
 def json_step(work: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
-    """Run one EDS step: commit on success; on refusal roll back and answer with a translated message."""
-    session = db()
+    """Run one EDS step as the request's unit of work; a refusal drops it and answers with a translated message."""
     try:
         answer = work()
     except Conflict as err:
         return _lost_race(err.code)
     except NotFound:
-        session.rollback()
+        discard()
         return jsonify(error=error_text("not_found"), code="not_found"), 404
     except NotAllowed as err:
-        session.rollback()
+        discard()
         return jsonify(error=error_text(err.code), code=err.code), 409
     except DomainError as err:
-        session.rollback()
+        discard()
         return jsonify(error=error_text(err.code, **err.params), code=err.code), 422
     except StaleDataError:  # someone changed the request at the same moment
         return _lost_race()
@@ -78,7 +77,7 @@ def json_step(work: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
             raise
         return _lost_race()
     try:
-        session.commit()
+        commit()
     except StaleDataError:
         return _lost_race()
     except DBAPIError as err:

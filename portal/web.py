@@ -1,14 +1,13 @@
-"""Helpers shared by the citizen and staff blueprints: the request's session, clock and context."""
+"""Helpers shared by the citizen and staff blueprints: the request's session, unit of work, clock and context."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import current_app, flash, g
 from flask_babel import get_locale, lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import Length
@@ -59,10 +58,77 @@ def db() -> Session:
 
 
 def close_db(_exc: BaseException | None = None) -> None:
-    """Close the request's session; anything not committed is rolled back."""
+    """Close the request's session; anything not committed is rolled back, and what awaited the commit is dropped."""
+    g.pop("unit_of_work", None)
     session = g.pop("db", None)
     if session is not None:
         session.close()
+
+
+@dataclass
+class UnitOfWork:
+    """What a request does once its one commit has succeeded: sign-ins and the like, then messages."""
+
+    #: run in order after the commit (e.g. signing the person in, which starts a fresh cookie)
+    callbacks: list[Callable[[], None]] = field(default_factory=list)
+    #: (message, category) flashed last, so that a fresh cookie from a sign-in still carries them
+    messages: list[tuple[str, str]] = field(default_factory=list)
+    committed: bool = False
+
+
+def _unit_of_work() -> UnitOfWork:
+    """Return this request's unit of work."""
+    if "unit_of_work" not in g:
+        g.unit_of_work = UnitOfWork()
+    return g.unit_of_work
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once this request's commit succeeds (at once if it already has)."""
+    work = _unit_of_work()
+    if work.committed:
+        callback()
+    else:
+        work.callbacks.append(callback)
+
+
+def tell(message: str, category: str = "info") -> None:
+    """Show the person a message once this request's commit succeeds (at once if it already has)."""
+    work = _unit_of_work()
+    if work.committed:
+        flash(message, category)
+    else:
+        work.messages.append((message, category))
+
+
+def discard() -> None:
+    """Roll back this request's changes and forget whatever was to follow their commit."""
+    g.pop("unit_of_work", None)
+    db().rollback()
+
+
+def commit() -> None:
+    """Commit the request's one unit of work, then deliver what waited for it; a failed commit delivers nothing.
+
+    The error propagates (a lost race becomes the 409 page or JSON answer), so a person is never told
+    "done" or signed in for a change that was not saved.
+    """
+    work = _unit_of_work()
+    if work.committed:
+        raise RuntimeError("a request commits once: gather its changes into one domain call before committing")
+    try:
+        db().commit()
+    except BaseException:
+        g.pop("unit_of_work", None)
+        db().rollback()  # the error page must not render from a broken transaction
+        raise
+    work.committed = True
+    for callback in work.callbacks:
+        callback()
+    for message, category in work.messages:
+        flash(message, category)
+    work.callbacks.clear()
+    work.messages.clear()
 
 
 def now() -> datetime:
@@ -88,18 +154,6 @@ def too_long(max_length: int) -> Length:
     WTForms also writes the limit as the input's maxlength, so browsers stop there too.
     """
     return Length(max=max_length, message=_l("At most %(max)s characters; this text has %(length)s."))
-
-
-def require_role(*roles: str) -> Callable[[], Any]:
-    """Return a before_request hook that admits only signed-in people with one of these roles."""
-    def check() -> Any:
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.sign_in", next=request.full_path))
-        if current_user.role not in roles:
-            abort(403)
-        return None
-    return check
-
 
 
 def safe_next(target: str | None) -> str | None:

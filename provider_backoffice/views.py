@@ -1,7 +1,7 @@
-"""The back office: the provider's queue, the request card and its steps. Staff only."""
+"""The back office: the provider's queue, the request card and its steps. Staff only (portal.access)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,20 +11,19 @@ from portal import labels
 from portal.domain import signing_flows
 from portal.domain.applications import applicant_name, typed_name_differs
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from portal.domain.models import STAFF_ROLES, Person, Role
 from portal.domain.catalog.spec import MAX_LENGTH
+from portal.domain.models import Person, Role
 from portal.domain.signing_flows import issuing_move
 from portal.domain.workflow import (available_transitions, open_step, process_of, queue as provider_queue,
                                    service_of, staff_request, transition)
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.eds_web import cms_from, json_object, json_step
 from portal.labels import error_text
-from portal.web import ctx, db, now, require_role
+from portal.web import commit, ctx, db, discard, now, tell
 from portal.web_templates import changed_meanwhile_page
 from provider_backoffice.forms import StepForm
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
-bp.before_request(require_role(*STAFF_ROLES))
 
 
 def _request(application_id: int, *, lock: bool = False):  # type: ignore[no-untyped-def]
@@ -64,15 +63,15 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
         try:
             move = transition(session, app, request.form.get("action", ""), current_user, now(), payload=request.form,
                               effects=ctx().effects, seen_version=int(seen) if seen.isdigit() else None)
-            session.commit()
+            tell(_("Done: %(step)s.", step=labels.ACTION.get(move.action, move.action)), "success")
+            commit()
         except (Conflict, StaleDataError):  # another staff member took this step first
             return changed_meanwhile_page(url_for("backoffice.card", application_id=application_id))
         except DomainError as err:
-            session.rollback()
+            discard()
             error = error_text(err.code, **err.params)
             app = _request(application_id)
         else:
-            flash(_("Done: %(step)s.", step=labels.ACTION.get(move.action, move.action)), "success")
             return redirect(url_for("backoffice.card", application_id=app.id))
     status = 200 if request.method == "GET" else (409 if error else 422)
     service, process = service_of(app), process_of(app)
@@ -139,6 +138,6 @@ def sign_finish(application_id: int):  # type: ignore[no-untyped-def]
         app = staff_request(db(), current_user, application_id, lock=True)
         signing_flows.sign_and_approve(db(), ctx().store, ctx().ca, app, current_user,
                                        token=str(payload.get("token") or ""), cms_der=cms_from(payload), now=now())
-        flash(_("Done: %(step)s.", step=labels.ACTION["approve"]), "success")
+        tell(_("Done: %(step)s.", step=labels.ACTION["approve"]), "success")
         return jsonify(redirect=url_for("backoffice.card", application_id=app.id))
     return json_step(work)

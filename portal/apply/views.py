@@ -1,7 +1,7 @@
-"""Fill, save, check and submit a request. Applicants only."""
+"""Fill, save, check and submit a request. Applicants only (portal.access)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,15 +10,14 @@ from portal.apply.forms import build_form
 from portal.domain import applications as requests_, signing_flows
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.errors import DomainError, NotFound
-from portal.domain.models import Provider, Role
+from portal.domain.models import Provider
 from portal.domain.validators import ValidationError
 from portal.domain.workflow import is_draft
 from portal.eds_web import certificate_from, cms_from, json_object, json_step
 from portal.labels import error_text
-from portal.web import ctx, db, locale, now, require_role
+from portal.web import commit, ctx, db, discard, locale, now, tell
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
-bp.before_request(require_role(Role.applicant))
 
 
 def _own(application_id: int):  # type: ignore[no-untyped-def]
@@ -44,9 +43,11 @@ def start(code: str):  # type: ignore[no-untyped-def]
     except UnknownService:
         abort(404)
     except DomainError as err:
-        flash(error_text(err.code), "error")
+        discard()
+        tell(error_text(err.code), "error")
+        commit()
         return redirect(url_for("catalog.index"))
-    session.commit()
+    commit()
     return redirect(url_for("apply.edit", application_id=app.id))
 
 
@@ -71,7 +72,7 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
             requests_.save_draft(session, app, {f.name: form[f.name].data for f in service.fields},
                                  int(provider) if provider and provider.isdecimal() else None, now())
         except DomainError as err:  # the form's own checks should have caught it; say so on the field
-            session.rollback()
+            discard()
             app = _own(application_id)
             form[err.params.get("field", "provider_id")].errors = [error_text(err.code, **err.params)]
             return render_template("portal/apply_edit.html", form=form, app=app, service=service,
@@ -84,11 +85,12 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
                 except (ValidationError, DomainError) as err:
                     form[f"doc_{doc.code}"].errors = [error_text(err.code, **getattr(err, "params", {}))]
                     upload_failed = True
-        session.commit()
+        if not upload_failed and request.form.get("next") != "review":
+            tell(_("Draft saved. You can come back to it from your cabinet."), "success")
+        commit()
         if not upload_failed:
             if request.form.get("next") == "review":
                 return redirect(url_for("apply.review", application_id=app.id))
-            flash(_("Draft saved. You can come back to it from your cabinet."), "success")
             return redirect(url_for("apply.edit", application_id=app.id))
     problems = requests_.problems(app, service) if request.args.get("check") else []
     for p in problems:
@@ -102,15 +104,14 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/<int:application_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
 def remove_attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
     """Remove a scan from the draft."""
-    session = db()
     app = _own(application_id)
     try:
         requests_.remove_attachment(app, attachment_id, now())
     except NotFound:
         abort(404)
     except DomainError as err:
-        flash(error_text(err.code), "error")
-    session.commit()
+        tell(error_text(err.code), "error")
+    commit()
     return redirect(url_for("apply.edit", application_id=app.id))
 
 
@@ -148,6 +149,6 @@ def sign_finish(application_id: int):  # type: ignore[no-untyped-def]
         app = requests_.applicants_request(db(), current_user, application_id, lock=True)
         signing_flows.sign_and_submit(db(), ctx().store, ctx().ca, app, current_user,
                                       token=str(payload.get("token") or ""), cms_der=cms_from(payload), now=now())
-        flash(_("Request %(number)s has been signed and submitted.", number=app.number), "success")
+        tell(_("Request %(number)s has been signed and submitted.", number=app.number), "success")
         return jsonify(redirect=url_for("cabinet.detail", application_id=app.id))
     return json_step(work)

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.domain.accounts import end_sessions, session_ended
 from portal.domain.models import Person
-from portal.web import db, now
+from portal.web import after_commit, db, now
 
 #: what survives a sign-in or a sign-out: the chosen language, nothing that was set before
 KEEP = ("lang",)
@@ -30,7 +30,12 @@ def _fresh_cookie() -> None:
     cookie.update(kept)
 
 
-def start_session(person: Person) -> None:
+def sign_in_after_commit(person: Person) -> None:
+    """Sign the person in once the request's commit succeeds: a failed commit leaves the browser signed out."""
+    after_commit(lambda: _start_session(person))
+
+
+def _start_session(person: Person) -> None:
     """Sign the person in with a new session: nothing from before the sign-in survives (session fixation)."""
     _fresh_cookie()
     login_user(person, remember=False)  # no remember-me cookie: it would outlive the session's limits
@@ -40,10 +45,10 @@ def start_session(person: Person) -> None:
 
 
 def end_session() -> None:
-    """Sign out: end the person's sessions on the server, then clear this browser's."""
+    """Sign out: end the person's sessions on the server (at the request's commit), and clear this browser's now."""
+    # this browser forgets the session even if the commit then fails: on a shared computer that matters more
     if current_user.is_authenticated:
         end_sessions(db(), current_user)
-        db().commit()
     logout_user()
     _fresh_cookie()
 

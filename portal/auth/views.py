@@ -1,15 +1,14 @@
-"""Register, sign in (password or EDS), sign out. Public: everyone may reach these views."""
+"""Register, sign in (password or EDS), sign out. Public (portal.access): everyone may reach these views."""
 from __future__ import annotations
 
 import base64
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request, session as cookie,
-                   url_for)
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session as cookie, url_for
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
 from portal.auth.forms import RegisterForm, SignInForm
-from portal.auth.sessions import end_session, remember_device, start_session, trusted_device
+from portal.auth.sessions import end_session, remember_device, sign_in_after_commit, trusted_device
 from portal.domain import eds
 from portal.domain.accounts import authenticate, register_citizen
 from portal.domain.errors import DomainError
@@ -17,7 +16,7 @@ from portal.domain.throttle import source_of
 from portal.domain.validators import ValidationError
 from portal.labels import error_text
 from portal.eds_web import cms_from, json_object, json_step
-from portal.web import ctx, db, now, safe_next
+from portal.web import after_commit, commit, ctx, db, now, safe_next, tell
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -49,9 +48,9 @@ def register():  # type: ignore[no-untyped-def]
                 getattr(form, params.get("field") or FIELD_OF.get(err.code, "iin")).errors.append(
                     error_text(err.code, **params))
             else:
-                session.commit()
-                start_session(person)
-                flash(_("Your account has been created. Welcome!"), "success")
+                sign_in_after_commit(person)
+                tell(_("Your account has been created. Welcome!"), "success")
+                commit()
                 return remember_device(redirect(url_for("cabinet.index")), person.iin)
     return render_template("portal/register.html", form=form), 200 if request.method == "GET" else 422
 
@@ -73,7 +72,8 @@ def sign_in():  # type: ignore[no-untyped-def]
             until = err.params.get("until")
             error = error_text(err.code, **err.params, time=format_datetime(until, "HH:mm") if until else "")
         else:
-            start_session(person)
+            sign_in_after_commit(person)
+            commit()
             return remember_device(redirect(safe_next(request.args.get("next")) or _home_for(person)), person.iin)
     status = 200 if request.method == "GET" else (401 if error else 422)
     return render_template("portal/sign_in.html", form=form, error=error), status
@@ -83,7 +83,8 @@ def sign_in():  # type: ignore[no-untyped-def]
 def sign_out():  # type: ignore[no-untyped-def]
     """Sign out: the session ends on the server too, so a copy of the cookie is worthless."""
     end_session()
-    flash(_("You have signed out."), "info")
+    tell(_("You have signed out."), "info")
+    commit()
     return redirect(url_for("catalog.index"))
 
 
@@ -98,7 +99,7 @@ def eds_challenge():  # type: ignore[no-untyped-def]
     """Issue a one-time challenge bound to this browser session."""
     def work():  # type: ignore[no-untyped-def]
         challenge = eds.issue_challenge(db(), now())
-        cookie["eds_challenge"] = challenge.id
+        after_commit(lambda: cookie.update(eds_challenge=challenge.id))  # name only a challenge that was saved
         return jsonify(challenge=base64.b64encode(bytes.fromhex(challenge.nonce)).decode())
     return json_step(work)
 
@@ -111,6 +112,6 @@ def eds_finish():  # type: ignore[no-untyped-def]
     def work():  # type: ignore[no-untyped-def]
         person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
                              now=now())
-        start_session(person)  # also drops the used challenge
+        sign_in_after_commit(person)  # the fresh session also drops the used challenge
         return jsonify(redirect=safe_next(payload.get("next")) or _home_for(person))
     return json_step(work)

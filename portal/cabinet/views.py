@@ -1,4 +1,4 @@
-"""The personal cabinet: the applicant's requests, their timelines and results. Applicants only."""
+"""The personal cabinet: the applicant's requests, their timelines and results. Applicants only (portal.access)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
@@ -8,14 +8,13 @@ from sqlalchemy import select
 from portal.domain.applications import applicants_request
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
-from portal.domain.models import Application, Role
+from portal.domain.models import Application
 from portal.domain.progress import progress
 from portal.domain.workflow import is_draft, service_of
 from portal.downloads import attachment_response, file_response, signed_application_response
-from portal.web import ctx, db, now, require_role
+from portal.web import ctx, db, now
 
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
-bp.before_request(require_role(Role.applicant))
 
 
 def _own(application_id: int) -> Application:

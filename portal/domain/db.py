@@ -44,6 +44,14 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
+            # pysqlite opens a transaction only before a write, so a SAVEPOINT taken first became the
+            # outermost transaction and its RELEASE committed: a registration outlived its request's
+            # failed commit. SQLAlchemy's recipe: the driver stays out, and every transaction says BEGIN.
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
