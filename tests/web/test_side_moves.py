@@ -24,7 +24,7 @@ def test_executor_hands_back_head_assigns_another(app, citizen):
     card = staff_client(app, "executor", "petropavl").get(f"/backoffice/requests/{app_id}").get_data(as_text=True)
     assert 'id="move-hand_back"' in card and 'id="move-draft_result"' in card
     r = do(app, "executor", app_id, "hand_back", {"comment": ""})
-    assert r.status_code == 422 and "Write why" in r.get_data(as_text=True)
+    assert r.status_code == 409 and "Write why" in r.get_data(as_text=True)
     clock.pin(datetime(2026, 11, 24, 11, 0))
     r = do(app, "executor", app_id, "hand_back", {"comment": "Мен бұл мектептің туысымын, басқа маманға беріңіз."})
     assert r.status_code == 302
@@ -48,7 +48,7 @@ def test_head_reassigns_and_the_old_executor_loses_the_request(app, citizen):
     app_id = submitted_request(app, citizen)
     work_through(app, app_id, {}, until="assign")
     same = do(app, "head", app_id, "reassign", assign_data(app))
-    assert same.status_code == 422 and "already assigned" in same.get_data(as_text=True)
+    assert same.status_code == 409 and "already assigned" in same.get_data(as_text=True)
     r = do(app, "head", app_id, "reassign", {**assign_data(app), "executor_id": str(second_executor_id(app)),
                                              "resolution": "Асхат Серікұлы жалғастырсын."})
     assert r.status_code == 302
@@ -58,6 +58,7 @@ def test_head_reassigns_and_the_old_executor_loses_the_request(app, citizen):
         assert a.stage == "in_execution" and a.executor_id == second_executor_id(app)
         assert [r.outcome for r in a.steps] == ["register", "assign", "reassign", None]
         assert a.steps[-1].step == "draft_result" and a.steps[-1].normative == "14wd"
+    citizen.get("/lang/en")
     cabinet = citizen.get(f"/cabinet/requests/{app_id}").get_data(as_text=True)
     assert "Another executor has been assigned" in cabinet
 
