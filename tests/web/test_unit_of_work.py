@@ -78,7 +78,7 @@ def test_a_failed_commit_of_the_signed_request_shows_no_success(app: Flask, citi
     assert r.status_code == 409 and r.get_json()["code"] == "changed_meanwhile"
     assert "has been signed and submitted" not in page(citizen, f"/cabinet/requests/{app_id}")
     with app.extensions["portal"].sessions() as s:
-        assert s.get(Application, app_id).status == "draft"
+        assert s.get(Application, app_id).stage == "draft"
     # the same signature with a commit that succeeds does show it: the check above can fail
     assert citizen.post(f"/apply/{app_id}/sign/finish", json=body).status_code == 200
     assert "has been signed and submitted" in page(citizen, f"/cabinet/requests/{app_id}")
