@@ -160,7 +160,7 @@ def test_durations_match_the_regulation(code: str, value: str | None) -> None:
 @PARAMS
 def test_deadline_covers_the_steps(service: ServiceSpec) -> None:
     for sub in service.subflows or ():
-        assert _covers(sub.deadline, sub.steps), sub.value
+        assert _covers(sub.process.deadline, sub.process.main_path()), sub.value
     assert _covers(service.deadline, service.steps)
 
 
@@ -175,7 +175,7 @@ def _covers(deadline: Duration, steps: tuple[Step, ...]) -> bool:
 
 def test_the_stated_deadlines() -> None:
     assert tvet_certificate.SERVICE.deadline == WD(2)
-    assert {s.value: s.deadline for s in tvet_transfer.SERVICE.subflows} == {
+    assert {s.value: s.process.deadline for s in tvet_transfer.SERVICE.subflows} == {
         "transfer": WD(18), "readmission": WD(8)}
     assert teacher_attestation.SERVICE.deadline == M(40)
 
@@ -202,7 +202,7 @@ def test_transfer_subflows_follow_the_request_kind() -> None:
     kind = service.field(service.subflow_field or "")
     assert kind is not None and kind.kind == "choice"
     assert {c.value for c in kind.choices} == {s.value for s in service.subflows} == {"transfer", "readmission"}
-    assert service.steps == service.subflow({"request_kind": "transfer"}).steps  # type: ignore[union-attr]
+    assert service.steps == service.subflow({"request_kind": "transfer"}).process.main_path()  # type: ignore[union-attr]
     assert service.deadline == service.flow({"request_kind": "transfer"})[1]
     readmission_steps, deadline = service.flow({"request_kind": "readmission"})
     assert deadline == WD(8)

@@ -107,16 +107,6 @@ class Subflow:
     title: Text
     process: Process
 
-    @property
-    def deadline(self) -> Duration:
-        """Return the sub-flow's overall deadline."""
-        return self.process.deadline
-
-    @property
-    def steps(self) -> tuple[Transition, ...]:
-        """Return the sub-flow's regulated steps, in order."""
-        return self.process.main_path()
-
 
 @dataclass(frozen=True)
 class RefusalGround:
