@@ -144,26 +144,24 @@ def _d(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def refusal_paras_kk(grounds: tuple[CitedGround, ...], explanation: str, appeal: str) -> list[_Para]:
-    """Return the Kazakh grounds of a refusal, each with its citation, the explanation and the appeal."""
-    if grounds:
-        paras = [_Para("Бас тарту негіздері:", bold=True),
-                 *(_Para(f"{n}) {g.text_kk} ({g.citation_kk})") for n, g in enumerate(grounds, start=1)),
-                 _Para(explanation, label="Түсініктеме: ")]
-    else:  # a request refused before grounds were chosen from the catalog: its free text alone
-        paras = [_Para(explanation, label="Бас тарту негіздері: ")]
-    return paras + ([_Para(appeal, label="Шағымдану тәртібі: ", scale=0.9, space_before=3)] if appeal else [])
+#: the words a refusal is printed with, per language: heading, explanation, grounds alone, appeal
+_REFUSAL_WORDS = {
+    "kk": ("Бас тарту негіздері:", "Түсініктеме: ", "Бас тарту негіздері: ", "Шағымдану тәртібі: "),
+    "ru": ("Основания отказа:", "Пояснение: ", "Основания отказа: ", "Порядок обжалования: "),
+}
 
 
-def refusal_paras_ru(grounds: tuple[CitedGround, ...], explanation: str, appeal: str) -> list[_Para]:
-    """Return the Russian grounds of a refusal, each with its citation, the explanation and the appeal."""
+def refusal_paras(grounds: tuple[CitedGround, ...], explanation: str, appeal: str, lang: str) -> list[_Para]:
+    """Return a refusal's grounds in one language, each with its citation, then the explanation and the appeal."""
+    heading, explained, alone, appealed = _REFUSAL_WORDS[lang]
     if grounds:
-        paras = [_Para("Основания отказа:", bold=True),
-                 *(_Para(f"{n}) {g.text_ru} ({g.citation_ru})") for n, g in enumerate(grounds, start=1)),
-                 _Para(explanation, label="Пояснение: ")]
+        paras = [_Para(heading, bold=True),
+                 *(_Para(f"{n}) {getattr(g, 'text_' + lang)} ({getattr(g, 'citation_' + lang)})")
+                   for n, g in enumerate(grounds, start=1)),
+                 _Para(explanation, label=explained)]
     else:  # a request refused before grounds were chosen from the catalog: its free text alone
-        paras = [_Para(explanation, label="Основания отказа: ")]
-    return paras + ([_Para(appeal, label="Порядок обжалования: ", scale=0.9, space_before=3)] if appeal else [])
+        paras = [_Para(explanation, label=alone)]
+    return paras + ([_Para(appeal, label=appealed, scale=0.9, space_before=3)] if appeal else [])
 
 
 def _kazakh(data: ExcerptData) -> list[_Para]:
@@ -195,7 +193,7 @@ def _kazakh(data: ExcerptData) -> list[_Para]:
             f"{STANDARD_KK} экстернат нысанында оқуға рұқсат беруден бас тартылады.",
             space_before=3,
         ),
-        *refusal_paras_kk(data.refusal_reasons, data.refusal_grounds or "", data.appeal_kk),
+        *refusal_paras(data.refusal_reasons, data.refusal_grounds or "", data.appeal_kk, "kk"),
         _Para(data.head_name, label="Басшы: ", space_before=6),
     ]
 
@@ -226,7 +224,7 @@ def _russian(data: ExcerptData) -> list[_Para]:
         _Para(school, label="Организация образования: "),
         _Para(data.ground_ru, label="Заявленное основание: "),
         _Para(f"{STANDARD_RU} в разрешении обучения в форме экстерната отказано.", space_before=3),
-        *refusal_paras_ru(data.refusal_reasons, data.refusal_grounds or "", data.appeal_ru),
+        *refusal_paras(data.refusal_reasons, data.refusal_grounds or "", data.appeal_ru, "ru"),
         _Para(data.head_name, label="Руководитель: ", space_before=6),
     ]
 

@@ -16,8 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from portal.documents.render import (
     draw_lines,
-    refusal_paras_kk,
-    refusal_paras_ru,
+    refusal_paras,
     BOLD,
     MARGIN_TOP,
     PAGE_HEIGHT,
@@ -131,7 +130,7 @@ def refusal_kk(ctx: ResultContext) -> list[_Para]:
     return [
         *paras,
         _Para(f"{service} мемлекеттік көрсетілетін қызметін көрсетуден бас тартылады.", space_before=3),
-        *refusal_paras_kk(ctx.refusal_reasons, ctx.refusal_grounds or "", ctx.appeal_kk),
+        *refusal_paras(ctx.refusal_reasons, ctx.refusal_grounds or "", ctx.appeal_kk, "kk"),
         signer_kk(ctx),
     ]
 
@@ -150,7 +149,7 @@ def refusal_ru(ctx: ResultContext) -> list[_Para]:
     return [
         *paras,
         _Para(f"В оказании государственной услуги {service} отказано.", space_before=3),
-        *refusal_paras_ru(ctx.refusal_reasons, ctx.refusal_grounds or "", ctx.appeal_ru),
+        *refusal_paras(ctx.refusal_reasons, ctx.refusal_grounds or "", ctx.appeal_ru, "ru"),
         signer_ru(ctx),
     ]
 
