@@ -25,6 +25,7 @@ EVENT = 36
 GAP = 48  # between columns: room for the elbows of the flows
 ROW_PAD = 24  # above and below a row's tallest node
 TRACK = 14  # one returning flow's track below the lanes
+MIN_ROW = 96  # room for a lane's name on two lines
 
 
 @dataclass(frozen=True)
@@ -202,18 +203,21 @@ def swimlanes(process: Process, *, task_height: int = TASK_H) -> Swimlanes:
     columns = max(p.column for p in places) + 1
     col_w = [max((sizes[p.id][0] for p in places if p.column == c), default=EVENT) + GAP for c in range(columns)]
     col_x = [LABEL_W + MARGIN + sum(col_w[:c]) for c in range(columns)]
-    row_h = task_height + 2 * ROW_PAD
     returning = [(s, t) for s, t in _flow_ends(process) if _column(places, t) <= _column(places, s)]
 
     lanes: list[Lane] = []
-    rows_of: dict[str, int] = {}
+    top_of: dict[str, int] = {}
+    row_h: dict[str, int] = {}
     y = 0
     roles = lane_roles(process)
     width = col_x[-1] + col_w[-1] + MARGIN
     for i, role in enumerate(roles):
-        rows = max((p.row + 1 for p in places if p.lane == role), default=1)
-        rows_of[role] = y
-        height = rows * row_h + (len(returning) * TRACK + ROW_PAD if i == len(roles) - 1 and returning else 0)
+        mine = [p for p in places if p.lane == role]
+        rows = max((p.row + 1 for p in mine), default=1)
+        # a lane of events only (the applicant's) needs less height than a lane of tasks
+        row_h[role] = max(MIN_ROW, max((sizes[p.id][1] for p in mine), default=EVENT) + 2 * ROW_PAD)
+        top_of[role] = y
+        height = rows * row_h[role] + (len(returning) * TRACK + ROW_PAD if i == len(roles) - 1 and returning else 0)
         lanes.append(Lane(role, Box(0, y, width, height)))
         y += height
     boxes: dict[str, Box] = {}
@@ -221,7 +225,7 @@ def swimlanes(process: Process, *, task_height: int = TASK_H) -> Swimlanes:
     for p in places:
         w, h = sizes[p.id]
         cx = col_x[p.column] + (col_w[p.column] - GAP) // 2
-        cy = rows_of[p.lane] + p.row * row_h + row_h // 2
+        cy = top_of[p.lane] + p.row * row_h[p.lane] + row_h[p.lane] // 2
         boxes[p.id] = Box(cx - w // 2, cy - h // 2, w, h)
         nodes.append(Node(p.id, p.kind, p.lane, boxes[p.id], p.stage, p.transition))
 
