@@ -19,6 +19,8 @@ PUBLIC_ENDPOINTS = frozenset({
     "static",
     # the catalog of services and the language switch: what the portal offers is public information
     "catalog.index", "catalog.service", "catalog.switch_language",
+    # each service's published handbook of business processes, as BPMN
+    "catalog.process_bpmn",
     # registering and signing in (password or EDS); signing out is harmless and must work for an ended session
     "auth.register", "auth.sign_in", "auth.sign_out", "auth.eds_sign_in", "auth.eds_challenge", "auth.eds_finish",
     # anyone holding a result checks it, by its number (the QR code) or by uploading the PDF

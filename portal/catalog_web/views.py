@@ -1,9 +1,11 @@
 """The catalog of services and the language switch. Public."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
+from portal.catalog_web.handbook import diagrams
+from portal.domain.bpmn import bpmn_xml
 from portal.domain.catalog import SERVICES, UnknownService, get_service
 from portal.domain.models import Provider
 from portal.web import db, safe_next
@@ -26,7 +28,27 @@ def service(code: str):  # type: ignore[no-untyped-def]
         abort(404)
     providers = db().scalars(select(Provider).where(Provider.kind.in_(spec.provider_kinds))
                              .order_by(Provider.kind, Provider.id)).all()
-    return render_template("portal/service.html", service=spec, providers=providers)
+    return render_template("portal/service.html", service=spec, providers=providers, diagrams=diagrams(spec))
+
+
+@bp.route("/services/<code>/process.bpmn")
+def process_bpmn(code: str):  # type: ignore[no-untyped-def]
+    """Download a service's process as BPMN 2.0 XML (`flow` picks a sub-flow, `version` an older wording)."""
+    raw = request.args.get("version")
+    if raw is not None and not (raw.isdecimal() and len(raw) <= 4):
+        abort(404)
+    try:
+        spec = get_service(code, int(raw) if raw is not None else None)
+    except UnknownService:
+        abort(404)
+    processes = dict(spec.all_processes())
+    flow = request.args.get("flow") or next(iter(processes))
+    if flow not in processes:
+        abort(404)
+    name = f"{spec.code}-v{spec.version}" + (f"-{flow}" if flow else "") + ".bpmn"
+    response = Response(bpmn_xml(processes[flow], spec, flow), content_type="application/xml; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.route("/lang/<code>")
