@@ -27,15 +27,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config(str(engine.url))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
-        if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        with conn.begin():
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-        if sqlite:
-            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
-            if broken:
-                raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+        raw = conn.connection.dbapi_connection
+        if sqlite:  # outside any transaction (where SQLite would ignore it): on the driver's own connection
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            if sqlite:
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
