@@ -87,12 +87,13 @@ _ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
 MAX_PDF_OBJECTS = 20_000
 #: the most dictionaries, arrays and references looked at, direct ones included
 MAX_PDF_NODES = 100_000
-#: what parsing one PDF may take: CPU seconds and memory beyond what the worker already uses
-PARSE_CPU_SECONDS = 2
+#: what parsing one PDF may take: CPU seconds and memory beyond what the worker already uses (the
+#: largest package the limits above let through, 19,000 objects in object streams, takes about 1.2 s)
+PARSE_CPU_SECONDS = 3
 PARSE_MEMORY = 768 * 1024 * 1024
 #: how long the worker waits for that child, whatever it does (a child forked from a threaded worker
 #: may block on a lock another thread held, using no CPU at all)
-PARSE_WALL_SECONDS = 5
+PARSE_WALL_SECONDS = 10
 _STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _ACTIVE_NAME = re.compile(rb"/(?:JS|JavaScript|AA|Launch|XFA)(?=[\s/<>\[\]()%{}]|\Z)")

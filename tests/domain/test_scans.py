@@ -169,11 +169,17 @@ def test_pdf_with_too_many_objects_is_refused_before_parsing() -> None:
     assert err.value.code == "pdf_too_complex" and time.process_time() - started < 1.0
 
 
-def test_many_objects_in_object_streams_are_read_in_one_pass() -> None:
+def test_many_objects_in_object_streams_are_read_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     # pyHanko alone rereads an object stream's header for each object in it: 19,000 objects in ten
     # streams took it about 20 s of CPU, past the parsing child's limit; read once, they pass
     packed = _objects_in_streams(per_stream=1900, streams=10)
     assert packed.count(b"endobj") < 100  # the objects hide in the streams
+    decoded: list[int] = []
+    unpack = scans._StreamUnpacker._unpack
+    monkeypatch.setattr(scans._StreamUnpacker, "_unpack", lambda self, sid: decoded.append(sid) or unpack(self, sid))
+    assert scans._verdict(packed) == b"ok"
+    assert len(decoded) == len(set(decoded)) == 10  # each stream decoded once, not once per object
+    monkeypatch.undo()
     assert check_upload(packed) == "application/pdf"
     with pytest.raises(ValidationError) as err:
         check_upload(_objects_in_streams(per_stream=5000, streams=5))
