@@ -21,6 +21,11 @@ from tests.conftest import MONDAY_10
 TODAY = MONDAY_10.date()
 
 
+
+def pause(seconds: float) -> None:
+    """Wait a little; not time.sleep, whose clock_nanosleep fails with EINVAL under CI's faketime stage."""
+    threading.Event().wait(seconds)
+
 def new_requests(app: Flask, count: int, provider: str = "petropavl") -> list[int]:
     """Create submitted external-study requests of the demo citizen at a provider; return their ids."""
     with app.extensions["portal"].sessions() as s:
@@ -117,7 +122,7 @@ def _issue_at_once(app: Flask, ids: list[int], *, rolled_back: int | None = None
                         request = s.get(Application, app_id)
                         entry = register_order(s, request.provider, "external_study", request, TODAY)
                         number = entry.number
-                        time.sleep(0.05)  # the issuing goes on (render, sign) while the number is held
+                        pause(0.05)  # the issuing goes on (render, sign) while the number is held
                         if app_id == rolled_back:
                             s.rollback()
                             return
@@ -127,7 +132,7 @@ def _issue_at_once(app: Flask, ids: list[int], *, rolled_back: int | None = None
                 except DBAPIError as err:
                     if not is_conflict(err):
                         raise
-                    time.sleep(0.01)
+                    pause(0.01)
             raise AssertionError("never got through")
         except BaseException as err:  # reported to the test's thread
             errors.append(err)
@@ -171,7 +176,7 @@ def test_on_postgresql_a_second_issuer_waits_for_the_first(app, engine: Engine):
         request = s.get(Application, first)
         assert register_order(s, request.provider, "external_study", request, TODAY).number == 1
         drawn.set()
-        time.sleep(0.5)
+        pause(0.5)
         assert "number" not in got  # still waiting on the lock
         committed = time.monotonic()
         s.commit()
