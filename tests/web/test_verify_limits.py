@@ -73,7 +73,8 @@ def test_busy_slots_answer_at_once(app, lang):  # type: ignore[no-untyped-def]
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another worker is checking a file
         r = _upload(app, pdf_bytes(), lang)
         page = r.get_data(as_text=True)
-        assert r.status_code == 503 and r.headers["Retry-After"] == "60"
+        # Flask-Limiter rewrites Retry-After as whole seconds left, which rounds 60 down to 59 at times
+        assert r.status_code == 503 and r.headers["Retry-After"] in ("59", "60")
         assert BUSY[lang] in page and _still_usable(page)
     finally:
         os.close(fd)
