@@ -31,6 +31,7 @@ from pyhanko.sign.fields import SigSeedSubFilter  # noqa: E402
 
 from portal.documents.fonts import REGULAR_TTF  # noqa: E402
 from portal.documents.render import STAMP_BOX, ExcerptData, render_excerpt  # noqa: E402
+from portal.documents.result_context import OrderRef  # noqa: E402
 from portal.documents.signing import (  # noqa: E402
     SIGNING_TZ,
     STAMP_FONT_SIZE,
@@ -68,6 +69,13 @@ BASE = ExcerptData(
     refusal_grounds=None,
     head_name="Сейітқалиев Ғалым Өмірұлы",
     issued_on=date(2026, 3, 12),
+    order=OrderRef(
+        number="12",
+        issued_on=date(2026, 3, 12),
+        excerpt=True,
+        issuer_kk="«Петропавл қаласының білім бөлімі» мемлекеттік мекемесі басшысының",
+        issuer_ru="руководителя ГУ «Отдел образования города Петропавловска»",
+    ),
 )
 
 
@@ -77,7 +85,7 @@ def excerpts(n: int) -> list[ExcerptData]:
     for i in range(n):
         data = replace(BASE, result_number=f"R-{i:08d}", registration_number=f"EXT-2026-{i:06d}")
         if i % 10 == 9:
-            data = replace(data, decision="refused", refusal_grounds="Құжаттар толық емес / Пакет документов неполный")
+            data = replace(data, decision="refused", order=None, refusal_grounds="Құжаттар толық емес / Пакет документов неполный")
         out.append(data)
     return out
 
