@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.domain.accounts import hash_password
-from portal.domain.models import Person, Provider, ProviderKind, Role
+from portal.domain.models import Membership, Person, Provider, ProviderKind, Role
 from portal.demo_providers import DEMO_PROVIDERS
 from portal.domain.validators import make_iin
 from portal.pki.ca import RENEW_BEFORE, LocalCA
@@ -111,8 +111,21 @@ STAFF = (_staff("petropavl", 100, ("Жұмабекова Дана Серікқы
 SECOND_EXECUTOR = DemoAccount(Role.executor, make_iin(date(1993, 3, 21), "M", 104), "Нұрланов Асхат Серікұлы",
                               "petropavl-executor-2-2026", "petropavl")
 STAFF = [*STAFF[:3], SECOND_EXECUTOR, *STAFF[3:]]
+
+#: a State Corporation service centre for the demo (made up, is_demo): Mon-Sat 09:00-20:00, no lunch (seed 004)
+CENTRE_CODE = "hqko-petropavl-1"
+CENTRE_SCHEDULE = ("Дүйсенбі – сенбі аралығында сағат 09.00-ден 20.00-ге дейін түскі үзіліссіз, жексенбі және "
+                   "мереке күндерін қоспағанда")
+OPERATOR = DemoAccount(Role.operator, make_iin(date(1991, 7, 8), "F", 501), "Мұқанова Әсел Ерболқызы",
+                       "centre-operator-2026", CENTRE_CODE)
+#: a second operator of the same centre: operators work any request of their centre
+SECOND_OPERATOR = DemoAccount(Role.operator, make_iin(date(1994, 1, 17), "M", 502), "Әлиев Тимур Русланұлы",
+                              "centre-operator-2-2026", CENTRE_CODE)
+STAFF = [*STAFF, OPERATOR, SECOND_OPERATOR]
 ACCOUNTS = (CITIZEN, *STAFF)
 
+
+AREA_CENTRE = "Петропавл қаласы"
 
 #: providers whose heads sign results with their own EDS (the others' results are sealed by the portal)
 HEAD_SIGNS = frozenset({"petropavl"})
@@ -131,7 +144,8 @@ class DemoKey:
 #: who gets EDS keys on make run, and the keys' password
 EDS_HOLDERS = ((CITIZEN, "citizen-eds-2026"),
                *((a, f"{a.provider_code}-head-eds-2026") for a in STAFF
-                 if a.role == Role.head and a.provider_code in ("petropavl", "aiyrtau")))
+                 if a.role == Role.head and a.provider_code in ("petropavl", "aiyrtau")),
+               (OPERATOR, "centre-operator-eds-2026"))
 
 
 def demo_bin(index: int) -> str:
@@ -167,15 +181,28 @@ def load(session: Session, now: datetime) -> list[DemoAccount]:
                                          opens=p.opens, closes=p.closes, lunch_from=p.lunch_from,
                                          lunch_to=p.lunch_to, is_demo=True)
             session.add(providers[p.code])
+    if CENTRE_CODE not in providers:
+        providers[CENTRE_CODE] = Provider(
+            code=CENTRE_CODE, kind=ProviderKind.service_centre,
+            name_kk="«Азаматтарға арналған үкімет» мемлекеттік корпорациясы» КЕАҚ Петропавл қаласының "
+                    "№ 1 халыққа қызмет көрсету бөлімі",
+            name_ru="Отдел № 1 города Петропавловска по обслуживанию населения НАО «Государственная корпорация "
+                    "«Правительство для граждан»",
+            area_kk=AREA_CENTRE, address="Солтүстік Қазақстан облысы, Петропавл қаласы (демо мекенжайы)",
+            schedule_kk=CENTRE_SCHEDULE, bin="990340000501", opens="09:00", closes="20:00", lunch_from=None,
+            lunch_to=None, weekdays="012345", is_demo=True)
+        session.add(providers[CENTRE_CODE])
     session.flush()
     existing = set(session.scalars(select(Person.iin)))
     for account in ACCOUNTS:
         if account.iin not in existing:
             provider = providers[account.provider_code] if account.provider_code else None
-            session.add(Person(iin=account.iin, full_name=account.full_name, role=account.role,
-                               phone="+77010000000", email=f"{account.iin}@demo.invalid",
-                               password_hash=_hash(account.password),
-                               provider_id=provider.id if provider else None, created_at=now))
+            person = Person(iin=account.iin, full_name=account.full_name, phone="+77010000000",
+                            email=f"{account.iin}@demo.invalid", password_hash=_hash(account.password),
+                            created_at=now)
+            if provider is not None:
+                person.membership = Membership(organisation=provider, role=account.role)
+            session.add(person)
     session.flush()
     return list(ACCOUNTS)
 

@@ -12,7 +12,7 @@ from portal.domain import signing_flows
 from portal.domain.applications import applicant_name, typed_name_differs
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.catalog.spec import MAX_LENGTH
-from portal.domain.models import Person, Role
+from portal.domain.models import Membership, Person, Role
 from portal.domain.signing_flows import issuing_move
 from portal.domain.workflow import (available_transitions, open_step, process_of, queue as provider_queue,
                                    service_of, staff_request, transition)
@@ -37,8 +37,9 @@ def _request(application_id: int, *, lock: bool = False):  # type: ignore[no-unt
 def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
     """Return the step form with this provider's executors to choose from."""
     form = StepForm()
-    executors = db().scalars(select(Person).where(Person.provider_id == app.provider_id,
-                                                  Person.role == Role.executor).order_by(Person.full_name))
+    executors = db().scalars(select(Person).join(Person.membership)
+                             .where(Membership.organisation_id == app.provider_id, Membership.role == Role.executor)
+                             .order_by(Person.full_name))
     form.executor_id.choices = [("", "—")] + [(str(p.id), p.full_name) for p in executors]
     return form
 

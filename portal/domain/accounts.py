@@ -66,7 +66,7 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
     if session.scalar(select(Person.id).where(Person.iin == parsed.value)):
         raise DomainError("iin_taken")
     person = Person(iin=parsed.value, full_name=full_name, phone=phone,
-                    email=email, password_hash=hash_password(password), role=Role.applicant,
+                    email=email, password_hash=hash_password(password),
                     created_at=now)
     try:
         with session.begin_nested():  # two registrations of one IIN at once: the loser is told it is taken

@@ -105,7 +105,7 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
         raise DomainError("untrusted") from None
     person = session.scalar(select(Person).where(Person.iin == iin))
     if person is None:
-        person = Person(iin=iin, full_name=_full_name(check), role=Role.applicant, password_hash="!eds-only",
+        person = Person(iin=iin, full_name=_full_name(check), password_hash="!eds-only",
                         created_at=now)
         session.add(person)
     elif person.eds_verified_at is None and person.role == Role.applicant:

@@ -9,7 +9,7 @@ from portal import demo
 from portal.domain import applications as requests_
 from portal.domain.catalog import SERVICES
 from portal.domain.errors import NotAllowed
-from portal.domain.models import Person, Provider, Role
+from portal.domain.models import Membership, Person, Provider, Role
 from portal.domain.workflow import transition
 from tests.conftest import MONDAY_10
 from tests.factories import pdf_bytes
@@ -21,13 +21,14 @@ FLOWS = [(code, value) for code, spec in SERVICES.items() for value, _ in spec.a
 def providers_for(session, spec) -> tuple[Provider, Provider]:  # type: ignore[no-untyped-def]
     """Return a staffed provider of the service whose results the portal seals, and another staffed one."""
     found = session.scalars(select(Provider).where(Provider.kind.in_(spec.provider_kinds)).order_by(Provider.id)).all()
-    staffed = [p for p in found if session.scalar(select(Person.id).where(Person.provider_id == p.id))]
+    staffed = [p for p in found if session.scalar(select(Membership.id).where(Membership.organisation_id == p.id))]
     sealed = next(p for p in staffed if not p.head_signs_results)
     return sealed, next(p for p in staffed if p is not sealed)
 
 
 def staff_of(session, provider: Provider) -> dict[str, Person]:  # type: ignore[no-untyped-def]
-    return {p.role: p for p in session.scalars(select(Person).where(Person.provider_id == provider.id))}
+    return {p.role: p for p in session.scalars(select(Person).join(Person.membership)
+                                               .where(Membership.organisation_id == provider.id))}
 
 
 @pytest.mark.parametrize("code,subflow", FLOWS, ids=[f"{c}-{s or 'main'}" for c, s in FLOWS])

@@ -14,7 +14,7 @@ from portal.domain import applications as requests_
 from portal.domain.catalog import VERSIONS, service_on
 from portal.domain.catalog.process import Actor, Process, Transition
 from portal.domain.errors import NotAllowed
-from portal.domain.models import Person, Provider, Role
+from portal.domain.models import Membership, Person, Provider, Role
 from portal.domain.workflow import available_transitions, open_step, transition
 from tests.conftest import MONDAY_10
 from tests.domain.test_engine_matrix import providers_for, staff_of
@@ -64,8 +64,8 @@ def test_every_transition_only_by_its_people(app, spec, value, process):
     with ctx.sessions() as session:
         provider, other_provider = providers_for(session, spec)
         staff, strangers = staff_of(session, provider), staff_of(session, other_provider)
-        second = Person(iin="990101300123", full_name="Екінші Орындаушы", role=Role.executor, provider_id=provider.id,
-                        password_hash="!", created_at=MONDAY_10)
+        second = Person(iin="990101300123", full_name="Екінші Орындаушы", password_hash="!", created_at=MONDAY_10,
+                        membership=Membership(organisation_id=provider.id, role=Role.executor))
         session.add(second)
         session.flush()
         executors = [staff[Role.executor], second]

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from portal.domain.accounts import hash_password
-from portal.domain.models import Application, AuditEntry, Person, Role
+from portal.domain.models import Application, AuditEntry, Membership, Person, Role
 from portal.domain.validators import make_iin
 from tests.conftest import MONDAY_10, account, sign_in, staff_client
 from tests.eds_helpers import signer, signing_time_for
@@ -32,10 +32,10 @@ def second_clerk(app: Flask) -> demo.DemoAccount:
     """Add a second office clerk to the demo provider, so that two people may take the same step."""
     first = account("office_clerk")
     with app.extensions["portal"].sessions() as s:
-        provider_id = s.scalar(select(Person.provider_id).where(Person.iin == first.iin))
-        s.add(Person(iin=SECOND_CLERK.iin, full_name=SECOND_CLERK.full_name, role=Role.office_clerk,
-                     provider_id=provider_id, password_hash=hash_password(SECOND_CLERK.password),
-                     created_at=MONDAY_10))
+        provider_id = s.scalar(select(Person).where(Person.iin == first.iin)).provider_id
+        s.add(Person(iin=SECOND_CLERK.iin, full_name=SECOND_CLERK.full_name,
+                     membership=Membership(organisation_id=provider_id, role=Role.office_clerk),
+                     password_hash=hash_password(SECOND_CLERK.password), created_at=MONDAY_10))
         s.commit()
     return SECOND_CLERK
 

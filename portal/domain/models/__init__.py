@@ -1,14 +1,14 @@
 """All models, imported so that the metadata knows every table."""
-from portal.domain.models.applications import Application, Decision, StepRecord
+from portal.domain.models.applications import Application, Channel, Decision, StepRecord
 from portal.domain.models.audit import AuditEntry, Notification
 from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
-from portal.domain.models.people import STAFF_ROLES, Person, Role
+from portal.domain.models.people import CENTRE_ROLES, PROVIDER_ROLES, STAFF_ROLES, Membership, Person, Role
 from portal.domain.models.providers import Provider, ProviderKind
 from portal.domain.models.signatures import EdsChallenge, SignatureRecord, SigningSession
 
 __all__ = [
-    "Application", "Attachment", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
-    "Person", "Provider",
+    "Application", "Attachment", "Channel", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
+    "CENTRE_ROLES", "Membership", "PROVIDER_ROLES", "Person", "Provider",
     "ProviderKind", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
 ]

@@ -18,6 +18,14 @@ class Decision(StrEnum):
     refused = "refused"
 
 
+class Channel(StrEnum):
+    """Where a request was filed."""
+
+    portal = "portal"
+    state_corporation = "state_corporation"
+    provider_office = "provider_office"
+
+
 class Application(Base):
     """A citizen's electronic request for one service from one provider."""
 
@@ -30,6 +38,16 @@ class Application(Base):
     service_code: Mapped[str] = mapped_column(String(40))
     #: the citizen who applies (a parent acting for a child)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    #: where the request was filed: on the portal, at a State Corporation centre or at the provider's office
+    channel: Mapped[Channel] = mapped_column(String(20), default=Channel.portal, server_default="portal")
+    #: who filed it: the applicant on the portal, the operator at a centre
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: the State Corporation centre it was filed at; None on the portal
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    #: the representative acting for the applicant under a power of attorney, if any
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: the notarised power of attorney's number in the notary registry, when a representative acts
+    power_of_attorney: Mapped[str | None] = mapped_column(String(40))
     #: the provider chosen; None while a draft has none
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     #: the stage of the service's process graph the request waits in ("draft" before submission)
@@ -69,7 +87,10 @@ class Application(Base):
 
     applicant = relationship("Person", foreign_keys=[applicant_id], lazy="joined")
     executor = relationship("Person", foreign_keys=[executor_id])
-    provider = relationship("Provider", lazy="joined")
+    provider = relationship("Provider", foreign_keys=[provider_id], lazy="joined")
+    centre = relationship("Provider", foreign_keys=[centre_id])
+    representative = relationship("Person", foreign_keys=[representative_id])
+    filed_by = relationship("Person", foreign_keys=[filed_by_id])
     attachments = relationship("Attachment", back_populates="application", order_by="Attachment.id",
                                cascade="all, delete-orphan")
     steps = relationship("StepRecord", order_by="StepRecord.id", cascade="all, delete-orphan")

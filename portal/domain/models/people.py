@@ -1,10 +1,10 @@
-"""People: applicants (citizens) and providers' staff."""
+"""People: applicants (citizens), and staff as members of an organisation (a provider or a service centre)."""
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.db import Base
@@ -17,9 +17,33 @@ class Role(StrEnum):
     office_clerk = "office_clerk"
     head = "head"
     executor = "executor"
+    #: an operator of a State Corporation service centre, filing and handing over on the applicant's behalf
+    operator = "operator"
 
 
-STAFF_ROLES = frozenset({Role.office_clerk, Role.head, Role.executor})
+#: the roles of a provider's staff
+PROVIDER_ROLES = frozenset({Role.office_clerk, Role.head, Role.executor})
+#: the roles of a State Corporation centre's staff
+CENTRE_ROLES = frozenset({Role.operator})
+STAFF_ROLES = PROVIDER_ROLES | CENTRE_ROLES
+
+
+class Membership(Base):
+    """A staff member's place: (person, organisation, role), for providers and service centres alike."""
+
+    __tablename__ = "memberships"
+    # one place per account for now: several would need choosing an organisation when signing in
+    __table_args__ = (UniqueConstraint("person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the staff member
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    #: the provider or service centre they work for
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    #: office_clerk, head, executor (a provider's) or operator (a centre's)
+    role: Mapped[Role] = mapped_column(String(20))
+
+    organisation = relationship("Provider", lazy="joined")
 
 
 class Person(Base):
@@ -38,10 +62,6 @@ class Person(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     #: argon2id hash of the password
     password_hash: Mapped[str] = mapped_column(String(200))
-    #: applicant, office_clerk, head or executor
-    role: Mapped[Role] = mapped_column(String(20), default=Role.applicant)
-    #: the provider a staff member works for; None for applicants
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     #: when the account was created
     created_at: Mapped[datetime]
     #: when the person first proved this IIN with their EDS; None while only a password vouches for it
@@ -49,7 +69,8 @@ class Person(Base):
     #: bumped to end every session of the account (e.g. when an EDS sign-in takes over an unproven account)
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    provider = relationship("Provider", lazy="joined")
+    #: a staff member's place; None for a citizen
+    membership: Mapped[Membership | None] = relationship(lazy="joined", uselist=False)
 
     # The session protocol Flask-Login expects, written out so the domain does not import the web layer.
     is_active = True
@@ -61,7 +82,27 @@ class Person(Base):
         return f"{self.id}.{self.session_version}"
 
     @property
+    def role(self) -> Role:
+        """Return the role of the person's membership, or applicant for a citizen."""
+        return self.membership.role if self.membership is not None else Role.applicant
+
+    @property
+    def provider_id(self) -> int | None:
+        """Return the id of the organisation the person works for (a provider or a centre); None for a citizen."""
+        return self.membership.organisation_id if self.membership is not None else None
+
+    @property
+    def provider(self):  # type: ignore[no-untyped-def]
+        """Return the organisation the person works for, or None."""
+        return self.membership.organisation if self.membership is not None else None
+
+    @property
     def is_staff(self) -> bool:
-        """Return True for a provider's staff member."""
+        """Return True for a member of a provider's or a centre's staff."""
         return self.role in STAFF_ROLES
+
+    @property
+    def is_operator(self) -> bool:
+        """Return True for a State Corporation centre's operator."""
+        return self.role in CENTRE_ROLES
 

@@ -1,4 +1,4 @@
-"""Providers of services: education departments, colleges, schools."""
+"""Organisations: providers of services (education departments, colleges, schools) and State Corporation centres."""
 from __future__ import annotations
 
 from datetime import time
@@ -19,16 +19,20 @@ class ProviderKind(StrEnum):
     college = "college"
     school = "school"
     regional_department = "regional_department"
+    #: a service centre of the State Corporation «Азаматтарға арналған үкімет»: files requests, provides none
+    service_centre = "service_centre"
 
 
 @lru_cache(maxsize=64)
-def hours_of(opens: time | None, closes: time | None, lunch_from: time | None, lunch_to: time | None) -> WorkingHours:
+def hours_of(opens: time | None, closes: time | None, lunch_from: time | None, lunch_to: time | None,
+             weekdays: str = "01234") -> WorkingHours:
     """Return (cached) working hours; identical schedules share one object."""
-    return WorkingHours(opens=opens or time(9), closes=closes or time(18, 30), lunch_from=lunch_from, lunch_to=lunch_to)
+    return WorkingHours(opens=opens or time(9), closes=closes or time(18, 30), lunch_from=lunch_from, lunch_to=lunch_to,
+                        weekdays=frozenset(int(d) for d in weekdays))
 
 
 class Provider(Base):
-    """A provider (көрсетілетін қызметті беруші) with its address and hours."""
+    """An organisation with its address and hours: a provider (көрсетілетін қызметті беруші) or a service centre."""
 
     __tablename__ = "providers"
 
@@ -57,6 +61,8 @@ class Provider(Base):
     lunch_from: Mapped[str | None] = mapped_column(String(5), default="13:00", server_default="13:00")
     #: lunch break end, HH:MM, or None
     lunch_to: Mapped[str | None] = mapped_column(String(5), default="14:30", server_default="14:30")
+    #: the days it works, Monday = 0 (a centre: "012345", Monday to Saturday); holidays are always off
+    weekdays: Mapped[str] = mapped_column(String(7), default="01234", server_default="01234")
     #: True when the head signs results with their own EDS; False: the portal seals them with the organisation key
     head_signs_results: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: True for providers made up for the demo, not taken from a regulation
@@ -67,7 +73,12 @@ class Provider(Base):
         """Return the provider's working hours for the deadline calendar."""
         def at(value: str | None) -> time | None:
             return time.fromisoformat(value) if value else None
-        return hours_of(at(self.opens), at(self.closes), at(self.lunch_from), at(self.lunch_to))
+        return hours_of(at(self.opens), at(self.closes), at(self.lunch_from), at(self.lunch_to), self.weekdays or "01234")
+
+    @property
+    def is_centre(self) -> bool:
+        """Tell whether this is a State Corporation service centre rather than a provider."""
+        return self.kind == ProviderKind.service_centre
 
     def name(self, locale: str) -> str:
         """Return the name in the given locale (Kazakh otherwise)."""
