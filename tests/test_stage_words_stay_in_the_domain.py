@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTSIDE = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("provider_backoffice/**/*.py"),
            *(p for p in ROOT.glob("portal/**/*.py") if not p.is_relative_to(ROOT / "portal" / "domain")
              and not p.is_relative_to(ROOT / "portal" / "migrations"))]
-STAGES = {s.code for versions in VERSIONS.values() for spec in versions for _, process in spec.all_processes()
+STAGES = {s.code for versions in VERSIONS.values() for spec in versions for _, process in spec.handbook_processes()
           for s in process.stages} | {"draft"}
 WORDS = STAGES | {d.value for d in Decision}
 COMPARED = re.compile(r"""(?:[=!]=|\bin)\s*\(?\s*["'](%s)["']|["'](%s)["']\s*[=!]=""" % ("|".join(WORDS), "|".join(WORDS)))

@@ -36,10 +36,9 @@ def wrap(text: str) -> list[str]:
 def diagrams(service: ServiceSpec) -> list[Diagram]:
     """Return the diagram of every (sub-)flow of a service, in the interface language."""
     result = []
-    titles = {s.value: s.title for s in service.subflows}
-    for value, process in service.all_processes():
+    for value, process in service.handbook_processes():
         lines = {task_id(t): wrap(localized(t.title)) for t in process.transitions}
         height = max(TASK_H, max(len(v) for v in lines.values()) * LINE_H + TASK_EXTRA)
-        result.append(Diagram(value, titles.get(value) if value else None, process,
+        result.append(Diagram(value, service.handbook_title(value), process,
                               swimlanes(process, task_height=height), lines, steps_table(process)))
     return result

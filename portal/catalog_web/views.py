@@ -41,7 +41,7 @@ def process_bpmn(code: str):  # type: ignore[no-untyped-def]
         spec = get_service(code, int(raw) if raw is not None else None)
     except UnknownService:
         abort(404)
-    processes = dict(spec.all_processes())
+    processes = dict(spec.handbook_processes())
     flow = request.args.get("flow") or next(iter(processes))
     if flow not in processes:
         abort(404)

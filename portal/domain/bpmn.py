@@ -23,7 +23,7 @@ NAMESPACES = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI, "p
 
 #: the lanes' names in the export (the page translates them; a BPMN file is read by tools and engines)
 ROLE_NAMES = {"applicant": "Applicant", "office_clerk": "Office clerk", "head": "Head", "executor": "Executor",
-              "state_corporation": "State Corporation"}
+              "operator": "State Corporation operator"}
 #: the width of the participant's own name band at the pool's left, as BPMN tools draw it
 POOL_LABEL = 30
 

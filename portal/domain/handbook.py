@@ -13,7 +13,7 @@ from portal.domain.catalog.process import Process, Stage, Transition
 #: the lane of the person who submits the request and receives the result
 APPLICANT = "applicant"
 #: lanes in the order the regulations name their actors; a role not listed here follows them
-LANE_ORDER = ("applicant", "office_clerk", "head", "executor", "state_corporation")
+LANE_ORDER = ("applicant", "operator", "office_clerk", "head", "executor")
 
 # geometry, in pixels (BPMN DI and SVG alike)
 LABEL_W = 120  # the band on the left that names each lane

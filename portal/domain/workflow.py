@@ -1,7 +1,7 @@
 """The one workflow engine: a request moves along its process graph only by a transition its actor may take."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain import calendar, fields
 from portal.domain.catalog import get_service
+from portal.domain.catalog.centre import CENTRE_ONLY
 from portal.domain.catalog.process import DRAFT, Actor, Process, Transition
 from portal.domain.catalog.spec import MAX_LENGTH, ServiceSpec
 from portal.domain.db import is_row_id
@@ -27,7 +28,7 @@ def service_of(app: Application) -> ServiceSpec:
 
 def process_of(app: Application) -> Process:
     """Return the process graph this request runs on."""
-    return service_of(app).process_for(app.form or {})
+    return service_of(app).process_for(app.form or {}, app.channel or "portal")
 
 
 def is_draft(app: Application) -> bool:
@@ -35,11 +36,17 @@ def is_draft(app: Application) -> bool:
     return app.stage == DRAFT
 
 
+def organisation_of(app: Application, move: Transition) -> int | None:
+    """Return the organisation whose members take a transition: the centre's for its steps, else the provider's."""
+    return app.centre_id if move.calendar == "centre" else app.provider_id
+
+
 def ways_out(app: Application, person: Person) -> list[Transition]:
-    """Return the transitions out of the request's stage that are this person's role's, at their provider."""
-    if is_draft(app) or not person.is_staff or person.provider_id != app.provider_id:
+    """Return the transitions out of the request's stage that are this person's role's, at their organisation."""
+    if is_draft(app) or not person.is_staff:
         return []
-    return [t for t in process_of(app).ways_out(app.stage) if t.role == person.role]
+    return [t for t in process_of(app).ways_out(app.stage)
+            if t.role == person.role and person.provider_id == organisation_of(app, t)]
 
 
 def may_take(app: Application, person: Person, move: Transition | None) -> bool:
@@ -59,8 +66,12 @@ def may_see(app: Application, staff: Person) -> bool:
     requests assigned to them, and one nobody was assigned to while it waits for an executor to take it
     (a service without an assignment step). A medical form 035-1/у is not for every executor's eyes.
     """
-    if not staff.is_staff or staff.provider_id != app.provider_id or is_draft(app):
+    if is_draft(app) or not staff.is_staff:
         return False
+    if staff.is_operator:
+        return app.centre_id is not None and staff.provider_id == app.centre_id
+    if staff.provider_id != app.provider_id or app.stage in CENTRE_ONLY:
+        return False  # a package the centre has not sent on is not the provider's yet
     if staff.role != Role.executor:
         return True
     if app.executor_id is not None:
@@ -72,7 +83,7 @@ def staff_request(session: Session, staff: Person, application_id: int, *, lock:
     """Return a submitted request of the staff member's own provider that they may see, or NotFound."""
     query = select(Application).where(Application.id == application_id,
                                       Application.provider_id == staff.provider_id,
-                                      Application.stage != DRAFT)
+                                      Application.stage != DRAFT, Application.stage.not_in(CENTRE_ONLY))
     app = session.scalar(query.with_for_update(of=Application) if lock else query)
     if app is None or not may_see(app, staff):
         raise NotFound()
@@ -89,15 +100,20 @@ def open_stage_step(app: Application, process: Process, stage: str, at: datetime
     step = process.step_of(stage)
     if step is None:
         return
-    hours = _hours(app, step)
+    hours = hours_of(app, step)
+    due = step.duration.after(at, hours)
+    if step.deliver_before_deadline_hours and app.deadline_at is not None:
+        due = min(due, app.deadline_at - timedelta(hours=step.deliver_before_deadline_hours))
     app.steps.append(StepRecord(step=step.action, role=step.role, normative=step.duration.code,
-                                started_at=calendar.next_opening(at, hours), due_at=step.duration.after(at, hours)))
+                                started_at=calendar.next_opening(at, hours), due_at=due))
 
 
-def _hours(app: Application, move: Transition) -> calendar.WorkingHours:
-    """Return the working calendar a transition's normative time runs on."""
+def hours_of(app: Application, move: Transition) -> calendar.WorkingHours:
+    """Return the working calendar a transition's normative time runs on: the provider's or the centre's."""
     if move.calendar == "provider":
         return app.provider.hours
+    if move.calendar == "centre" and app.centre is not None:
+        return app.centre.hours
     raise ValueError(f"unknown calendar {move.calendar!r}")
 
 
@@ -203,7 +219,8 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
 def queue(session: Session, staff: Person) -> list[Application]:
     """Return the provider's submitted requests this person may see, the ones awaiting them first."""
     apps = [a for a in session.scalars(select(Application).where(Application.provider_id == staff.provider_id,
-                                                                  Application.stage != DRAFT)
+                                                                  Application.stage != DRAFT,
+                                                                  Application.stage.not_in(CENTRE_ONLY))
                                        .order_by(Application.deadline_at)) if may_see(a, staff)]
     mine = [a for a in apps if available_transitions(a, staff)]
     return mine + [a for a in apps if a not in mine]

@@ -22,25 +22,32 @@ from portal.domain.catalog import VERSIONS
 from portal.domain.catalog.process import Process, Transition
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.handbook import lane_roles, task_id
-from portal.domain.models import Application, Person, Role
+from portal.domain.catalog.spec import CENTRE_CHANNEL
+from portal.domain.models import Application, Membership, Person, Role
 from portal.domain.workflow import available_transitions
 
 GRAPHS = [(spec, value, process) for versions in VERSIONS.values() for spec in versions
-          for value, process in spec.all_processes()]
+          for value, process in spec.handbook_processes()]
 IDS = [f"{s.code}-v{s.version}-{v or 'main'}" for s, v, _ in GRAPHS]
 MAX_STEPS = 30
 #: what the lanes must be called, written out here so that a renamed lane in the export fails the test
-LANE_NAMES = {"applicant": "Applicant", "office_clerk": "Office clerk", "head": "Head", "executor": "Executor"}
+LANE_NAMES = {"applicant": "Applicant", "office_clerk": "Office clerk", "head": "Head", "executor": "Executor",
+              "operator": "State Corporation operator"}
 
 
 def engine_offers(spec: ServiceSpec, value: str | None, process: Process, stage: str) -> list[Transition]:
     """Return what our engine lets the provider's staff take from a stage, every role together, regulated first."""
-    form = {spec.subflow_field: value} if spec.subflow_field else {}
+    centre = bool(value and value.endswith(CENTRE_CHANNEL))
+    subflow = (value or "").removesuffix(CENTRE_CHANNEL).rstrip("-") or None
+    form = {spec.subflow_field: subflow} if spec.subflow_field else {}
+    # one organisation plays both the provider and the centre: each role's members see only their own moves
     request = Application(service_code=spec.code, catalog_version=spec.version, form=form, stage=stage,
-                          provider_id=1, executor_id=None)
+                          provider_id=1, centre_id=1, executor_id=None,
+                          channel=CENTRE_CHANNEL if centre else "portal")
     offered: list[Transition] = []
     for n, role in enumerate(r for r in lane_roles(process) if r != "applicant"):
-        offered += available_transitions(request, Person(id=100 + n, role=Role(role), provider_id=1))
+        offered += available_transitions(request, Person(id=100 + n, membership=Membership(role=Role(role),
+                                                                                            organisation_id=1)))
     order = [t.action for t in process.ways_out(stage)]
     return sorted(offered, key=lambda t: order.index(t.action))
 

@@ -43,13 +43,13 @@ def check_page(app: Flask, code: str, loc: str) -> None:
     spec = SERVICES[code]
     doc = page(app, code, loc)
     figures = doc.xpath("//figure[contains(@class, 'handbook')]")
-    assert len(figures) == len(spec.all_processes())
+    assert len(figures) == len(spec.handbook_processes())
     with app.test_request_context(), force_locale(loc):
-        for figure, (value, process) in zip(figures, spec.all_processes()):
+        for figure, (value, process) in zip(figures, spec.handbook_processes()):
             caption = words(figure.xpath("string(figcaption)"))
             assert normative(process.deadline.code) in caption
             if value:
-                assert words(next(s.title[loc] for s in spec.subflows if s.value == value)) in caption
+                assert words(spec.handbook_title(value)[loc]) in caption
             svg = figure.xpath(".//svg[contains(@class, 'swimlanes')]")[0]
             lanes = [words(" ".join(t.xpath("tspan/text()"))) for t in svg.xpath(".//text[contains(@class, 'lane-name')]")]
             assert lanes == [words(str(labels.ROLE[r])) for r in lane_roles(process)]
@@ -77,7 +77,7 @@ def test_the_bpmn_download_is_the_flow_of_the_link(app: Flask, code: str):
     client = app.test_client()
     links = html.fromstring(client.get(f"/services/{code}").get_data(as_text=True)).xpath(
         "//figure[contains(@class, 'handbook')]//a[@download]/@href")
-    for link, (value, process) in zip(links, spec.all_processes(), strict=True):
+    for link, (value, process) in zip(links, spec.handbook_processes(), strict=True):
         response = client.get(link)
         assert response.status_code == 200 and response.mimetype == "application/xml"
         assert response.headers["Content-Disposition"].startswith("attachment; filename=")

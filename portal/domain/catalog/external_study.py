@@ -2,6 +2,7 @@
 from datetime import date
 
 from portal.domain.catalog.appeals import appeal
+from portal.domain.catalog.centre import STANDARD_PATH
 from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, RefusalGround, ResultSpec,
                                         ServiceSpec, Text)
 from portal.domain.catalog.stages import Norm, provider_chain
@@ -156,6 +157,7 @@ SERVICE = ServiceSpec(
             "en": f"{REGULATION['en']}, annex 4",
         }),
     ),
+    centre=STANDARD_PATH,
     appeal=appeal(STANDARD, head={
         "kk": "көрсетілетін қызметті берушінің (жергілікті атқарушы органның) басшысының",
         "ru": "руководителя услугодателя (местного исполнительного органа)",

@@ -118,6 +118,8 @@ class Transition:
     inputs: tuple["Field", ...] = ()
     effect: str | None = None
     notify: str | None = None
+    #: the step is due this many hours before the service's deadline at the latest (seed 003's delivery rule)
+    deliver_before_deadline_hours: int = 0
 
     @property
     def issues_result(self) -> bool:

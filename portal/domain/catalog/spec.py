@@ -3,9 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Mapping
 
 from portal.domain.catalog.process import Duration, Process, Text, Transition
+
+if TYPE_CHECKING:
+    from portal.domain.catalog.centre import CentrePath
+
+#: the channel value of a request filed at a State Corporation centre
+CENTRE_CHANNEL = "state_corporation"
+#: how the handbook names the State Corporation's path
+CENTRE_PATH_TITLE: Text = {"kk": "Мемлекеттік корпорация арқылы", "ru": "Через Государственную корпорацию",
+                           "en": "Through the State Corporation"}
 
 __all__ = ["Duration", "Process", "Text", "Transition"]
 
@@ -163,6 +173,8 @@ class ServiceSpec:
     subflow_field: str | None = None
     subflows: tuple[Subflow, ...] = ()
     source: str = ""
+    #: the State Corporation's steps around the provider's process, for a service it files (None: it files none)
+    centre: "CentrePath | None" = None
     #: the catalog version of this wording, and the first filing day it applies to
     version: int = 1
     valid_from: date = date(2000, 1, 1)
@@ -182,10 +194,34 @@ class ServiceSpec:
             return None
         return next((s for s in self.subflows if s.value == form.get(self.subflow_field)), None)
 
-    def process_for(self, form: Mapping[str, Any]) -> Process:
-        """Return the process graph that applies to a request with this form."""
+    def process_for(self, form: Mapping[str, Any], channel: str = "portal") -> Process:
+        """Return the process graph that applies to a request with this form, filed through this channel."""
         sub = self.subflow(form)
-        return sub.process if sub else self.process
+        process = sub.process if sub else self.process
+        if channel == CENTRE_CHANNEL and self.centre is not None:
+            return self._centre_processes[sub.value if sub else None]
+        return process
+
+    @cached_property
+    def _centre_processes(self) -> dict[str | None, Process]:
+        """Return each (sub-)flow wrapped in the State Corporation's steps, built once."""
+        from portal.domain.catalog.centre import through_centre
+        assert self.centre is not None
+        return {value: through_centre(process, self.centre) for value, process in self.all_processes()}
+
+    def handbook_processes(self) -> tuple[tuple[str | None, Process], ...]:
+        """Return every process the handbook publishes: each (sub-)flow, then each through the State Corporation."""
+        centre = tuple((f"{value}-{CENTRE_CHANNEL}" if value else CENTRE_CHANNEL, process)
+                       for value, process in self._centre_processes.items()) if self.centre else ()
+        return self.all_processes() + centre
+
+    def handbook_title(self, flow: str | None) -> Text | None:
+        """Return the title of a published process: its sub-flow's, and the State Corporation's path."""
+        value = flow.removesuffix(CENTRE_CHANNEL).rstrip("-") or None if flow else None
+        sub = next((s.title for s in self.subflows if s.value == value), None)
+        if not (flow and flow.endswith(CENTRE_CHANNEL)):
+            return sub
+        return {k: f"{sub[k]}: {v}" if sub else v for k, v in CENTRE_PATH_TITLE.items()}
 
     def all_processes(self) -> tuple[tuple[str | None, Process], ...]:
         """Return every (sub-flow value, process) of the service."""
@@ -212,7 +248,7 @@ class ServiceSpec:
 
     def action_title(self, action: str) -> Text | None:
         """Return the catalog's title of a transition in any process (for people who read the timeline)."""
-        return next((t.title for _, p in self.all_processes() for t in p.transitions if t.action == action), None)
+        return next((t.title for _, p in self.handbook_processes() for t in p.transitions if t.action == action), None)
 
     def required_documents(self, form: Mapping[str, Any]) -> list[DocumentSpec]:
         """Return the documents the form requires."""

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from portal.domain.catalog.appeals import appeal
+from portal.domain.catalog.centre import STANDARD_PATH
 from portal.domain.catalog.spec import Duration, Field, RefusalGround, ResultSpec, ServiceSpec, Text
 from portal.domain.catalog.stages import Norm, provider_chain
 
@@ -187,6 +188,7 @@ SERVICE = ServiceSpec(
             "en": f"{REGULATION['en']}, para. 3; para. 5, action 3",
         }),
     ),
+    centre=STANDARD_PATH,
     appeal=appeal(STANDARD),
 )
 
