@@ -151,6 +151,10 @@ def test_the_application_and_the_result_state_the_registrys_names_not_the_typed_
     result = text_of(citizen.get(f"/cabinet/requests/{app_id}/result.pdf").data, tmp_path)
     assert demo.CITIZEN.full_name in result and "Typed Wrong Name" not in result
     assert f"{reg.CHILD_NAME}, ЖСН {reg.CHILD_IIN}, туған күні 03.09.2012" in result
+    with app.extensions["portal"].sessions() as s:
+        number = s.get(Application, app_id).result.number
+    public = text(app.test_client(), f"/verify/{number}")  # the public check masks the registry's name
+    assert "<dd>С*** А*** Қ***, " in public and "T*** W***" not in public
 
 
 def test_changing_the_child_asks_the_registry_again_and_keeps_the_rest(app, citizen):
