@@ -84,7 +84,7 @@ def typed_name_differs(app: Application) -> bool:
 
 
 def refresh_from_registry(session: Session, app: Application, now: datetime) -> RegisteredPerson:
-    """Ask the registry again, just before signing: the applicant (or DataCannotBeObtained) and the people the form names."""
+    """Refill the form from the registry before signing; return the applicant or raise DataCannotBeObtained."""
     regs = registries(session)
     applicant = regs.individuals.person(app.applicant.iin)
     service = get_service(app.service_code)
