@@ -1,4 +1,4 @@
-"""Demo data: the 14 education departments of seed 004, demo staff and a demo citizen (idempotent)."""
+"""Demo data: seed 004's 14 departments, demo staff and citizen, the registries' stand-in rows (idempotent)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import clock
+from portal import clock, demo_registry
 from portal.domain.accounts import hash_password
 from portal.domain.models import Membership, Person, Provider, ProviderKind, Role
 from portal.demo_providers import DEMO_PROVIDERS
@@ -85,8 +85,8 @@ class DemoAccount:
 
 CITIZEN = DemoAccount(Role.applicant, make_iin(date(1986, 4, 12), "F", 1234), "Сейітова Айгүл Қанатқызы",
                       "citizen-demo-2026")
-CHILD = {"child_iin": make_iin(date(2012, 9, 3), "M", 4321), "child_name": "Сейітов Нұрлан Болатұлы",
-         "child_birth_date": "2012-09-03"}
+#: what the demo citizen types to apply for her son; the registry gives his name and birth date
+CHILD = {"child_iin": demo_registry.CHILD_IIN}
 
 
 ROLES = ("office_clerk", "head", "executor")
@@ -204,6 +204,7 @@ def load(session: Session, now: datetime) -> list[DemoAccount]:
                 person.membership = Membership(organisation=provider, role=account.role)
             session.add(person)
     session.flush()
+    demo_registry.load(session, ((a.iin, a.full_name) for a in ACCOUNTS), CITIZEN.iin)
     return list(ACCOUNTS)
 
 

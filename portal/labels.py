@@ -92,7 +92,6 @@ ERROR = {
     "date_required": _l("Enter a date."),
     "year_format": _l("Enter the year as four digits."),
     "step_input_invalid": _l("Fill in every field the result states."),
-    "birth_date_mismatch": _l("The birth date does not match the child's IIN."),
     "draft_incomplete": _l("The request is not complete yet; see the marked fields."),
     "not_a_draft": _l("This request has already been submitted and cannot be changed."),
     "service_not_online": _l("This service is not yet available online."),
@@ -124,7 +123,7 @@ ERROR = {
     "key_usage": _l("This key cannot be used for this: choose the signing key (RSA256_…) to sign, the authentication key (AUTH_RSA256_…) to sign in."),
     "iin_mismatch": _l("The key belongs to someone else: the IIN in its certificate is not yours."),
     "bin_mismatch": _l("The key's certificate is not issued to your organisation."),
-    "certificate_required": _l("Choose your EDS key first: the application is made out in the name its certificate carries."),
+    "certificate_required": _l("Choose your EDS key first: the application is prepared for the key that signs it."),
     "name_mismatch": _l("The application names the owner of the key shown when it was prepared; sign it with that same key."),
     "wrong_password": _l("Wrong password for the key file."),
     "not_a_p12": _l("This file is not an EDS key (.p12)."),
@@ -135,6 +134,14 @@ ERROR = {
     "signing_session_expired": _l("Too much time passed since the document was prepared. Please sign again."),
     "changed_meanwhile": _l("Someone changed this request at the same moment. Reload the page and try again."),
     "draft_changed": _l("The request changed after the document was prepared. Please check it and sign again."),
+    # the registries (ГБД ФЛ, ЕНИС): the first is the regulation's own wording (seeds 001/002, process 4)
+    "data_cannot_be_obtained": _l("Data cannot be obtained: the state registry has no record for what was entered "
+                                  "(the IIN, or the power of attorney with these parties). Check it and try again."),
+    "registry_unchecked": _l("Check this IIN in the individuals' registry first."),
+    "poa_expired": _l("The power of attorney No. %(number)s is not in force: it is valid from %(valid_from)s to "
+                      "%(valid_until)s."),
+    "poa_out_of_scope": _l("The power of attorney No. %(number)s does not cover this service."),
+    "poa_revoked": _l("The power of attorney No. %(number)s has been revoked."),
     "signing_time_invalid": _l("The signing time in the signature is wrong. Check your computer's clock and sign again."),
 }
 

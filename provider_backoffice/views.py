@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import labels
-from portal.domain import signing_flows
+from portal.domain import identity, signing_flows
 from portal.domain.applications import applicant_name, typed_name_differs
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.catalog.spec import MAX_LENGTH
@@ -82,7 +82,8 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
                            regulated=process.step_of(app.stage), form=form, error=error, open_step=open_step(app),
                            now=now(), eds_sign=eds_sign, max_text=MAX_LENGTH["longtext"],
                            posted=request.form if request.method == "POST" else {}, applicant_name=applicant_name(app),
-                           typed_name_differs=typed_name_differs(app),
+                           typed_name_differs=typed_name_differs(app), link=identity.link_of(service, app.form),
+                           link_title=identity.LINK_TITLE, link_statements=identity.LINK_STATEMENT,
                            result_inputs=[f for t in process.transitions for f in t.inputs]), status
 
 

@@ -7,8 +7,11 @@ import zlib
 from flask import Flask
 from flask.testing import FlaskClient
 
+from datetime import date
+
 from portal import demo
-from portal.domain.models import Provider
+from portal.demo_registry import person_row
+from portal.domain.models import Provider, RegistryFamilyTie
 from sqlalchemy import select
 
 
@@ -62,3 +65,23 @@ def submitted_request(app: Flask, client: FlaskClient, ground: str = "health", p
     r = sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key)
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]
     return app_id
+
+
+def registry_person(app: Flask, iin: str, full_name: str, *, parent_of: str | None = None,
+                    guardian_of: str | None = None, guardian_until: date | None = None) -> None:
+    """Put a person into the stand-in individuals' registry, optionally as a child's parent or guardian."""
+    with app.extensions["portal"].sessions() as session:
+        session.add(person_row(iin, full_name))
+        if parent_of:
+            session.add(RegistryFamilyTie(child_iin=parent_of, adult_iin=iin, relation="parent"))
+        if guardian_of:
+            session.add(RegistryFamilyTie(child_iin=guardian_of, adult_iin=iin, relation="guardian",
+                                          valid_until=guardian_until))
+        session.commit()
+
+
+def parent_tie(app: Flask, adult_iin: str, child_iin: str) -> None:
+    """Record in the stand-in registry that the adult is the child's parent."""
+    with app.extensions["portal"].sessions() as session:
+        session.add(RegistryFamilyTie(child_iin=child_iin, adult_iin=adult_iin, relation="parent"))
+        session.commit()

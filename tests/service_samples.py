@@ -1,22 +1,19 @@
 """Valid sample values for any service's fields and step inputs, made from the catalog's data."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from portal.demo_registry import CHILD_IIN
 from portal.domain.catalog.spec import Field, ServiceSpec, Transition as Step
-from portal.domain.validators import make_iin
-
-CHILD_BORN = date(2012, 9, 3)
 
 
 def value_for(field: Field, *, subflow: str | None = None) -> str:
     """Return a valid value of one field."""
     kind = field.kind
     if kind == "iin":
-        return make_iin(CHILD_BORN, "M", 4321)
+        return CHILD_IIN  # the demo citizen's son, whom the stand-in registry knows
     if kind == "date":
-        return CHILD_BORN.isoformat() if field.birth_date_of else "2024-06-30"
+        return "2024-06-30"
     if kind == "choice":
         values = [c.value for c in field.choices]
         return subflow if subflow in values else values[0]
@@ -32,9 +29,12 @@ def value_for(field: Field, *, subflow: str | None = None) -> str:
 
 
 def form_values(service: ServiceSpec, subflow: str | None = None) -> dict[str, str]:
-    """Return a complete, valid form of the service (choosing the sub-flow when it has them)."""
+    """Return what the applicant types in a complete, valid form (choosing the sub-flow when it has them).
+
+    The registry fills the rest (the child's name and birth date) from the IIN given here.
+    """
     return {f.name: value_for(f, subflow=subflow if f.name == service.subflow_field else None)
-            for f in service.fields}
+            for f in service.typed_fields}
 
 
 def step_payload(step: Step, executor_id: int | None) -> dict[str, Any]:

@@ -18,3 +18,8 @@ def test_readme_lists_every_demo_account():
 def test_readme_lists_every_demo_eds_password():
     for holder, password in demo.EDS_HOLDERS:
         assert holder.iin in README and f"| {password} |" in README, holder
+
+
+def test_readme_says_the_registries_are_stand_ins_and_gives_the_demo_child():
+    from portal.demo_registry import CHILD_IIN
+    assert "**Registries are stand-ins.**" in README and 'source = "stand-in"' in README and CHILD_IIN in README

@@ -43,7 +43,7 @@ def build_form(service: ServiceSpec, providers: list[Provider], locale: str, **k
     class RequestForm(FlaskForm):
         provider_id = SelectField(_l("Provider"), choices=[], validate_choice=False, validators=[too_long(12)])
 
-    for spec in service.fields:
+    for spec in service.typed_fields:  # the registry fills the others; the page shows them read-only
         setattr(RequestForm, spec.name, form_field(spec))
     for doc in service.documents:
         if doc.uploadable:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.apply.forms import build_form
-from portal.domain import applications as requests_, signing_flows
+from portal.domain import applications as requests_, identity, signing_flows
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider
@@ -67,16 +67,17 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
         form = build_form(service, providers, locale())
     upload_failed = False
     if request.method == "POST" and form.validate_on_submit():
-        provider = form.provider_id.data
+        # only what was posted: the first page asks the child's IIN alone, and must not blank the rest
+        posted = {f.name: form[f.name].data for f in service.typed_fields if f.name in request.form}
+        provider = form.provider_id.data if "provider_id" in request.form else str(app.provider_id or "")
         try:
-            requests_.save_draft(session, app, {f.name: form[f.name].data for f in service.fields},
-                                 int(provider) if provider and provider.isdecimal() else None, now())
+            requests_.save_draft(session, app, posted, int(provider) if provider and provider.isdecimal() else None,
+                                 now())
         except DomainError as err:  # the form's own checks should have caught it; say so on the field
             discard()
             app = _own(application_id)
             form[err.params.get("field", "provider_id")].errors = [error_text(err.code, **err.params)]
-            return render_template("portal/apply_edit.html", form=form, app=app, service=service,
-                                   attachments={a.kind: a for a in app.attachments}), 422
+            return _edit_page(form, app, service, posted_whole=request.form.get("next") != "check"), 422
         for doc in service.documents:
             upload = request.files.get(f"doc_{doc.code}")
             if upload and upload.filename:
@@ -85,20 +86,36 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
                 except (ValidationError, DomainError) as err:
                     form[f"doc_{doc.code}"].errors = [error_text(err.code, **getattr(err, "params", {}))]
                     upload_failed = True
-        if not upload_failed and request.form.get("next") != "review":
+        # an IIN the registry does not know stops here, with what was typed kept
+        unanswered = bool(identity.registry_problems(service, app.form))
+        if not upload_failed and not unanswered and request.form.get("next") not in ("review", "check"):
             tell(_("Draft saved. You can come back to it from your cabinet."), "success")
         commit()
-        if not upload_failed:
+        if not upload_failed and not unanswered:
             if request.form.get("next") == "review":
                 return redirect(url_for("apply.review", application_id=app.id))
             return redirect(url_for("apply.edit", application_id=app.id))
-    problems = requests_.problems(app, service) if request.args.get("check") else []
+    if request.args.get("check"):
+        problems = requests_.problems(app, service)
+    else:  # an IIN the registry does not answer for is said at once
+        problems = [requests_.Problem(name, code) for name, code in identity.registry_problems(service, app.form)]
     for p in problems:
         if p.field in form:
             form[p.field].errors = list(form[p.field].errors) + [error_text(p.code)]
     status = 422 if upload_failed or form.errors and request.method == "POST" else 200
+    posted_whole = request.method == "POST" and request.form.get("next") != "check"
+    return _edit_page(form, app, service, posted_whole=posted_whole), status
+
+
+def _edit_page(form, app, service, *, posted_whole: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """Render the draft's form: first the represented child's IIN alone, then everything else.
+
+    A whole form posted back with errors is shown whole, so that nothing typed disappears.
+    """
     return render_template("portal/apply_edit.html", form=form, app=app, service=service,
-                           attachments={a.kind: a for a in app.attachments}), status
+                           attachments={a.kind: a for a in app.attachments},
+                           awaits_check=identity.awaits_registry_check(service, app.form) and not posted_whole,
+                           link=identity.link_of(service, app.form))
 
 
 @bp.route("/<int:application_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
@@ -124,7 +141,9 @@ def review(application_id: int):  # type: ignore[no-untyped-def]
     service = get_service(app.service_code)
     problems = requests_.problems(app, service)
     return render_template("portal/apply_review.html", app=app, service=service, problems=problems,
-                           required=service.required_documents(app.form))
+                           required=service.required_documents(app.form), applicant_name=requests_.applicant_name(app),
+                           link=identity.link_of(service, app.form), link_title=identity.LINK_TITLE,
+                           link_statements=identity.LINK_STATEMENT)
 
 
 @bp.route("/<int:application_id>/sign/prepare", methods=["POST"])

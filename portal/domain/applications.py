@@ -6,15 +6,16 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from portal.domain import calendar, fields
+from portal.domain import calendar, fields, identity
 from portal.domain.catalog import get_service, service_on
 from portal.domain.catalog.process import DRAFT
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Application, Attachment, AuditEntry, Notification, Person, Provider, StepRecord
+from portal.domain.registries import DataCannotBeObtained, RegisteredPerson, registries
 from portal.domain.storage import FileStore
 from portal.domain.scans import check_upload, clean_filename
 
@@ -32,10 +33,11 @@ class Problem:
 
 
 def create_draft(session: Session, applicant: Person, service_code: str, now: datetime) -> Application:
-    """Start a new draft request for an orderable service."""
+    """Start a new draft request for an orderable service, for an applicant the individuals' registry knows."""
     service = get_service(service_code)
     if not service.orderable:
         raise DomainError("service_not_online")
+    registries(session).individuals.person(applicant.iin)  # DataCannotBeObtained before anything is filled in
     app = Application(service_code=service.code, applicant_id=applicant.id, stage=DRAFT, form={},
                       created_at=now, updated_at=now)
     session.add(app)
@@ -60,19 +62,36 @@ def _name_key(name: str) -> str:
 
 
 def applicant_name(app: Application) -> str:
-    """Return the applicant's name as their EDS certificate states it, once they signed the request.
+    """Return the applicant's name as the individuals' registry states it.
 
-    Anyone may type any name when registering with a password; the certificate's name is the
-    one a document may state.
+    Anyone may type any name when registering with a password; the registry's is the one a document
+    states. A request whose applicant the registry does not know (filed before it was consulted) names
+    them as their EDS certificate did, else as typed.
     """
+    session = object_session(app)
+    if session is not None:
+        try:
+            return registries(session).individuals.person(app.applicant.iin).full_name
+        except DataCannotBeObtained:
+            pass
     signature = app.signature("request")
     return signature.signer_name if signature is not None else app.applicant.full_name
 
 
 def typed_name_differs(app: Application) -> bool:
-    """Tell whether the name typed at registration differs from the one in the applicant's certificate."""
-    signature = app.signature("request")
-    return signature is not None and _name_key(signature.signer_name) != _name_key(app.applicant.full_name)
+    """Tell whether the name typed at registration differs from the one documents state (the registry's)."""
+    return _name_key(applicant_name(app)) != _name_key(app.applicant.full_name)
+
+
+def refresh_from_registry(session: Session, app: Application, now: datetime) -> RegisteredPerson:
+    """Refill the form from the registry before signing; return the applicant or raise DataCannotBeObtained."""
+    regs = registries(session)
+    applicant = regs.individuals.person(app.applicant.iin)
+    service = get_service(app.service_code)
+    form = identity.fill_from_registry(regs, service, app.form or {}, app.applicant.iin, now.date())
+    if form != app.form:  # an unchanged draft keeps its row version
+        app.form = form
+    return applicant
 
 
 def attachment_of(app: Application, attachment_id: int) -> Attachment:
@@ -91,13 +110,19 @@ def _require_draft(app: Application) -> None:
 
 def save_draft(session: Session, app: Application, values: Mapping[str, Any], provider_id: int | None,
                now: datetime) -> None:
-    """Keep what the applicant typed, valid or not, so that nothing entered is lost; refuse text over its limit."""
+    """Keep what the applicant typed, valid or not, so that nothing entered is lost; refuse text over its limit.
+
+    An IIN posted is looked up in the individuals' registry at once: the person's name and birth date fill
+    the form, and the applicant's link to a represented child is kept (see portal.domain.identity).
+    """
     _require_draft(app)
     service = get_service(app.service_code)
     form = dict(app.form)
-    for spec in service.fields:
+    for spec in service.typed_fields:  # the registry fills the others
         if spec.name in values:
             form[spec.name] = fields.bounded(spec, values[spec.name])  # a crafted post is refused whole
+    if any(spec.kind == "iin" and spec.name in values for spec in service.typed_fields):
+        form = identity.fill_from_registry(registries(session), service, form, app.applicant.iin, now.date())
     app.form = form
     provider = session.get(Provider, provider_id) if provider_id is not None and is_row_id(provider_id) else None
     app.provider_id = provider.id if provider and provider.kind in service.provider_kinds else None
@@ -146,7 +171,8 @@ def problems(app: Application, service: ServiceSpec | None = None) -> list[Probl
     """Return what keeps the draft from being submitted; empty when it is ready."""
     service = service or get_service(app.service_code)
     form = app.form or {}
-    found = [Problem(name, code) for name, code in fields.problems(service.fields, form)]
+    found = [Problem(name, code) for name, code in fields.problems(service.typed_fields, form)]
+    found += [Problem(name, code) for name, code in identity.registry_problems(service, form)]
     if app.provider_id is None:
         found.append(Problem("provider_id", "required"))
     have = {a.kind for a in app.attachments}

@@ -50,15 +50,9 @@ def problem(field: Field, form: Mapping[str, Any]) -> str | None:
         return "name_required"
     elif kind == "date":
         try:
-            day = date.fromisoformat(value)
+            date.fromisoformat(value)
         except ValueError:
             return "date_required"
-        if field.birth_date_of:
-            try:
-                if parse_iin(str(form.get(field.birth_date_of) or "")).birth_date != day:
-                    return "birth_date_mismatch"
-            except ValidationError:
-                return None  # the IIN field reports its own problem
     elif kind == "choice" and field.choice(value) is None:
         return "required"
     elif kind == "grade" and value not in GRADES:

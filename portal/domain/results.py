@@ -6,16 +6,18 @@ import threading
 from datetime import date, datetime
 from typing import Mapping
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal.documents.results import CitedGround, Line, OrderRef, ResultContext, render_result
 from portal.documents.signing import PortalTimeStamper, ResultSigner
+from portal.domain import identity
 from portal.domain.applications import applicant_name
 from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
 from portal.domain.models import Application, Decision, Person, ResultDocument, Role
 from portal.domain.orders import order_for_result
 from portal.domain.refusals import refusal_grounds_of
+from portal.domain.registries import registries
 from portal.domain.storage import FileStore
 from portal.domain.workflow import service_of
 from portal.pki.ca import LocalCA
@@ -48,9 +50,12 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
     """Collect what the result document states about this request, for its service's template."""
     service = service_of(app)
     form = dict(app.form)
+    session = object_session(app)
+    if session is not None:  # names and birth dates as the individuals' registry states them today
+        form.update(identity.registry_values(registries(session), service, form))
     lines = []
     for spec in service.fields:
-        value = str(app.form.get(spec.name) or "")
+        value = str(form.get(spec.name) or "")
         title = _choice_title(spec, value)
         if title:  # templates print a choice in each language
             form[f"{spec.name}_kk"], form[f"{spec.name}_ru"] = title["kk"], title["ru"]

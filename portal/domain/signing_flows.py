@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session, object_session
 
 from portal.documents.interrupted import VisibleStamp
-from portal.documents.results import render_result
+from portal.documents.results import Line, render_result
 from portal.documents.request_form import AttachmentLine, RequestFormData, render_request_form
-from portal.domain import applications as requests_
+from portal.domain import applications as requests_, identity
 from portal.domain.eds import Signed, ToSign, certificate_name, finish_session, open_session, prepare_pdf, signer_of
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.catalog.process import Transition
@@ -29,13 +29,18 @@ def request_form_data(app: Application, now: datetime, applicant_name: str | Non
     service = service_of(app)
     assert app.provider is not None
     lines = result_context(app, app.applicant, "", now.date()).request_lines
+    link = identity.link_of(service, app.form)
+    if link is not None:  # the provider reads whether the registry vouches for the representation
+        statement = identity.LINK_STATEMENT[link]
+        lines += (Line(identity.LINK_TITLE["kk"], identity.LINK_TITLE["ru"],
+                       f"{statement['kk']} / {statement['ru']}"),)
     attachments = tuple(AttachmentLine(title_kk=service.document(a.kind).title["kk"],
                                        title_ru=service.document(a.kind).title["ru"], filename=a.original_name,
                                        sha256=a.sha256, size=a.size) for a in app.attachments)
     return RequestFormData(
         service_name_kk=service.name["kk"], service_name_ru=service.name["ru"],
         provider_name_kk=app.provider.name_kk, provider_name_ru=app.provider.name_ru,
-        provider_address=app.provider.address, applicant_name=applicant_name or app.applicant.full_name,
+        provider_address=app.provider.address, applicant_name=applicant_name or requests_.applicant_name(app),
         applicant_iin=app.applicant.iin, applicant_phone=app.applicant.phone, applicant_email=app.applicant.email,
         lines=lines, attachments=attachments, draft_reference=f"#{app.id}", prepared_at=now)
 
@@ -44,19 +49,22 @@ def prepare_request(session: Session, store: FileStore, app: Application, applic
                     now: datetime, *, ca: LocalCA, certificate_der: bytes | None) -> ToSign:
     """Render the complete draft as a PDF application and prepare it for the applicant's EDS.
 
-    The page announces the signing certificate first: the application names the applicant as the
-    certificate does (not as typed at registration), and only a signature by that name completes it.
+    The application names the applicant, and the child they act for, as the individuals' registry does
+    (asked again now), not as typed. The page announces the signing certificate first: it must be the
+    applicant's, and only a signature by that same certificate completes the application.
     """
     if certificate_der is None:
         raise DomainError("certificate_required")
     certified = certificate_name(signer_of(ca, certificate_der, applicant, now))
     if not is_draft(app):
         raise DomainError("not_a_draft")
+    registered = requests_.refresh_from_registry(session, app, now)
     requests_.drop_unneeded_attachments(app)
     if requests_.problems(app):
         raise DomainError("draft_incomplete")
     session.flush()
-    prepared = prepare_pdf(render_request_form(request_form_data(app, now, certified)), field_name="ApplicantSignature")
+    data = request_form_data(app, now, registered.full_name)
+    prepared = prepare_pdf(render_request_form(data), field_name="ApplicantSignature")
     return open_session(session, store, person=applicant, app=app, purpose="request", prepared=prepared, now=now,
                         certified_name=certified)
 

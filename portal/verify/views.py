@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
 from portal.documents.verification import PdfVerdict, verify_pdf
+from portal.domain.applications import applicant_name
 from portal.domain.models import ResultDocument
 from portal.web import ctx, db
 
@@ -72,6 +73,7 @@ def by_number(number: str):  # type: ignore[no-untyped-def]
     if result is not None:
         verdict = verify_pdf(ctx().store.get(result.sha256), ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem])
     return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict,
+                           applicant_name=applicant_name(result.application) if result else "",
                            revoked=_revoked(verdict)), 200 if result else 404
 
 

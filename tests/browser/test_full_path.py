@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import demo
+from portal import demo, demo_registry
 from tests.conftest import account
 from tests.eds_helpers import demo_keys
 from tests.factories import pdf_bytes
@@ -73,9 +73,12 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page
     page.goto(f"{base}/")
     page.click("a:has-text('Permission to study in external form')")
     page.click("form button:has-text('Apply online')")
+    # the child's IIN first: the registry gives the name and birth date and confirms the parent
     page.fill("#child_iin", demo.CHILD["child_iin"])
-    page.fill("#child_name", demo.CHILD["child_name"])
-    page.fill("#child_birth_date", demo.CHILD["child_birth_date"])
+    page.click("#check-registry")
+    page.wait_for_selector("#request-form")
+    assert demo_registry.CHILD_NAME in page.inner_text("#registry-child_name")
+    assert page.locator("#registry-link.success").is_visible()
     page.fill("#school", "№ 7 мектеп-гимназия")
     page.select_option("#grade", "8")
     page.select_option("#provider_id", label=page.locator("#provider_id option", has_text="Петропавл").first.inner_text())
@@ -84,7 +87,7 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page
     page.set_input_files("#doc_medical_035", str(wrong))
     page.click("button[value=review]")
     assert page.locator(".error", has_text="not a PDF, JPEG or PNG").is_visible()
-    assert page.input_value("#child_name") == demo.CHILD["child_name"]
+    assert page.input_value("#school") == "№ 7 мектеп-гимназия"
     page.set_input_files("#doc_medical_035", str(scan))
     page.click("button[value=review]")
     page.wait_for_selector("#answers")

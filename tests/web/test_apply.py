@@ -11,7 +11,8 @@ from portal.domain.validators import make_iin
 from sqlalchemy import select
 from tests.conftest import sign_in
 from tests.eds_helpers import announce, signer
-from tests.factories import fill_form, pdf_bytes, png_bytes, submitted_request
+from portal.demo_registry import CHILD_BORN, CHILD_NAME
+from tests.factories import fill_form, parent_tie, pdf_bytes, png_bytes, registry_person, submitted_request
 
 
 def start(client) -> int:  # type: ignore[no-untyped-def]
@@ -69,24 +70,32 @@ def test_missing_required_document_blocks_submission(app, citizen):
         assert s.get(Application, app_id).stage == "draft"
 
 
-def test_birth_certificate_required_when_born_before_2008(app, citizen):
-    app_id = start(citizen)
+def test_birth_certificate_required_when_the_registry_says_born_before_2008(app, citizen):
     born = date(2007, 5, 1)
-    form = {**fill_form(app), "child_iin": make_iin(born, "M", 55), "child_birth_date": born.isoformat(),
-            "doc_medical_035": (io.BytesIO(pdf_bytes()), "a.pdf"), "next": "save"}
+    elder = make_iin(born, "M", 55)
+    registry_person(app, elder, "Сейітов Ерасыл Болатұлы")
+    parent_tie(app, demo.CITIZEN.iin, elder)
+    app_id = start(citizen)
+    form = {**fill_form(app), "child_iin": elder, "doc_medical_035": (io.BytesIO(pdf_bytes()), "a.pdf"),
+            "next": "save"}
     citizen.post(f"/apply/{app_id}", data=form, content_type="multipart/form-data")
     citizen.get("/lang/en")
-    r = citizen.get(f"/apply/{app_id}/review")
-    assert "Birth certificate" in r.get_data(as_text=True) and "cannot be submitted yet" in r.get_data(as_text=True)
+    page = citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
+    assert "Birth certificate" in page and "cannot be submitted yet" in page
+    assert "<dd>2007-05-01</dd>" in page and "Сейітов Ерасыл Болатұлы" in page
 
 
-def test_birth_date_must_match_child_iin(app, citizen):
+def test_the_childs_name_and_birth_date_come_from_the_registry_not_from_the_post(app, citizen):
     app_id = start(citizen)
-    form = {**fill_form(app), "child_birth_date": "2012-09-04", "next": "save",
+    form = {**fill_form(app), "child_name": "Басқа Бала Есімі", "child_birth_date": "2012-09-04", "next": "save",
             "doc_medical_035": (io.BytesIO(pdf_bytes()), "a.pdf")}
     citizen.post(f"/apply/{app_id}", data=form, content_type="multipart/form-data")
-    citizen.get("/lang/en")
-    assert "does not match the child" in citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
+    with app.extensions["portal"].sessions() as s:
+        saved = s.get(Application, app_id).form
+    assert saved["child_name"] == CHILD_NAME and saved["child_birth_date"] == CHILD_BORN.isoformat()
+    page = citizen.get(f"/apply/{app_id}").get_data(as_text=True)
+    assert 'id="registry-child_name"' in page and CHILD_NAME in page and "Басқа Бала" not in page
+    assert 'name="child_name"' not in page and 'name="child_birth_date"' not in page  # nothing to type
 
 
 def test_submission_numbers_it_and_starts_the_clock(app, citizen):

@@ -3,8 +3,8 @@ from datetime import date
 
 from portal.domain.catalog.appeals import appeal
 from portal.domain.catalog.centre import STANDARD_PATH
-from portal.domain.catalog.spec import (Choice, Condition, DocumentSpec, Duration, Field, RefusalGround, ResultSpec,
-                                        ServiceSpec, Text)
+from portal.domain.catalog.spec import (REGISTRY_LINK, Choice, Condition, DocumentSpec, Duration, Field,
+                                        RefusalGround, Representation, ResultSpec, ServiceSpec, Text)
 from portal.domain.catalog.stages import Norm, provider_chain
 
 #: the Standard the regulation implements (seed 004, para. 1)
@@ -75,10 +75,12 @@ SERVICE = ServiceSpec(
     ),
     fields=(
         Field("child_iin", "iin", {"kk": "Баланың ЖСН-і", "ru": "ИИН ребёнка", "en": "Child's IIN"}),
+        # the child's name and birth date come from the individuals' registry by the IIN (requests filed
+        # before it was consulted keep the values typed then, checked against the IIN)
         Field("child_name", "person_name", {"kk": "Баланың тегі, аты, әкесінің аты", "ru": "ФИО ребёнка",
-                                     "en": "Child's surname, name and patronymic"}),
+                                            "en": "Child's surname, name and patronymic"}, registry_of="child_iin"),
         Field("child_birth_date", "date", {"kk": "Баланың туған күні", "ru": "Дата рождения ребёнка",
-                                           "en": "Child's birth date"}, birth_date_of="child_iin"),
+                                           "en": "Child's birth date"}, registry_of="child_iin"),
         Field("school", "text", {"kk": "Мектеп", "ru": "Школа", "en": "School"},
               hint={"kk": "мысалы: № 1 мектеп-лицей, Петропавл", "ru": "например: школа-лицей № 1, Петропавловск",
                     "en": "e.g. School-lyceum No. 1, Petropavl"}),
@@ -106,7 +108,18 @@ SERVICE = ServiceSpec(
             "ru": "Свидетельство о рождении (если родился до 2008 года)",
             "en": "Birth certificate (when born before 2008)",
         }, Condition("child_birth_date", before=date(2008, 1, 1))),
+        # para. 4: a legal representative applies "with documents confirming the representation"; needed
+        # only when the individuals' registry does not show the applicant as the child's parent or guardian
+        DocumentSpec("representation", {
+            "kk": "Заңды өкілдікті растайтын құжат (ЖТ МДҚ сізді баланың ата-анасы немесе қорғаншысы деп "
+                  "көрсетпесе)",
+            "ru": "Документ, подтверждающий законное представительство (если ГБД ФЛ не указывает вас "
+                  "родителем или опекуном ребёнка)",
+            "en": "Document confirming the legal representation (when the individuals' registry does not show "
+                  "you as the child's parent or guardian)",
+        }, Condition(REGISTRY_LINK, equals=("unconfirmed",))),
     ),
+    representation=Representation(iin_field="child_iin", document="representation"),
     process=provider_chain(
         register=Norm(Duration(minutes=15), {
             "kk": "Құжаттарды қабылдап, тіркейді және басшыға береді",

@@ -47,7 +47,9 @@ class Field:
     """A field of the request form, or an input a step's actor supplies.
 
     kinds: text, longtext, person_name (at least surname and name), iin (validated IIN), date (ISO),
-    choice (one of `choices`), grade (1-11), year (four digits). `birth_date_of` names an IIN field whose birth date this date must equal.
+    choice (one of `choices`), grade (1-11), year (four digits). `registry_of` names an IIN field whose
+    person the individuals' registry fills this field from (a person_name gets their name, a date their
+    birth date): the applicant does not type it.
     """
 
     name: str
@@ -56,7 +58,7 @@ class Field:
     required: bool = True
     choices: tuple[Choice, ...] = ()
     hint: Text | None = None
-    birth_date_of: str | None = None
+    registry_of: str | None = None
     #: a tighter limit than the kind's (MAX_LENGTH), where the regulation sets one
     max_chars: int | None = None
 
@@ -64,6 +66,13 @@ class Field:
         """Refuse a kind without a length limit: every value the portal keeps is bounded."""
         if self.kind not in MAX_LENGTH:
             raise ValueError(f"field {self.name!r}: unknown kind {self.kind!r}")
+        if self.registry_of and self.kind not in ("person_name", "date"):
+            raise ValueError(f"field {self.name!r}: the registry fills only a person_name or a date")
+
+    @property
+    def typed(self) -> bool:
+        """Tell whether the applicant types this field (rather than the registry filling it)."""
+        return self.registry_of is None
 
     @property
     def max_length(self) -> int:
@@ -92,6 +101,26 @@ class Condition:
             except ValueError:
                 return False
         return value in self.equals
+
+
+#: the form key that keeps what the individuals' registry said of the applicant's link to the person
+#: they apply for: "confirmed" (parent or guardian), "unconfirmed" (neither) or "unknown" (no such person)
+REGISTRY_LINK = "registry_link"
+
+
+@dataclass(frozen=True)
+class Representation:
+    """The applicant may act for another person (a child) as their legal representative.
+
+    The registry is asked whether the applicant is that person's parent or guardian; when it does not
+    say so, the regulation still admits a representative "with documents confirming the representation":
+    `document` names the document then required (its condition: REGISTRY_LINK equals "unconfirmed").
+    """
+
+    #: the form field holding the represented person's IIN
+    iin_field: str
+    #: the code of the document confirming the representation
+    document: str
 
 
 @dataclass(frozen=True)
@@ -175,6 +204,8 @@ class ServiceSpec:
     source: str = ""
     #: the State Corporation's steps around the provider's process, for a service it files (None: it files none)
     centre: "CentrePath | None" = None
+    #: whom the applicant may act for, checked in the individuals' registry; None: only for themselves
+    representation: Representation | None = None
     #: the catalog version of this wording, and the first filing day it applies to
     version: int = 1
     valid_from: date = date(2000, 1, 1)
@@ -183,6 +214,27 @@ class ServiceSpec:
     def provider_kind(self) -> str:
         """Return the first provider kind (the catalog card names it)."""
         return self.provider_kinds[0]
+
+    def __post_init__(self) -> None:
+        """Refuse a representation the form cannot carry: its IIN field and its document must exist."""
+        rep = self.representation
+        if rep is not None:
+            iin = self.field(rep.iin_field)
+            doc = self.document(rep.document)
+            if iin is None or iin.kind != "iin" or not iin.typed:
+                raise ValueError(f"service {self.code!r}: the represented person's IIN field {rep.iin_field!r}")
+            if doc is None or doc.required_when != Condition(REGISTRY_LINK, equals=("unconfirmed",)):
+                raise ValueError(f"service {self.code!r}: document {rep.document!r} must be required when the "
+                                 "registry does not confirm the representation")
+        for f in self.fields:
+            source = self.field(f.registry_of) if f.registry_of else None
+            if f.registry_of and (source is None or source.kind != "iin"):
+                raise ValueError(f"field {f.name!r}: {f.registry_of!r} is no IIN field of the service")
+
+    @property
+    def typed_fields(self) -> tuple[Field, ...]:
+        """Return the fields the applicant types (the registry fills the others)."""
+        return tuple(f for f in self.fields if f.typed)
 
     def field(self, name: str) -> Field | None:
         """Return the form field with this name, if any."""

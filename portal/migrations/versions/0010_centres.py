@@ -1,15 +1,15 @@
 """State Corporation centres and memberships: staff as (person, organisation, role); a request's channel
 
-Revision ID: 0009_centres
-Revises: 0008_refusal_codes
+Revision ID: 0010_centres
+Revises: 0009_registry
 Create Date: 2026-12-06 04:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009_centres'
-down_revision = '0008_refusal_codes'
+revision = '0010_centres'
+down_revision = '0009_registry'
 branch_labels = None
 depends_on = None
 
