@@ -13,6 +13,7 @@ ROLE = {
     "office_clerk": _l("Office clerk"),
     "head": _l("Head"),
     "executor": _l("Executor"),
+    "operator": _l("State Corporation operator"),
 }
 
 ACTION = {
@@ -27,6 +28,12 @@ ACTION = {
     "reassign": _l("Assign another executor"),
     "hand_back": _l("Return to the head for another executor"),
     "return_draft": _l("Return the draft for rework"),
+    "file_at_centre": _l("Filed at a State Corporation centre"),
+    "take_consent": _l("Record the consent to use protected data"),
+    "centre_register": _l("Check the package and register it"),
+    "refuse_package": _l("Refuse the package with a receipt"),
+    "send_to_provider": _l("Sign with EDS and send to the provider"),
+    "hand_over": _l("Hand the result over"),
 }
 
 DECISION = {Decision.permitted: _l("Permission granted"), Decision.refused: _l("Reasoned refusal")}
@@ -51,6 +58,14 @@ NOTIFICATION = {
     "result_ready": _l("The result of request %(number)s is ready. Download it on this page."),
     "result_refused": _l("Request %(number)s has been refused with reasons. Download the reasoned refusal on this page."),
     "executor_changed": _l("Another executor has been assigned to request %(number)s. The deadline stays the same."),
+    "filed_at_centre": _l("Request %(number)s has been filed for you at a State Corporation centre. The service's "
+                          "deadline is %(deadline)s."),
+    "centre_registered": _l("The State Corporation centre has registered request %(number)s."),
+    "package_refused": _l("The State Corporation centre refused to accept the documents of request %(number)s as "
+                          "incomplete; you were given a receipt of refusal."),
+    "sent_to_provider": _l("The State Corporation centre has sent request %(number)s to the provider."),
+    "result_at_centre": _l("The result of request %(number)s is at the State Corporation centre: come and collect it."),
+    "handed_over": _l("The result of request %(number)s has been handed over to you at the State Corporation centre."),
     "draft_returned": _l("The head returned the draft result of request %(number)s to the executor for rework. "
                          "The deadline stays the same."),
 }
@@ -94,6 +109,8 @@ ERROR = {
     "step_input_invalid": _l("Fill in every field the result states."),
     "draft_incomplete": _l("The request is not complete yet; see the marked fields."),
     "not_a_draft": _l("This request has already been submitted and cannot be changed."),
+    "service_not_at_centre": _l("This service is not filed through the State Corporation."),
+    "provider_required": _l("Choose the provider of this service."),
     "service_not_online": _l("This service is not yet available online."),
     "step_not_allowed": _l("This step is not yours to take now."),
     "not_your_request": _l("This request is assigned to another executor."),

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session, object_session
 
 from portal.domain import calendar, fields, identity
 from portal.domain.catalog import get_service, service_on
+from portal.domain.catalog.centre import ENTRY_STAGES
 from portal.domain.catalog.process import DRAFT
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotFound
-from portal.domain.models import Application, Attachment, AuditEntry, Notification, Person, Provider, StepRecord
+from portal.domain.models import Application, Attachment, AuditEntry, Channel, Notification, Person, Provider, StepRecord
 from portal.domain.registries import DataCannotBeObtained, RegisteredPerson, registries
 from portal.domain.storage import FileStore
 from portal.domain.scans import check_upload, clean_filename
@@ -61,6 +62,12 @@ def _name_key(name: str) -> str:
     return " ".join(name.casefold().replace("ё", "е").split())
 
 
+def _own_signature(app: Application):  # type: ignore[no-untyped-def]
+    """Return the request's signature when the applicant made it (a centre's operator signs the ones it files)."""
+    signature = app.signature("request")
+    return signature if signature is not None and signature.signer_iin == app.applicant.iin else None
+
+
 def applicant_name(app: Application) -> str:
     """Return the applicant's name as the individuals' registry states it.
 
@@ -74,7 +81,7 @@ def applicant_name(app: Application) -> str:
             return registries(session).individuals.person(app.applicant.iin).full_name
         except DataCannotBeObtained:
             pass
-    signature = app.signature("request")
+    signature = _own_signature(app)
     return signature.signer_name if signature is not None else app.applicant.full_name
 
 
@@ -102,20 +109,23 @@ def attachment_of(app: Application, attachment_id: int) -> Attachment:
     return found
 
 
-def _require_draft(app: Application) -> None:
-    """Refuse changes to a request that is no longer a draft."""
-    if app.stage != DRAFT:
+def _require_draft(app: Application, at_centre: bool = False) -> None:
+    """Refuse changes to a request that is no longer a draft (or, at a centre, no longer before sending)."""
+    if at_centre:
+        if app.channel != Channel.state_corporation or app.stage not in ENTRY_STAGES:
+            raise DomainError("not_a_draft")
+    elif app.stage != DRAFT:
         raise DomainError("not_a_draft")
 
 
 def save_draft(session: Session, app: Application, values: Mapping[str, Any], provider_id: int | None,
-               now: datetime) -> None:
+               now: datetime, *, at_centre: bool = False) -> None:
     """Keep what the applicant typed, valid or not, so that nothing entered is lost; refuse text over its limit.
 
     An IIN posted is looked up in the individuals' registry at once: the person's name and birth date fill
     the form, and the applicant's link to a represented child is kept (see portal.domain.identity).
     """
-    _require_draft(app)
+    _require_draft(app, at_centre)
     service = get_service(app.service_code)
     form = dict(app.form)
     for spec in service.typed_fields:  # the registry fills the others
@@ -130,9 +140,9 @@ def save_draft(session: Session, app: Application, values: Mapping[str, Any], pr
 
 
 def attach(session: Session, store: FileStore, app: Application, kind: str, filename: str, data: bytes,
-           now: datetime) -> Attachment:
+           now: datetime, *, at_centre: bool = False) -> Attachment:
     """Check a scan by its content and attach it, replacing an earlier scan of the same kind, within the quota."""
-    _require_draft(app)
+    _require_draft(app, at_centre)
     spec = get_service(app.service_code).document(kind)
     if spec is None or not spec.uploadable:
         raise DomainError("unknown_document")

@@ -67,8 +67,13 @@ class Event:
 
 def timeline(app: Application) -> list[Event]:
     """Return every move of the request from its audit trail, oldest first."""
-    service = service_of(app)
-    return [Event(at=e.at, action=e.action, title=service.action_title(e.action), actor_name=e.actor.full_name,
+    service, process = service_of(app), process_of(app)
+
+    def title(action: str) -> Text | None:
+        move = process.transition(action)  # the request's own wording first (the centre's path rewords a step)
+        return move.title if move is not None else service.action_title(action)
+
+    return [Event(at=e.at, action=e.action, title=title(e.action), actor_name=e.actor.full_name,
                   actor_role=str(e.actor.role), by_staff=e.actor.is_staff,
                   why=(e.details or {}).get("comment") or (e.details or {}).get("resolution"),
                   executor=(e.details or {}).get("executor")) for e in app.audit]
