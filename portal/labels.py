@@ -17,6 +17,7 @@ ROLE = {
 
 ACTION = {
     "submit": _l("Submitted by the applicant"),
+    "consent": _l("Consent given to the use of legally protected data held in information systems"),
     "register": _l("Register"),
     "assign": _l("Assign an executor"),
     "draft_result": _l("Draft the result"),
@@ -94,6 +95,8 @@ ERROR = {
     "step_input_invalid": _l("Fill in every field the result states."),
     "birth_date_mismatch": _l("The birth date does not match the child's IIN."),
     "draft_incomplete": _l("The request is not complete yet; see the marked fields."),
+    "consent_required": _l("Tick the consent to the use of legally protected data held in information systems: "
+                           "without it the request cannot be sent. Your answers and files are kept."),
     "not_a_draft": _l("This request has already been submitted and cannot be changed."),
     "service_not_online": _l("This service is not yet available online."),
     "step_not_allowed": _l("This step is not yours to take now."),

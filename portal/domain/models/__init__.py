@@ -5,10 +5,11 @@ from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
 from portal.domain.models.people import STAFF_ROLES, Person, Role
 from portal.domain.models.providers import Provider, ProviderKind
+from portal.domain.models.receipts import RefusalReceipt
 from portal.domain.models.signatures import EdsChallenge, SignatureRecord, SigningSession
 
 __all__ = [
     "Application", "Attachment", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
     "Person", "Provider",
-    "ProviderKind", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
+    "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
 ]
