@@ -86,6 +86,7 @@ ERROR = {
     "draft_quota_files": _l("A request can hold at most %(max)s files."),
     "draft_quota_bytes": _l("The request's files together may take at most %(mb)s MB. Attach smaller scans."),
     "unknown_document": _l("This document is not part of the request."),
+    "missing_documents_required": _l("Tick the documents missing from the package: the receipt of refusal lists them."),
     "document_required": _l("This document is required for this request."),
     "required": _l("This field is required."),
     "too_long": _l("This text is too long; please shorten it."),
