@@ -18,6 +18,7 @@ ROLE = {
 
 ACTION = {
     "submit": _l("Submitted by the applicant"),
+    "consent": _l("Consent given to the use of legally protected data held in information systems"),
     "register": _l("Register"),
     "assign": _l("Assign an executor"),
     "draft_result": _l("Draft the result"),
@@ -100,6 +101,7 @@ ERROR = {
     "draft_quota_files": _l("A request can hold at most %(max)s files."),
     "draft_quota_bytes": _l("The request's files together may take at most %(mb)s MB. Attach smaller scans."),
     "unknown_document": _l("This document is not part of the request."),
+    "missing_documents_required": _l("Tick the documents missing from the package: the receipt of refusal lists them."),
     "document_required": _l("This document is required for this request."),
     "required": _l("This field is required."),
     "too_long": _l("This text is too long; please shorten it."),
@@ -108,6 +110,8 @@ ERROR = {
     "year_format": _l("Enter the year as four digits."),
     "step_input_invalid": _l("Fill in every field the result states."),
     "draft_incomplete": _l("The request is not complete yet; see the marked fields."),
+    "consent_required": _l("Tick the consent to the use of legally protected data held in information systems: "
+                           "without it the request cannot be sent. Your answers and files are kept."),
     "not_a_draft": _l("This request has already been submitted and cannot be changed."),
     "service_not_at_centre": _l("This service is not filed through the State Corporation."),
     "provider_required": _l("Choose the provider of this service."),

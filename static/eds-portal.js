@@ -33,11 +33,20 @@
   document.querySelectorAll("[data-eds-prepare]").forEach(function (button) {
     button.addEventListener("click", async function () {
       showError(button, "");
+      // a consent the page asks for is ticked before the key is opened; the server refuses without it too
+      const consent = button.dataset.edsConsent ? document.getElementById(button.dataset.edsConsent) : null;
+      if (consent && !consent.checked) {
+        showError(button, button.dataset.edsConsentMissing);
+        consent.focus();
+        return;
+      }
       button.disabled = true;
       try {
         let prepared;
         const prepare = async (certificate) => {
-          prepared = await post(button.dataset.edsPrepare, { certificate: certificate });
+          const body = { certificate: certificate };
+          if (consent) body.consent = consent.checked;
+          prepared = await post(button.dataset.edsPrepare, body);
           return prepared.data;
         };
         const cms = await sign(button.dataset.edsPurpose || "SIGNATURE", "", false, { prepare: prepare });

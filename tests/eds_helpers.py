@@ -43,19 +43,24 @@ def signer(app: Flask, iin: str, *, auth: bool = False) -> P12Signer:
     return P12Signer.from_p12(Path(key.auth_file if auth else key.signing_file).read_bytes(), key.password)
 
 
-def announce(key: P12Signer) -> dict[str, str]:
-    """Return the prepare request's body: the signing certificate the page announces, as base64 DER."""
-    return {"certificate": base64.b64encode(key.certificate.public_bytes(Encoding.DER)).decode()}
+def announce(key: P12Signer, *, consent: bool = False) -> dict[str, object]:
+    """Return the prepare request's body: the signing certificate the page announces, as base64 DER.
+
+    With ``consent`` the body carries the applicant's tick of the consent to use protected data, as the
+    review page sends it: an applicant's request is prepared only with it.
+    """
+    body: dict[str, object] = {"certificate": base64.b64encode(key.certificate.public_bytes(Encoding.DER)).decode()}
+    return {**body, "consent": True} if consent else body
 
 
 def sign_prepared(client: FlaskClient, prepare_url: str, finish_url: str, key: P12Signer,
                   signing_time: datetime | None = None,
-                  announced: P12Signer | None = None):  # type: ignore[no-untyped-def]
-    """Prepare a document (announcing ``announced``, by default the signing key), sign the prepared bytes
-    detached, and send the CMS; return the finish response."""
+                  announced: P12Signer | None = None, consent: bool = False):  # type: ignore[no-untyped-def]
+    """Prepare a document (announcing ``announced``, by default the signing key, with the applicant's
+    consent when ``consent``), sign the prepared bytes detached, and send the CMS; return the finish response."""
     if signing_time is None:
         signing_time = signing_time_for(client.application)
-    prepared = client.post(prepare_url, json=announce(announced or key))
+    prepared = client.post(prepare_url, json=announce(announced or key, consent=consent))
     assert prepared.status_code == 200, prepared.get_data(as_text=True)
     body = prepared.get_json()
     cms = key.create_cms(base64.b64decode(body["data"]), attached=False, signing_time=signing_time)

@@ -62,7 +62,8 @@ def submitted_request(app: Flask, client: FlaskClient, ground: str = "health", p
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     from tests.eds_helpers import sign_prepared, signer
     key = signer(app, demo.CITIZEN.iin)
-    r = sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key)
+    r = sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key,
+                      consent=True)
     assert r.status_code == 200, r.get_data(as_text=True)[:2000]
     return app_id
 

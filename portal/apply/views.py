@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.apply.forms import build_form
 from portal.domain import applications as requests_, identity, signing_flows
 from portal.domain.catalog import UnknownService, get_service
+from portal.domain.consent import CONSENT_TITLE, consent_text
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider
 from portal.domain.validators import ValidationError
@@ -143,18 +144,20 @@ def review(application_id: int):  # type: ignore[no-untyped-def]
     return render_template("portal/apply_review.html", app=app, service=service, problems=problems,
                            required=service.required_documents(app.form), applicant_name=requests_.applicant_name(app),
                            link=identity.link_of(service, app.form), link_title=identity.LINK_TITLE,
-                           link_statements=identity.LINK_STATEMENT)
+                           link_statements=identity.LINK_STATEMENT, consent_title=CONSENT_TITLE,
+                           consent_text=consent_text())
 
 
 @bp.route("/<int:application_id>/sign/prepare", methods=["POST"])
 def sign_prepare(application_id: int):  # type: ignore[no-untyped-def]
-    """Render the application as a PDF and return the bytes the applicant's EDS must sign."""
-    certificate = certificate_from(json_object())
+    """Record the consent ticked on the page, render the application as a PDF and return the bytes to sign."""
+    payload = json_object()
+    certificate = certificate_from(payload)
 
     def work():  # type: ignore[no-untyped-def]
         app = requests_.applicants_request(db(), current_user, application_id, lock=True)
         to_sign = signing_flows.prepare_request(db(), ctx().store, app, current_user, now(), ca=ctx().ca,
-                                                certificate_der=certificate)
+                                                certificate_der=certificate, consent=payload.get("consent") is True)
         return jsonify(token=to_sign.token, data=to_sign.data_b64)
     return json_step(work)
 

@@ -49,13 +49,10 @@ FLOOR = MARGIN_BOTTOM + 14.0  # the page footer sits below this
 
 SIGNED_NOTE_KK = "Өтінішке өтініш берушінің ЭЦҚ-мен қол қойылған."
 SIGNED_NOTE_RU = "Заявление подписано ЭЦП заявителя."
-CONSENT_KK = (
-    "Ақпараттық жүйелердегі заңмен қорғалатын құпияны құрайтын мәліметтерді пайдалануға келісемін."
-)
-CONSENT_RU = (
-    "Согласен(-на) на использование сведений, составляющих охраняемую законом тайну, "
-    "содержащихся в информационных системах."
-)
+CONSENT_LABEL_KK = "Келісім: "
+CONSENT_LABEL_RU = "Согласие: "
+NO_CONSENT_KK = "Заңмен қорғалатын құпияны қамтитын мәліметтерді пайдалануға келісім берілмеген."
+NO_CONSENT_RU = "Согласие на использование сведений, составляющих охраняемую законом тайну, не дано."
 HASH_NOTE = (
     "Файлдардың SHA-256 хэштері қол қойылатын мәтінге енгізілген, сондықтан ЭЦҚ файлдардың өзін де "
     "қамтиды. / Хэши SHA-256 файлов входят в подписываемый текст, поэтому ЭЦП распространяется и на "
@@ -84,6 +81,16 @@ class AttachmentLine:
 
 
 @dataclass(frozen=True)
+class ConsentLine:
+    """The consent to use legally protected data, as given: its words, when and by whom."""
+
+    text_kk: str
+    text_ru: str
+    given_at: datetime
+    given_by: str
+
+
+@dataclass(frozen=True)
 class RequestFormData:
     """Everything printed on the application."""
 
@@ -100,6 +107,8 @@ class RequestFormData:
     attachments: tuple[AttachmentLine, ...]
     draft_reference: str
     prepared_at: datetime
+    #: the consent the request holds; None prints that none was given (the portal signs none such)
+    consent: ConsentLine | None = None
 
 
 _Draw = Callable[[Canvas, float], None]
@@ -156,6 +165,22 @@ def _lines(lines: tuple[Line, ...], kazakh: bool) -> list[_Para]:
     return paras
 
 
+def _consent_kk(consent: ConsentLine | None) -> _Para:
+    """Return the consent as given, in Kazakh: the words agreed to, then who gave it and when."""
+    if consent is None:
+        return _Para(NO_CONSENT_KK, space_before=3)
+    given = f"келісім берген: {consent.given_by}, {_stamp(consent.given_at)}"
+    return _Para(f"{consent.text_kk} ({given})", label=CONSENT_LABEL_KK, space_before=3)
+
+
+def _consent_ru(consent: ConsentLine | None) -> _Para:
+    """Return the consent as given, in Russian: the words agreed to, then who gave it and when."""
+    if consent is None:
+        return _Para(NO_CONSENT_RU, space_before=3)
+    given = f"согласие дал(а): {consent.given_by}, {_stamp(consent.given_at)}"
+    return _Para(f"{consent.text_ru} ({given})", label=CONSENT_LABEL_RU, space_before=3)
+
+
 def _kazakh(data: RequestFormData) -> list[_Para]:
     """Return the Kazakh part of the application."""
     return [
@@ -171,7 +196,7 @@ def _kazakh(data: RequestFormData) -> list[_Para]:
             f"{len(data.attachments)} файл, тізімі төменде берілген.",
             label="Қоса берілген құжаттар: ",
         ),
-        _Para(CONSENT_KK, space_before=3),
+        _consent_kk(data.consent),
         _Para(SIGNED_NOTE_KK, bold=True, space_before=3),
     ]
 
@@ -188,7 +213,7 @@ def _russian(data: RequestFormData) -> list[_Para]:
             f"файлов: {len(data.attachments)}, перечень приведён ниже.",
             label="Прилагаемые документы: ",
         ),
-        _Para(CONSENT_RU, space_before=3),
+        _consent_ru(data.consent),
         _Para(SIGNED_NOTE_RU, bold=True, space_before=3),
     ]
 

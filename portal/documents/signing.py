@@ -56,6 +56,8 @@ QR_MASK_PATTERN = 2
 STAMP_FONT_SIZE = 8
 LABEL_LINE_CHARS = 42
 LABEL_MAX_LINES = 3
+#: the reason a result's signature states
+RESULT_REASON = "Мемлекеттік қызмет нәтижесі / Результат государственной услуги"
 
 try:
     SIGNING_TZ: Any = zoneinfo.ZoneInfo("Asia/Almaty")
@@ -241,10 +243,11 @@ class ResultSigner:
     """Sign result PDFs with one organisation seal; safe to share between threads."""
 
     def __init__(self, key: IssuedKey, *, font_cache_dir: Path | None = None,
-                 timestamper: TimeStamper | None = None) -> None:
+                 timestamper: TimeStamper | None = None, reason: str = RESULT_REASON) -> None:
         """Load the private key, certificates and stamp font once (font cached in ``font_cache_dir``).
 
-        With a ``timestamper`` every signature carries its RFC 3161 signature timestamp.
+        With a ``timestamper`` every signature carries its RFC 3161 signature timestamp; ``reason`` is the
+        signature's stated reason (a receipt of refusal is no result).
         """
         self._signer = _LoadedKeySigner(key)
         self._timestamper = timestamper
@@ -258,7 +261,7 @@ class ResultSigner:
             md_algorithm="sha256",
             subfilter=SigSeedSubFilter.PADES,
             location="Kazakhstan",
-            reason="Мемлекеттік қызмет нәтижесі / Результат государственной услуги",
+            reason=reason,
         )
         self._field = fields.SigFieldSpec(FIELD_NAME, on_page=0, box=STAMP_BOX)
 

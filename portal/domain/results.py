@@ -9,7 +9,7 @@ from typing import Mapping
 from sqlalchemy.orm import Session, object_session
 
 from portal.documents.results import CitedGround, Line, OrderRef, ResultContext, render_result
-from portal.documents.signing import PortalTimeStamper, ResultSigner
+from portal.documents.signing import RESULT_REASON, PortalTimeStamper, ResultSigner
 from portal.domain import identity
 from portal.domain.applications import applicant_name
 from portal.domain.catalog.spec import Field
@@ -93,18 +93,22 @@ class ResultIssuer:
 
     def __init__(self, ca: LocalCA, store: FileStore, public_url: str) -> None:
         self.ca, self.store, self.public_url = ca, store, public_url.rstrip("/")
-        self._signers: dict[str, ResultSigner] = {}
+        self._signers: dict[tuple[str, str], ResultSigner] = {}
         self._lock = threading.Lock()
 
     def signer_for(self, app: Application) -> ResultSigner:
         """Return the provider's seal signer, loading its key once per process."""
         provider = app.provider
+        return self.seal_for(code=provider.code, organisation=provider.name_kk, bin=provider.bin)
+
+    def seal_for(self, *, code: str, organisation: str, bin: str, reason: str = RESULT_REASON) -> ResultSigner:
+        """Return an organisation's seal signer (a provider's, or a centre's), loading its key once per process."""
         with self._lock:
-            if provider.code not in self._signers:
-                key = self.ca.provider_key(code=provider.code, organisation=provider.name_kk, bin=provider.bin)
-                self._signers[provider.code] = ResultSigner(key, font_cache_dir=self.ca.directory,
-                                                             timestamper=PortalTimeStamper(self.ca.tsa))
-            return self._signers[provider.code]
+            if (code, reason) not in self._signers:
+                key = self.ca.provider_key(code=code, organisation=organisation, bin=bin)
+                self._signers[(code, reason)] = ResultSigner(key, font_cache_dir=self.ca.directory,
+                                                             timestamper=PortalTimeStamper(self.ca.tsa), reason=reason)
+            return self._signers[(code, reason)]
 
     def verify_url(self, number: str) -> str:
         """Return the public verification address of a result."""

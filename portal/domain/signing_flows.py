@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session, object_session
 
 from portal.documents.interrupted import VisibleStamp
 from portal.documents.results import Line, render_result
-from portal.documents.request_form import AttachmentLine, RequestFormData, render_request_form
+from portal.documents.request_form import AttachmentLine, ConsentLine, RequestFormData, render_request_form
 from portal.domain import applications as requests_, identity
+from portal.domain.consent import consent_of, give_consent, require_consent
 from portal.domain.eds import Signed, ToSign, certificate_name, finish_session, open_session, prepare_pdf, signer_of
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.catalog.process import Transition
@@ -25,8 +26,12 @@ PREVIEW_NUMBER = "ЖОБА-ПРОЕКТ"
 
 
 def request_form_data(app: Application, now: datetime, applicant_name: str | None = None) -> RequestFormData:
-    """Collect what the application form states, including each scan's SHA-256 (the name as given)."""
+    """Collect what the application form states: each scan's SHA-256 (the name as given) and the consent."""
     service = service_of(app)
+    consent = consent_of(app)
+    # the applicant's own consent names them as the application does; a representative's, as recorded
+    by = applicant_name if applicant_name and app.consent_by_id == app.applicant_id else (
+        consent.given_by if consent else "")
     assert app.provider is not None
     lines = result_context(app, app.applicant, "", now.date()).request_lines
     link = identity.link_of(service, app.form)
@@ -42,16 +47,20 @@ def request_form_data(app: Application, now: datetime, applicant_name: str | Non
         provider_name_kk=app.provider.name_kk, provider_name_ru=app.provider.name_ru,
         provider_address=app.provider.address, applicant_name=applicant_name or requests_.applicant_name(app),
         applicant_iin=app.applicant.iin, applicant_phone=app.applicant.phone, applicant_email=app.applicant.email,
-        lines=lines, attachments=attachments, draft_reference=f"#{app.id}", prepared_at=now)
+        lines=lines, attachments=attachments, draft_reference=f"#{app.id}", prepared_at=now,
+        consent=ConsentLine(text_kk=consent.text["kk"], text_ru=consent.text["ru"], given_at=consent.given_at,
+                            given_by=by) if consent else None)
 
 
 def prepare_request(session: Session, store: FileStore, app: Application, applicant: Person,
-                    now: datetime, *, ca: LocalCA, certificate_der: bytes | None) -> ToSign:
-    """Render the complete draft as a PDF application and prepare it for the applicant's EDS.
+                    now: datetime, *, ca: LocalCA, certificate_der: bytes | None, consent: bool = False) -> ToSign:
+    """Record the applicant's consent, render the complete draft as a PDF application, prepare it for their EDS.
 
     The application names the applicant, and the child they act for, as the individuals' registry does
     (asked again now), not as typed. The page announces the signing certificate first: it must be the
     applicant's, and only a signature by that same certificate completes the application.
+    The consent ticked on the page travels with this request; without it nothing is prepared, and the
+    application states the consent with its time, so the applicant's signature covers it.
     """
     if certificate_der is None:
         raise DomainError("certificate_required")
@@ -62,6 +71,9 @@ def prepare_request(session: Session, store: FileStore, app: Application, applic
     requests_.drop_unneeded_attachments(app)
     if requests_.problems(app):
         raise DomainError("draft_incomplete")
+    if not consent:
+        raise DomainError("consent_required")
+    give_consent(session, app, applicant, now)
     session.flush()
     data = request_form_data(app, now, registered.full_name)
     prepared = prepare_pdf(render_request_form(data), field_name="ApplicantSignature")
@@ -72,6 +84,7 @@ def prepare_request(session: Session, store: FileStore, app: Application, applic
 def sign_and_submit(session: Session, store: FileStore, ca: LocalCA, app: Application, applicant: Person, *,
                     token: str, cms_der: bytes, now: datetime) -> Signed:
     """Embed the applicant's verified signature in the application, then submit the request."""
+    require_consent(app)  # the application signed states it; a newer wording since then asks again
     signed = finish_session(session, store, ca, token=token, person=applicant, app=app, purpose="request",
                             cms_der=cms_der, now=now)
     requests_.submit(session, app, now)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
 from portal.documents.verification import PdfVerdict, verify_pdf
 from portal.domain.applications import applicant_name
-from portal.domain.models import ResultDocument
+from portal.domain.models import RefusalReceipt, ResultDocument
+from portal.domain.refusal_receipts import receipt_by_number
 from portal.web import ctx, db
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
@@ -56,8 +57,9 @@ def upload():  # type: ignore[no-untyped-def]
             except VerificationRefused as refused:
                 error, status = refused.code, 422
             else:
-                issued = db().scalar(select(ResultDocument).where(
-                    ResultDocument.sha256 == hashlib.sha256(data).hexdigest()))
+                sha = hashlib.sha256(data).hexdigest()
+                issued = db().scalar(select(ResultDocument).where(ResultDocument.sha256 == sha)) or \
+                    db().scalar(select(RefusalReceipt).where(RefusalReceipt.sha256 == sha))
     headers = {"Retry-After": "60"} if status == 503 else {}
     return render_template("portal/verify.html", verdict=verdict, issued=issued, error=error,
                            revoked=_revoked(verdict)), status, headers
@@ -65,11 +67,18 @@ def upload():  # type: ignore[no-untyped-def]
 
 @bp.route("/<number>")
 def by_number(number: str):  # type: ignore[no-untyped-def]
-    """Show what the portal knows of a result number, re-checking the stored file's signature."""
+    """Show what the portal knows of a result (or receipt) number, re-checking the stored file's signature."""
     # In-process on purpose: the stored file is one the portal issued (one or two signatures, checked
     # in ~0.1 s), so its cost is bounded by construction and a QR scan is never answered "busy".
     result = _by_number(number)
     verdict = None
+    if result is None:  # a State Corporation centre's receipt of refusal is checked the same way
+        receipt = receipt_by_number(db(), number)
+        if receipt is not None:
+            verdict = verify_pdf(ctx().store.get(receipt.sha256), ctx().ca.trust_roots_pem(),
+                                 [ctx().ca.issuing_cert_pem])
+            return render_template("portal/verify_receipt.html", number=number, receipt=receipt, verdict=verdict,
+                                   revoked=_revoked(verdict))
     if result is not None:
         verdict = verify_pdf(ctx().store.get(result.sha256), ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem])
     return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict,

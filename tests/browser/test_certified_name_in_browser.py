@@ -48,6 +48,7 @@ def sign_in_and_submit(page, live_url: str, app_id: int, key_file: Path) -> None
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     page.goto(f"{live_url}/apply/{app_id}/review")
+    page.check("#consent")
     page.click("#submit-request")
     sign_with_dialog(page, key_file, "p12-pass")
 

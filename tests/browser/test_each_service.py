@@ -48,6 +48,7 @@ def test_service_in_the_browser(app, page, live_url, tmp_path, code):
     fill_request(page, spec, values, provider.id, scan)
     page.click("button[value=review]")
     page.wait_for_selector("#answers")
+    page.check("#consent")
     page.click("#submit-request")
     sign_with_dialog(page, key.signing_file, key.password)
     page.wait_for_selector("#timeline")

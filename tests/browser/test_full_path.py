@@ -92,6 +92,15 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page
     page.click("button[value=review]")
     page.wait_for_selector("#answers")
     assert "№ 7 мектеп-гимназия" in page.inner_text("#answers")
+    # without the consent ticked the key is not even asked for: the page says why, and the draft stays
+    assert not page.is_checked("#consent")
+    assert "secret protected by law, held in information systems" in page.inner_text("#consent-text")
+    page.click("#submit-request")
+    error = page.locator("#submit-request ~ [data-eds-error]")
+    error.wait_for(state="visible")
+    assert error.inner_text().startswith("Tick the consent to the use of legally protected data")
+    assert not page.locator("dialog.eds-dialog").is_visible()
+    page.check("#consent")
     # a wrong password first: the dialog says so and stays open; then the right one
     page.click("#submit-request")
     page.locator("dialog.eds-dialog").wait_for(state="visible")

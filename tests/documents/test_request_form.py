@@ -13,7 +13,7 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from portal.documents.interrupted import finish, prepare
-from portal.documents.request_form import AttachmentLine, RequestFormData, render_request_form
+from portal.documents.request_form import AttachmentLine, ConsentLine, RequestFormData, render_request_form
 from portal.documents.results import Line
 from tests.documents.test_interrupted import Pki, assert_valid_whole, run_tool, validate
 
@@ -99,6 +99,19 @@ def test_application_in_kazakh_then_russian(tmp_path: Path) -> None:
         "Заявление подписано ЭЦП заявителя.",
     ]:
         assert needle in text, needle
+
+
+def test_the_consent_is_printed_with_who_gave_it_and_when_in_each_language(tmp_path: Path) -> None:
+    """The consent's words, its giver and its time stand in each part; none given is said so, never implied."""
+    consent = ConsentLine(text_kk="Келісім беремін.", text_ru="Даю согласие.", given_at=datetime(2026, 11, 23, 10, 4),
+                          given_by="Әбдірахманова Гүлнұр Серікқызы")
+    text = _text(render_request_form(_form(consent=consent)), tmp_path)
+    kk = text.index("Келісім: Келісім беремін. (келісім берген: Әбдірахманова Гүлнұр Серікқызы, 23.11.2026 10:04)")
+    ru = text.index("Согласие: Даю согласие. (согласие дал(а): Әбдірахманова Гүлнұр Серікқызы, 23.11.2026 10:04)")
+    assert kk < text.index("ЗАЯВЛЕНИЕ") < ru
+    text = _text(render_request_form(_form()), tmp_path)
+    assert "келісім берілмеген" in text and "согласие на использование сведений" in text.lower()
+    assert "Келісім:" not in text and "Согласие:" not in text
 
 
 def test_every_line_is_printed_with_its_label_in_each_language(tmp_path: Path) -> None:

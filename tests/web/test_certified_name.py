@@ -51,7 +51,7 @@ def registered_draft(app: Flask) -> tuple[FlaskClient, int]:
 def prepare(client: FlaskClient, app_id: int, key: P12Signer) -> dict:
     """Prepare the application announcing the key's certificate, as the page's signer does."""
     cert = base64.b64encode(key.certificate.public_bytes(Encoding.DER)).decode()
-    r = client.post(f"/apply/{app_id}/sign/prepare", json={"certificate": cert})
+    r = client.post(f"/apply/{app_id}/sign/prepare", json={"certificate": cert, "consent": True})
     assert r.status_code == 200, r.get_data(as_text=True)
     return r.get_json()
 

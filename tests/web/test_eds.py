@@ -41,7 +41,8 @@ def draft_ready(app, client) -> int:  # type: ignore[no-untyped-def]
 
 
 def submit_with(client, app_id: int, key: P12Signer, **kw):  # type: ignore[no-untyped-def]
-    return sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key, **kw)
+    return sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key,
+                         **{"consent": True, **kw})
 
 
 def status_of(app, app_id: int) -> str:  # type: ignore[no-untyped-def]
@@ -171,7 +172,7 @@ def test_refused_signatures_leave_the_draft_as_it_was(app, citizen, tmp_path, ca
 
 def test_signature_over_other_content_is_refused(app, citizen):
     app_id = draft_ready(app, citizen)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin), consent=True)).get_json()
     cms = signer(app, demo.CITIZEN.iin).create_cms(b"some other bytes", attached=False, signing_time=signing_time_for(app))
     r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"],
                                                            "cms": base64.b64encode(cms).decode()})
@@ -181,7 +182,7 @@ def test_signature_over_other_content_is_refused(app, citizen):
 
 def test_draft_changed_after_preparing_is_refused(app, citizen):
     app_id = draft_ready(app, citizen)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin), consent=True)).get_json()
     citizen.post(f"/apply/{app_id}", data={**fill_form(app), "school": "Басқа мектеп", "next": "save"},
                  content_type="multipart/form-data")
     cms = signer(app, demo.CITIZEN.iin).create_cms(base64.b64decode(prepared["data"]), attached=False, signing_time=signing_time_for(app))
@@ -192,7 +193,7 @@ def test_draft_changed_after_preparing_is_refused(app, citizen):
 
 def test_garbage_instead_of_a_signature(app, citizen):
     app_id = draft_ready(app, citizen)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin), consent=True)).get_json()
     for cms in ("not base64!", base64.b64encode(b"\x30\x03\x02\x01\x01").decode()):
         r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms})
         assert r.status_code == 422 and r.get_json()["code"] == "cms_malformed"
@@ -201,14 +202,14 @@ def test_garbage_instead_of_a_signature(app, citizen):
 def test_incomplete_draft_cannot_be_prepared(app, citizen):
     r = citizen.post("/apply/external_study/start")
     app_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
-    r = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin)))
+    r = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin), consent=True))
     assert r.status_code == 422 and r.get_json()["code"] == "draft_incomplete"
 
 
 def test_signed_request_cannot_be_signed_twice(app, citizen):
     app_id = draft_ready(app, citizen)
     key = signer(app, demo.CITIZEN.iin)
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin))).get_json()
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin), consent=True)).get_json()
     cms = base64.b64encode(key.create_cms(base64.b64decode(prepared["data"]), attached=False, signing_time=signing_time_for(app))).decode()
     assert citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms}).status_code == 200
     r = citizen.post(f"/apply/{app_id}/sign/finish", json={"token": prepared["token"], "cms": cms})

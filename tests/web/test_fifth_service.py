@@ -39,7 +39,7 @@ def test_a_fifth_service_is_listed_ordered_worked_and_issued(app, citizen, fifth
             "doc_loss_notice": (io.BytesIO(pdf_bytes()), "notice.pdf"), "next": "review"}
     assert citizen.post(f"/apply/{app_id}", data=data, content_type="multipart/form-data").status_code == 302
     r = sign_prepared(citizen, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish",
-                      signer(app, demo.CITIZEN.iin))
+                      signer(app, demo.CITIZEN.iin), consent=True)
     assert r.status_code == 200, r.get_json()
     clerk = staff_client(app, "office_clerk", executor_code)
     assert clerk.post(f"/backoffice/requests/{app_id}", data={"action": "register"}).status_code == 302

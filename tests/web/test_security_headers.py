@@ -141,7 +141,7 @@ def test_json_with_personal_data_is_not_cached(app: Flask, citizen: FlaskClient)
     import io
     data = {**fill_form(app), "doc_medical_035": (io.BytesIO(pdf_bytes()), "scan.pdf"), "next": "review"}
     assert citizen.post(f"/apply/{app_id}", data=data, content_type="multipart/form-data").status_code == 302
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin)))
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin), consent=True))
     assert prepared.status_code == 200 and prepared.is_json and len(prepared.get_json()["data"]) > 1000
     assert "no-store" in prepared.headers["Cache-Control"]
     challenge = app.test_client().post("/auth/eds/challenge", json={})

@@ -40,7 +40,7 @@ def apply_for(app, client, code: str, subflow: str | None, provider: Provider) -
                     content_type="multipart/form-data")
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     r = sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish",
-                      signer(app, demo.CITIZEN.iin))
+                      signer(app, demo.CITIZEN.iin), consent=True)
     assert r.status_code == 200, r.get_json()
     return app_id
 

@@ -59,9 +59,9 @@ def page(client: FlaskClient, url: str) -> str:
     return client.get(url).get_data(as_text=True)
 
 
-def signed_body(client: FlaskClient, prepare_url: str, key: P12Signer) -> dict[str, str]:
-    """Prepare a document and return the finish step's body: the token and the detached CMS."""
-    prepared = client.post(prepare_url, json=announce(key))
+def signed_body(client: FlaskClient, prepare_url: str, key: P12Signer, *, consent: bool = False) -> dict[str, str]:
+    """Prepare a document (with the applicant's consent when ``consent``) and return the finish step's body."""
+    prepared = client.post(prepare_url, json=announce(key, consent=consent))
     assert prepared.status_code == 200, prepared.get_data(as_text=True)
     body = prepared.get_json()
     cms = key.create_cms(base64.b64decode(body["data"]), attached=False, signing_time=signing_time_for(client.application))
@@ -71,7 +71,7 @@ def signed_body(client: FlaskClient, prepare_url: str, key: P12Signer) -> dict[s
 def test_a_failed_commit_of_the_signed_request_shows_no_success(app: Flask, citizen: FlaskClient):
     citizen.get("/lang/en")
     app_id = draft_ready(app, citizen)
-    body = signed_body(citizen, f"/apply/{app_id}/sign/prepare", signer(app, demo.CITIZEN.iin))
+    body = signed_body(citizen, f"/apply/{app_id}/sign/prepare", signer(app, demo.CITIZEN.iin), consent=True)
     with commits_fail(app) as failed:
         r = citizen.post(f"/apply/{app_id}/sign/finish", json=body)
     assert failed, "the finish step never reached its commit"

@@ -106,7 +106,7 @@ def test_cleanup_removes_replaced_removed_and_abandoned_files_only(app: Flask, c
         draft = s.get(Application, app_id)
         gone = next(a for a in draft.attachments if a.kind == "parents_abroad").id
     citizen.post(f"/apply/{app_id}/attachments/{gone}/remove")
-    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin)))  # never signed
+    prepared = citizen.post(f"/apply/{app_id}/sign/prepare", json=announce(signer(app, demo.CITIZEN.iin), consent=True))  # never signed
     assert prepared.status_code == 200
     with app.extensions["portal"].sessions() as s:
         draft = s.get(Application, app_id)

@@ -5,12 +5,13 @@ from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
 from portal.domain.models.people import CENTRE_ROLES, PROVIDER_ROLES, STAFF_ROLES, Membership, Person, Role
 from portal.domain.models.providers import Provider, ProviderKind
+from portal.domain.models.receipts import RefusalReceipt
 from portal.domain.models.registry import RegistryFamilyTie, RegistryPerson, RegistryPowerOfAttorney
 from portal.domain.models.signatures import EdsChallenge, SignatureRecord, SigningSession
 
 __all__ = [
     "Application", "Attachment", "Channel", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
     "CENTRE_ROLES", "Membership", "PROVIDER_ROLES", "Person", "Provider",
-    "ProviderKind", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
+    "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
     "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney",
 ]

@@ -76,6 +76,12 @@ class Application(Base):
     result_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: when the result reached the citizen
     completed_at: Mapped[datetime | None]
+    #: when consent to use legally protected data held in information systems was given (None: not given)
+    consent_given_at: Mapped[datetime | None]
+    #: the version of the consent text agreed to (portal.domain.consent.CONSENT_VERSION at the time)
+    consent_version: Mapped[int | None]
+    #: who gave the consent: the applicant, or their representative at a State Corporation centre
+    consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     #: created
     created_at: Mapped[datetime]
     #: last changed
@@ -87,6 +93,7 @@ class Application(Base):
 
     applicant = relationship("Person", foreign_keys=[applicant_id], lazy="joined")
     executor = relationship("Person", foreign_keys=[executor_id])
+    consent_by = relationship("Person", foreign_keys=[consent_by_id])
     provider = relationship("Provider", foreign_keys=[provider_id], lazy="joined")
     centre = relationship("Provider", foreign_keys=[centre_id])
     representative = relationship("Person", foreign_keys=[representative_id])
