@@ -27,6 +27,8 @@ FIELD_OF = {"iin_format": "iin", "iin_birth_date": "iin", "iin_checksum": "iin",
 
 def _home_for(person) -> str:  # type: ignore[no-untyped-def]
     """Return where a person lands after signing in."""
+    if person.is_operator:
+        return url_for("desk.index")
     return url_for("backoffice.queue") if person.is_staff else url_for("cabinet.index")
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.documents.refusal_receipt import MissingDocument, ReceiptOfRefusal, render_refusal_receipt
 from portal.domain.applications import applicant_name
+from portal.domain.catalog.spec import DocumentSpec, ServiceSpec
 from portal.domain.errors import DomainError
 from portal.domain.models import Application, Person, RefusalReceipt
 from portal.domain.results import ResultIssuer, new_result_number
@@ -53,13 +54,25 @@ def seal_code(centre: Centre) -> str:
     return f"centre-{centre.code}"
 
 
+#: the application itself, in the Standard's form: part of every package a centre accepts (seed 004 para. 9)
+APPLICATION_DOCUMENT = DocumentSpec("application", {
+    "kk": "Стандартқа сәйкес нысандағы өтініш", "ru": "Заявление по форме согласно Стандарту",
+    "en": "The application in the Standard's form"})
+
+
+def package_documents(service: ServiceSpec) -> tuple[DocumentSpec, ...]:
+    """Return what a package at a centre consists of: the application, then the service's documents."""
+    return (APPLICATION_DOCUMENT, *service.documents)
+
+
 def _missing(app: Application, codes: Sequence[str]) -> list[str]:
     """Return the missing documents' codes in order, once each; refuse codes the service does not list."""
     service = service_of(app)
     chosen = list(dict.fromkeys(str(code) for code in codes))
     if not chosen:
         raise DomainError("missing_documents_required")
-    if any(service.document(code) is None for code in chosen):
+    known = {d.code for d in package_documents(service)}
+    if any(code not in known for code in chosen):
         raise DomainError("unknown_document")
     return chosen
 
@@ -70,7 +83,7 @@ def issue_refusal_receipt(session: Session, issuer: ResultIssuer, app: Applicati
     """Render the receipt of refusal naming the missing documents, seal it with the centre's key and store it."""
     codes = _missing(app, missing)
     service = service_of(app)
-    titles = {d.code: d.title for d in service.documents}
+    titles = {d.code: d.title for d in package_documents(service)}
     # a service not listed here (a fifth one) is taken to follow the 2015 Standards' layout: para. 9
     paragraph = standard_paragraph or DOCUMENTS_PARAGRAPH.get(app.service_code, 9)
     number = new_result_number()
