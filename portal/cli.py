@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from portal import demo
+from portal import demo, demo_registry
 from portal.domain import calendar
 from portal.domain.file_cleanup import DEFAULT_GRACE_SECONDS, remove_unneeded_files
 from portal.domain.migrate import upgrade
@@ -39,6 +39,12 @@ def register_cli(app: Flask) -> None:
         for a in accounts:
             where = f" at {a.provider_code}" if a.provider_code else ""
             click.echo(f"  {a.role.value:<13} {a.iin}  {a.password:<28} {a.full_name}{where}")
+        click.echo("\nStand-in registries (ГБД ФЛ, ЕНИС are closed systems; the portal answers from its own demo tables):")
+        click.echo(f"  at the operator's desk ({url}/desk/), file for the citizen {demo.CITIZEN.iin}, or for them "
+                   f"through the representative {demo_registry.AGENT_IIN} under power of attorney "
+                   f"{demo_registry.POA_VALID} (expired: {demo_registry.POA_EXPIRED}; "
+                   f"another service's: {demo_registry.POA_OUT_OF_SCOPE})")
+        click.echo(f"  the citizen's child in the registry: IIN {demo_registry.CHILD_IIN}")
         click.echo("\nDemo EDS keys (sign in with EDS at /auth/eds; sign requests and results):")
         for k in keys:
             click.echo(f"  {k.account.role.value:<13} {k.account.iin}  password {k.password}")

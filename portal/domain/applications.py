@@ -40,7 +40,7 @@ def create_draft(session: Session, applicant: Person, service_code: str, now: da
         raise DomainError("service_not_online")
     registries(session).individuals.person(applicant.iin)  # DataCannotBeObtained before anything is filled in
     app = Application(service_code=service.code, applicant_id=applicant.id, stage=DRAFT, form={},
-                      created_at=now, updated_at=now)
+                      channel=Channel.portal, filed_by_id=applicant.id, created_at=now, updated_at=now)
     session.add(app)
     session.flush()
     return app
