@@ -77,8 +77,8 @@ def test_head_returns_the_draft_executor_reworks_head_signs(app, citizen, page, 
     page.goto(f"{base}/cabinet/requests/{app_id}")
     timeline = page.locator("#timeline li")
     actions = [timeline.nth(i).get_attribute("data-action") for i in range(timeline.count())]
-    assert actions == ["submit", "register", "assign", "draft_result", "return_draft", "draft_result", "approve",
-                       "send"]
+    assert actions == ["consent", "submit", "register", "assign", "draft_result", "return_draft", "draft_result",
+                       "approve", "send"]
     returned = page.inner_text("#timeline li[data-action=return_draft]")
     assert WHY in returned and account("head", "petropavl").full_name in returned
     assert "returned the draft result" in page.inner_text("#notifications")

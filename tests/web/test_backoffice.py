@@ -64,7 +64,7 @@ def test_whole_path_permitted(app, citizen):
             ("approve", "head", "20m"), ("send", "office_clerk", "15m")]
         assert all(r.completed_at and r.actor_id and not r.late for r in records)
         assert [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [
-            "submit", "register", "assign", "draft_result", "approve", "send"]
+            "consent", "submit", "register", "assign", "draft_result", "approve", "send"]
         codes = [n.code for n in s.scalars(select(Notification).order_by(Notification.id))]
         assert codes == ["submitted", "registered", "in_execution", "result_ready"]
     citizen.get("/lang/en")
