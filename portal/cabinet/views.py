@@ -10,6 +10,7 @@ from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application
 from portal.domain.progress import progress
+from portal.domain.refusal_receipts import receipt_pdf, receipts_of
 from portal.domain.workflow import is_draft, service_of
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.web import ctx, db, now
@@ -39,7 +40,17 @@ def detail(application_id: int):  # type: ignore[no-untyped-def]
     app = _own(application_id)
     if is_draft(app):
         return redirect(url_for("apply.edit", application_id=app.id))
-    return render_template("portal/request_detail.html", app=app, service=service_of(app), now=now())
+    return render_template("portal/request_detail.html", app=app, service=service_of(app), now=now(),
+                           receipts=receipts_of(db(), app))
+
+
+@bp.route("/requests/<int:application_id>/receipts/<int:receipt_id>.pdf")
+def receipt(application_id: int, receipt_id: int):  # type: ignore[no-untyped-def]
+    """Download a receipt of refusal a State Corporation centre gave on the request."""
+    found = next((r for r in receipts_of(db(), _own(application_id)) if r.id == receipt_id), None)
+    if found is None:
+        abort(404)
+    return file_response(receipt_pdf(ctx().store, found), "application/pdf", f"{found.number}.pdf", inline=False)
 
 
 @bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>")

@@ -52,7 +52,7 @@ def test_demo_data_is_idempotent(app):
     with app.extensions["portal"].sessions() as session:
         demo.load(session, MONDAY_10)
         session.commit()
-        assert session.scalar(select(func.count(Provider.id))) == 14 + len(DEMO_PROVIDERS)
+        assert session.scalar(select(func.count(Provider.id))) == 14 + len(DEMO_PROVIDERS) + 1  # and the demo State Corporation centre
         assert session.scalar(select(func.count(Provider.id)).where(Provider.is_demo.is_(False))) == 14
         assert session.scalar(select(func.count(Person.id))) == len(demo.ACCOUNTS)
 

@@ -110,7 +110,7 @@ def test_a_non_parent_is_told_and_must_attach_the_representation_document(app, t
     proof = {"doc_representation": (io.BytesIO(pdf_bytes()), "guardianship.pdf"), "next": "review"}
     assert client.post(f"/apply/{app_id}", data=proof, content_type="multipart/form-data").status_code == 302
     key = key_for(app, "Тоқтаров", "Ержан", "Әділұлы", iin=reg.NOT_PARENT_IIN)
-    r = sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key)
+    r = sign_prepared(client, f"/apply/{app_id}/sign/prepare", f"/apply/{app_id}/sign/finish", key, consent=True)
     assert r.status_code == 200, r.get_data(as_text=True)
     application = text_of(client.get(f"/cabinet/requests/{app_id}/application.pdf").data, tmp_path)
     assert "НЕ подтверждено ГБД ФЛ" in application and "ЖТ МДҚ растамады" in application
