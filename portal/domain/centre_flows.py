@@ -1,12 +1,15 @@
 """The centre's steps as the operator takes them: consent, register or refuse, sign and send, hand over."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Mapping
 
 from sqlalchemy.orm import Session
 
-from portal.documents.request_form import render_request_form
+from portal.documents.request_form import RequestFormData, render_request_form
+from portal.documents.result_context import Line
+from portal.domain.applications import applicant_name
 from portal.domain import consent as consent_
 from portal.domain.catalog.process import Transition
 from portal.domain.centre_desk import ready_to_send
@@ -54,10 +57,18 @@ def take(session: Session, issuer: ResultIssuer, app: Application, operator: Per
                       seen_version=seen_version)
 
 
-def package_form_data(app: Application, now: datetime):  # type: ignore[no-untyped-def]
-    """Return the application as the centre files it: the registry's names, the operator signs."""
+def package_form_data(app: Application, operator: Person, now: datetime) -> RequestFormData:
+    """Return the application as the centre files it: the registry's names, where, by whom, for whom."""
     from portal.domain.signing_flows import request_form_data
-    return request_form_data(app, now, app.applicant.full_name)
+    data = request_form_data(app, now, applicant_name(app))
+    assert app.centre is not None
+    lines = [Line("Мемлекеттік корпорацияның бөлімі", "Отдел Государственной корпорации", app.centre.name_kk),
+             Line("Операторы", "Оператор", operator.full_name)]
+    if app.representative is not None:
+        lines.append(Line("Өкіл (нотариаттық сенімхат бойынша)", "Представитель (по нотариальной доверенности)",
+                          f"{app.representative.full_name}, ЖСН/ИИН {app.representative.iin}, "
+                          f"№ {app.power_of_attorney}"))
+    return replace(data, lines=(*data.lines, *lines))
 
 
 def prepare_package(session: Session, store: FileStore, app: Application, operator: Person, now: datetime, *,
@@ -67,9 +78,10 @@ def prepare_package(session: Session, store: FileStore, app: Application, operat
         raise DomainError("certificate_required")
     certified = certificate_name(signer_of(ca, certificate_der, operator, now))
     _move(app, operator, effect=SENDING)
+    consent_.require_consent(app)  # the application states it, so the operator's signature covers it
     ready_to_send(app)
     session.flush()
-    prepared = prepare_pdf(render_request_form(package_form_data(app, now)), field_name="OperatorSignature")
+    prepared = prepare_pdf(render_request_form(package_form_data(app, operator, now)), field_name="OperatorSignature")
     return open_session(session, store, person=operator, app=app, purpose="request", prepared=prepared, now=now,
                         certified_name=certified)
 

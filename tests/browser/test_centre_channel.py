@@ -69,6 +69,10 @@ def file_and_send(page, base: str, spec, provider, values: dict, scan, key, repr
     sign_with_dialog(page, key.signing_file, key.password)
     page.wait_for_selector(".flash.success")
     assert "operator" in page.inner_text("section.signature h3").lower()
+    signed = page.context.request.get(page.url + "/application.pdf").body()
+    text = subprocess.run(["pdftotext", "-", "-"], input=signed, capture_output=True, check=True).stdout.decode()
+    assert demo.OPERATOR.full_name in text and demo.CITIZEN.iin in text
+    assert (demo_registry.AGENT_NAME in text) == representative
     return number
 
 
