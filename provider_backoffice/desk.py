@@ -14,9 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import labels
 from portal.apply.forms import build_form
 from portal.domain import applications as requests_
+from portal.domain.applications import applicant_name
 from portal.domain import centre_desk, centre_flows
 from portal.domain.catalog import get_service
-from portal.domain.catalog.centre import ENTRY_STAGES
 from portal.domain.consent import CONSENT_TITLE, consent_text
 from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.domain.models import Provider
@@ -92,7 +92,7 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
     session = db()
     app = _request(application_id, lock=request.method == "POST")
     service = get_service(app.service_code)
-    entry = app.stage in ENTRY_STAGES
+    entry = centre_desk.open_for_entry(app)
     form = build_form(service, _providers(service.code), locale(),
                       data=dict(app.form, provider_id=str(app.provider_id or "")) if request.method == "GET" else None)
     error, status = None, 200
@@ -121,22 +121,30 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
     moves = available_transitions(app, current_user)
     return render_template("desk/card.html", app=app, service=service_of(app), form=form, error=error, moves=moves,
                            entry=entry, regulated=process_of(app).step_of(app.stage), open_step=open_step(app),
-                           now=now(), problems=requests_.problems(app) if entry else [],
+                           now=now(),
                            required=service.required_documents(app.form),
                            attachments={a.kind: a for a in app.attachments}, receipts=receipts_of(db(), app),
-                           package_documents=package_documents,
+                           package_documents=package_documents, applicant_name=applicant_name(app),
+                           representative_name=centre_desk.representative_name(registries(db()), app),
+                           problem_titles=_problem_titles(service, requests_.problems(app) if entry else []),
                            consent_title=localized(CONSENT_TITLE), consent_text=localized(consent_text())), status
+
+
+def _problem_titles(service, problems) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return what is still missing, as the service's field and document titles."""
+    titles = []
+    for p in problems:
+        spec = service.field(p.field) or service.document(p.field.removeprefix("doc_"))
+        titles.append(localized(spec.title) if spec else _("Provider"))
+    return titles
 
 
 def _save(app, service, form) -> None:  # type: ignore[no-untyped-def]
     """Keep the entered data and attach the scanned documents (a bad scan is refused with its reason)."""
-    provider = form.provider_id.data or ""
-    requests_.save_draft(db(), app, {f.name: form[f.name].data for f in service.typed_fields},
-                         int(provider) if provider.isdecimal() and len(provider) <= 10 else None, now(), at_centre=True)
-    for doc in service.documents:
-        upload = request.files.get(f"doc_{doc.code}")
-        if upload and upload.filename:
-            requests_.attach(db(), ctx().store, app, doc.code, upload.filename, upload.read(), now(), at_centre=True)
+    scans = [(doc.code, upload.filename, upload.read()) for doc in service.documents
+             if (upload := request.files.get(f"doc_{doc.code}")) and upload.filename]
+    centre_desk.save_entry(db(), ctx().store, app, {f.name: form[f.name].data for f in service.typed_fields}, scans,
+                           now())
     tell(_("The data and the scans are saved."), "success")
 
 

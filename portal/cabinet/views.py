@@ -5,7 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.domain.applications import applicants_request
+from portal.domain.applications import applicants_request, shown_to
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application
@@ -29,9 +29,11 @@ def _own(application_id: int) -> Application:
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     """List the applicant's requests, newest first."""
-    apps = db().scalars(select(Application).where(Application.applicant_id == current_user.id)
+    mine = db().scalars(select(Application).where(Application.applicant_id == current_user.id)
                         .order_by(Application.updated_at.desc())).all()
-    return render_template("portal/cabinet.html", apps=apps, get_service=get_service, now=now())
+    apps = [a for a in mine if shown_to(a, current_user)]
+    return render_template("portal/cabinet.html", apps=apps, get_service=get_service, now=now(),
+                           hidden=len(mine) - len(apps))
 
 
 @bp.route("/requests/<int:application_id>")

@@ -49,6 +49,9 @@ FLOOR = MARGIN_BOTTOM + 14.0  # the page footer sits below this
 
 SIGNED_NOTE_KK = "Өтінішке өтініш берушінің ЭЦҚ-мен қол қойылған."
 SIGNED_NOTE_RU = "Заявление подписано ЭЦП заявителя."
+#: what an application filed at a State Corporation centre says of its signature
+OPERATOR_NOTE_KK = "Өтінішке Мемлекеттік корпорация операторының ЭЦҚ-мен қол қойылған."
+OPERATOR_NOTE_RU = "Заявление подписано ЭЦП оператора Государственной корпорации."
 CONSENT_LABEL_KK = "Келісім: "
 CONSENT_LABEL_RU = "Согласие: "
 NO_CONSENT_KK = "Заңмен қорғалатын құпияны қамтитын мәліметтерді пайдалануға келісім берілмеген."
@@ -109,6 +112,13 @@ class RequestFormData:
     prepared_at: datetime
     #: the consent the request holds; None prints that none was given (the portal signs none such)
     consent: ConsentLine | None = None
+    #: True when a State Corporation operator signs it on the applicant's behalf
+    signed_by_operator: bool = False
+
+    @property
+    def signed_note(self) -> tuple[str, str]:
+        """Return who signs the application, in Kazakh and Russian."""
+        return (OPERATOR_NOTE_KK, OPERATOR_NOTE_RU) if self.signed_by_operator else (SIGNED_NOTE_KK, SIGNED_NOTE_RU)
 
 
 _Draw = Callable[[Canvas, float], None]
@@ -197,7 +207,7 @@ def _kazakh(data: RequestFormData) -> list[_Para]:
             label="Қоса берілген құжаттар: ",
         ),
         _consent_kk(data.consent),
-        _Para(SIGNED_NOTE_KK, bold=True, space_before=3),
+        _Para(data.signed_note[0], bold=True, space_before=3),
     ]
 
 
@@ -214,7 +224,7 @@ def _russian(data: RequestFormData) -> list[_Para]:
             label="Прилагаемые документы: ",
         ),
         _consent_ru(data.consent),
-        _Para(SIGNED_NOTE_RU, bold=True, space_before=3),
+        _Para(data.signed_note[1], bold=True, space_before=3),
     ]
 
 
@@ -351,7 +361,7 @@ def _footer(canvas: Canvas, data: RequestFormData, page: int, pages: int) -> Non
     """Print the draft reference, the EDS note and the page number at the foot of a page."""
     canvas.setFont(REGULAR, FOOTER_SIZE)
     canvas.drawString(
-        MARGIN_X, MARGIN_BOTTOM, f"{data.draft_reference} · {SIGNED_NOTE_KK} / {SIGNED_NOTE_RU}"
+        MARGIN_X, MARGIN_BOTTOM, f"{data.draft_reference} · {data.signed_note[0]} / {data.signed_note[1]}"
     )
     canvas.drawRightString(PAGE_WIDTH - MARGIN_X, MARGIN_BOTTOM, f"{page} / {pages}")
 

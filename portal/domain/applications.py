@@ -52,9 +52,18 @@ def applicants_request(session: Session, applicant: Person, application_id: int,
     query = select(Application).where(Application.id == application_id,
                                       Application.applicant_id == applicant.id)
     app = session.scalar(query.with_for_update(of=Application) if lock else query)
-    if app is None:
+    if app is None or not shown_to(app, applicant):
         raise NotFound()
     return app
+
+
+def shown_to(app: Application, applicant: Person) -> bool:
+    """Tell whether the account may see the request: one filed for this IIN elsewhere needs the IIN proven by EDS.
+
+    Anyone may register any IIN with a password; a request the applicant filed on the portal they signed
+    with their EDS, but one a centre filed for that IIN would otherwise show its data to whoever registered it.
+    """
+    return app.channel == Channel.portal or applicant.eds_verified_at is not None
 
 
 def _name_key(name: str) -> str:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,11 +11,13 @@ from sqlalchemy.orm import Session
 from portal.domain import applications as requests_
 from portal.domain import calendar
 from portal.domain.catalog import get_service
+from portal.domain.catalog.centre import ENTRY_STAGES
 from portal.domain.catalog.spec import CENTRE_CHANNEL
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotAllowed, NotFound
 from portal.domain.models import Application, AuditEntry, Channel, Notification, Person, Provider, StepRecord
 from portal.domain.registries import Registries
+from portal.domain.storage import FileStore
 from portal.domain.workflow import may_see, process_of
 
 #: how many requests one page of the desk's list shows
@@ -117,6 +120,34 @@ def centre_requests(session: Session, operator: Person, before_id: int | None = 
     if before_id is not None and is_row_id(before_id):
         query = query.where(Application.id < before_id)
     return list(session.scalars(query.order_by(Application.id.desc()).limit(PAGE)))
+
+
+def open_for_entry(app: Application) -> bool:
+    """Tell whether the operator may still enter data and scans: the package has not left the centre."""
+    return app.stage in ENTRY_STAGES
+
+
+def save_entry(session: Session, store: FileStore, app: Application, values: Mapping[str, Any],
+               scans: list[tuple[str, str, bytes]], now: datetime) -> None:
+    """Keep the data the operator entered and attach the scans (kind, file name, bytes); the provider stays."""
+    requests_.save_draft(session, app, values, app.provider_id, now, at_centre=True)
+    for kind, filename, data in scans:
+        requests_.attach(session, store, app, kind, filename, data, now, at_centre=True)
+
+
+def representative_name(registries_: Registries, app: Application) -> str | None:
+    """Return the representative's name as the individuals' registry states it, if one acts."""
+    if app.representative is None:
+        return None
+    return registries_.individuals.person(app.representative.iin).full_name
+
+
+def recheck_representation(registries_: Registries, app: Application, day: date) -> None:
+    """Ask the notary registry again: a power of attorney revoked or expired since filing stops the step."""
+    if app.representative is None or not app.power_of_attorney:
+        return
+    registries_.notary.power_of_attorney(app.power_of_attorney, principal_iin=app.applicant.iin,
+                                         agent_iin=app.representative.iin, service_code=app.service_code, day=day)
 
 
 def ready_to_send(app: Application) -> None:

@@ -5,14 +5,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal.documents.request_form import RequestFormData, render_request_form
 from portal.documents.result_context import Line
-from portal.domain.applications import applicant_name
 from portal.domain import consent as consent_
+from portal.domain.applications import applicant_name, refresh_from_registry
 from portal.domain.catalog.process import Transition
-from portal.domain.centre_desk import ready_to_send
+from portal.domain.centre_desk import ready_to_send, recheck_representation, representative_name
+from portal.domain.registries import registries
 from portal.domain.eds import Signed, ToSign, certificate_name, finish_session, open_session, prepare_pdf, signer_of
 from portal.domain.errors import DomainError, NotAllowed
 from portal.domain.models import Application, Person
@@ -44,6 +45,7 @@ def take(session: Session, issuer: ResultIssuer, app: Application, operator: Per
          now: datetime, *, payload: Mapping[str, Any] | None = None, seen_version: int | None = None) -> Transition:
     """Take one of the centre's steps that needs no signature: consent, register, refuse with a receipt, hand over."""
     move = _move(app, operator, action=action)
+    recheck_representation(registries(session), app, now.date())  # a hand-over to a revoked agent is no hand-over
     if move.effect == SENDING:
         raise NotAllowed("step_not_allowed")  # sending needs the operator's EDS: prepare_package / sign_and_send
     missing = [str(code) for code in (payload or {}).get("missing", ())][:20]
@@ -61,14 +63,15 @@ def package_form_data(app: Application, operator: Person, now: datetime) -> Requ
     """Return the application as the centre files it: the registry's names, where, by whom, for whom."""
     from portal.domain.signing_flows import request_form_data
     data = request_form_data(app, now, applicant_name(app))
-    assert app.centre is not None
+    session = object_session(app)
+    assert app.centre is not None and session is not None
     lines = [Line("Мемлекеттік корпорацияның бөлімі", "Отдел Государственной корпорации", app.centre.name_kk),
              Line("Операторы", "Оператор", operator.full_name)]
     if app.representative is not None:
         lines.append(Line("Өкіл (нотариаттық сенімхат бойынша)", "Представитель (по нотариальной доверенности)",
-                          f"{app.representative.full_name}, ЖСН/ИИН {app.representative.iin}, "
+                          f"{representative_name(registries(session), app)}, ЖСН/ИИН {app.representative.iin}, "
                           f"№ {app.power_of_attorney}"))
-    return replace(data, lines=(*data.lines, *lines))
+    return replace(data, lines=(*data.lines, *lines), signed_by_operator=True)
 
 
 def prepare_package(session: Session, store: FileStore, app: Application, operator: Person, now: datetime, *,
@@ -79,6 +82,8 @@ def prepare_package(session: Session, store: FileStore, app: Application, operat
     certified = certificate_name(signer_of(ca, certificate_der, operator, now))
     _move(app, operator, effect=SENDING)
     consent_.require_consent(app)  # the application states it, so the operator's signature covers it
+    recheck_representation(registries(session), app, now.date())
+    refresh_from_registry(session, app, now)  # names, birth dates and the parent's link as the registry says now
     ready_to_send(app)
     session.flush()
     prepared = prepare_pdf(render_request_form(package_form_data(app, operator, now)), field_name="OperatorSignature")
@@ -90,8 +95,9 @@ def sign_and_send(session: Session, store: FileStore, ca: LocalCA, app: Applicat
                   token: str, cms_der: bytes, now: datetime) -> Signed:
     """Embed the operator's verified signature in the package and send it to the provider."""
     move = _move(app, operator, effect=SENDING)
+    assert app.centre is not None
     signed = finish_session(session, store, ca, token=token, person=operator, app=app, purpose="request",
-                            cms_der=cms_der, now=now)
+                            cms_der=cms_der, now=now, expected_bin=app.centre.bin)
 
     def send(s: Session, a: Application, actor: Person, at: datetime) -> None:
         ready_to_send(a)

@@ -10,7 +10,8 @@ from portal.documents.bounded_verification import VerificationBusy, Verification
 from portal.documents.verification import PdfVerdict, verify_pdf
 from portal.domain.applications import applicant_name
 from portal.domain.models import RefusalReceipt, ResultDocument
-from portal.domain.refusal_receipts import receipt_by_number
+from portal.domain.catalog import get_service
+from portal.domain.refusal_receipts import package_documents, receipt_by_number
 from portal.web import ctx, db
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
@@ -77,8 +78,11 @@ def by_number(number: str):  # type: ignore[no-untyped-def]
         if receipt is not None:
             verdict = verify_pdf(ctx().store.get(receipt.sha256), ctx().ca.trust_roots_pem(),
                                  [ctx().ca.issuing_cert_pem])
+            service = get_service(receipt.application.service_code)
+            titles = {d.code: d.title for d in package_documents(service)}
             return render_template("portal/verify_receipt.html", number=number, receipt=receipt, verdict=verdict,
-                                   revoked=_revoked(verdict))
+                                   revoked=_revoked(verdict), applicant_name=applicant_name(receipt.application),
+                                   missing=[titles.get(code) for code in receipt.missing_documents])
     if result is not None:
         verdict = verify_pdf(ctx().store.get(result.sha256), ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem])
     return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict,

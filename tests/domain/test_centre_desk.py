@@ -97,8 +97,9 @@ def test_the_provider_sees_the_package_only_once_the_centre_sends_it(app: Flask)
         for action in ("take_consent", "centre_register"):
             at += timedelta(minutes=3)
             transition(s, filed, action, operator, at, effects={"record_consent": lambda *a: None})
-        assert [t.action for t in available_transitions(filed, operator)] == ["send_to_provider"]
-        assert [t.action for t in available_transitions(filed, stranger)] == ["send_to_provider"]  # same centre
+        # sending, or refusing a package found incomplete after registering
+        assert [t.action for t in available_transitions(filed, operator)] == ["send_to_provider", "refuse_package"]
+        assert [t.action for t in available_transitions(filed, stranger)] == ["send_to_provider", "refuse_package"]
         transition(s, filed, "send_to_provider", operator, at, effects={"send_to_provider": lambda *a: None})
         assert staff_request(s, clerk, filed.id) is filed
         assert [t.action for t in available_transitions(filed, clerk)] == ["register"]

@@ -1,6 +1,7 @@
 """The operator's desk over HTTP: who may reach it, what a refusal says, and that the graph's order holds."""
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from portal import demo, demo_registry
 from portal.domain.models import Application, Provider
 from tests.conftest import sign_in, staff_client
+from tests.eds_helpers import announce, signer
 
 
 def _desk(app: Flask) -> FlaskClient:
@@ -87,8 +89,8 @@ def test_the_steps_go_in_the_regulation_s_order(app: Flask):
     # sending is the operator's EDS signature, never a plain post; an incomplete package is not prepared
     assert client.post(card, data={"action": "centre_register"}).status_code == 302
     assert client.post(card, data={"action": "send_to_provider"}).status_code == 409
-    prepared = client.post(f"{card}/send/prepare", json={"certificate": ""})
-    assert prepared.status_code in (409, 422)
+    prepared = client.post(f"{card}/send/prepare", json=announce(signer(app, demo.OPERATOR.iin)))
+    assert prepared.status_code == 422 and prepared.get_json()["code"] == "draft_incomplete"
 
 
 def test_a_refusal_names_the_missing_documents(app: Flask):
@@ -105,11 +107,20 @@ def test_a_refusal_names_the_missing_documents(app: Flask):
     link = page.xpath("//a[contains(@class, 'receipt-link')]/@href")[0]
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    # the applicant sees the refused request in the cabinet, with the centre's notification
-    cabinet = sign_in(app.test_client(), demo.CITIZEN)
-    cabinet.get("/lang/en")
-    listing = cabinet.get("/cabinet/").get_data(as_text=True)
     number = page.xpath("string(//h1)").split()[-1]
+    # whoever registered the IIN with a password alone does not see what a centre filed for it
+    squatter = sign_in(app.test_client(), demo.CITIZEN)
+    squatter.get("/lang/en")
+    listing = squatter.get("/cabinet/").get_data(as_text=True)
+    assert number not in listing and "1 request was filed for your IIN" in listing
+    assert squatter.get(card.replace("/desk/requests/", "/cabinet/requests/")).status_code == 404
+    # the applicant proves the IIN with the EDS authentication key and finds it, and its receipt
+    cabinet = app.test_client()
+    cabinet.get("/lang/en")
+    challenge = cabinet.post("/auth/eds/challenge", json={}).get_json()["challenge"]
+    signed = signer(app, demo.CITIZEN.iin, auth=True).create_cms(base64.b64decode(challenge), attached=True)
+    assert cabinet.post("/auth/eds/sign-in", json={"cms": base64.b64encode(signed).decode()}).status_code == 200
+    listing = cabinet.get("/cabinet/").get_data(as_text=True)
     assert number in listing
     mine = cabinet.get(card.replace("/desk/requests/", "/cabinet/requests/"))
     detail = html.fromstring(mine.get_data(as_text=True))

@@ -75,6 +75,12 @@ def through_centre(process: Process, path: CentrePath) -> Process:
                  Transition("send_to_provider", CENTRE_REGISTERED.code, process.start, op, path.send.duration,
                             path.send.title, calendar=centre, effect="send_to_provider", notify="sent_to_provider"))
     registered = (CENTRE_REGISTERED,) if path.send is not None else ()
+    # a package found incomplete after registering (a scan missing when sending) is refused all the same
+    late_refusal = (Transition("refuse_package", CENTRE_REGISTERED.code, PACKAGE_REFUSED.code, op, path.refuse.duration,
+                               path.refuse.title, calendar=centre, effect="issue_receipt",
+                               notify="package_refused"),) if path.send is not None else ()
+    if len(final) != 1:
+        raise ValueError("the centre hands over the one outcome of a process with a single final stage")
     return Process(
         stages=(AT_CENTRE, CONSENT_TAKEN, *registered, PACKAGE_REFUSED, *process.stages, RESULT_AT_CENTRE),
         transitions=(
@@ -84,8 +90,9 @@ def through_centre(process: Process, path: CentrePath) -> Process:
             Transition("refuse_package", CONSENT_TAKEN.code, PACKAGE_REFUSED.code, op, path.refuse.duration,
                        path.refuse.title, calendar=centre, effect="issue_receipt", notify="package_refused"),
             *entry[1:],
+            *late_refusal,
             *provider_moves,
-            Transition("hand_over", RESULT_AT_CENTRE.code, next(iter(sorted(final))), op, path.hand_over.duration,
+            Transition("hand_over", RESULT_AT_CENTRE.code, next(iter(final)), op, path.hand_over.duration,
                        path.hand_over.title, calendar=centre, notify="handed_over"),
         ),
         deadline=path.deadline or process.deadline,
