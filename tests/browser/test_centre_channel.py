@@ -15,11 +15,12 @@ from portal import demo, demo_registry
 from portal.domain.catalog import SERVICES
 from portal.domain.models import Person
 from portal.domain.refusal_receipts import package_documents
+from tests.browser.test_each_service import provider_works
 from tests.browser.test_full_path import sign_in, sign_out, sign_with_dialog
 from tests.conftest import account
 from tests.eds_helpers import demo_keys
 from tests.factories import pdf_bytes
-from tests.service_samples import form_values, step_payload
+from tests.service_samples import form_values
 from tests.web.test_services import sealed_provider
 
 pytestmark = pytest.mark.browser
@@ -74,24 +75,6 @@ def file_and_send(page, base: str, spec, provider, values: dict, scan, key, repr
     assert demo.OPERATOR.full_name in text and demo.CITIZEN.iin in text
     assert (demo_registry.AGENT_NAME in text) == representative
     return number
-
-
-def provider_works(page, base: str, spec, provider, values: dict, number: str, executor_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Take the provider's regulated steps in the back office, as in the portal channel."""
-    for step in spec.flow(values)[0]:
-        sign_in(page, base, account(step.role, provider.code))
-        page.click(f"#queue a:text('{number}')")
-        payload = step_payload(step, executor_id)
-        if step.assigns_executor:
-            page.select_option("#executor_id", str(executor_id))
-            page.fill("#resolution", payload["resolution"])
-        for field in step.inputs:
-            page.fill(f"#in-{field.name}", payload[field.name])
-        if step.decides:
-            page.check("input[name=decision][value=permitted]")
-        page.click("#do-step")
-        page.wait_for_selector(".flash.success")
-        sign_out(page)
 
 
 @pytest.mark.parametrize("code", CENTRE_SERVICES)
