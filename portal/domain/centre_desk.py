@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from portal.domain import applications as requests_
 from portal.domain import calendar
@@ -119,7 +119,9 @@ def centre_requests(session: Session, operator: Person, before_id: int | None = 
     query = select(Application).where(Application.centre_id == operator.provider_id)
     if before_id is not None and is_row_id(before_id):
         query = query.where(Application.id < before_id)
-    return list(session.scalars(query.order_by(Application.id.desc()).limit(PAGE)))
+    # the page shows each request's open step: loaded with the page, not one query per row
+    return list(session.scalars(query.options(selectinload(Application.steps))
+                                .order_by(Application.id.desc()).limit(PAGE)))
 
 
 def open_for_entry(app: Application) -> bool:

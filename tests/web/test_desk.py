@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portal import demo, demo_registry
 from portal.domain.models import Application, Provider
@@ -127,3 +127,31 @@ def test_a_refusal_names_the_missing_documents(app: Flask):
     assert "Documents not accepted" in detail.xpath("string(//dl)")
     receipt = cabinet.get(detail.xpath("//section[@id='receipt']//a/@href")[0])
     assert receipt.status_code == 200 and receipt.data == pdf.data
+
+
+def test_the_desk_list_costs_the_same_queries_for_two_requests_as_for_twelve(app: Flask):
+    client, provider = _desk(app), _petropavl(app)
+    engine = app.extensions["portal"].sessions.kw["bind"]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    def cost() -> int:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = client.get("/desk/")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert page.status_code == 200
+        return len(statements)
+
+    for _ in range(2):
+        _file(client, provider)
+    few = cost()
+    for _ in range(10):
+        _file(client, provider)
+    assert cost() == few
+    rows = html.fromstring(client.get("/desk/").get_data(as_text=True)).xpath("//table[@id='desk-queue']/tbody/tr")
+    assert len(rows) == 12
