@@ -31,6 +31,7 @@ ACTION = {
     "return_draft": _l("Return the draft for rework"),
     "file_at_centre": _l("Filed at a State Corporation centre"),
     "take_consent": _l("Record the consent to use protected data"),
+    "consent_refused": _l("The applicant does not consent: close unfiled"),
     "centre_register": _l("Check the package and register it"),
     "refuse_package": _l("Refuse the package with a receipt"),
     "send_to_provider": _l("Sign with EDS and send to the provider"),
@@ -61,6 +62,8 @@ NOTIFICATION = {
     "executor_changed": _l("Another executor has been assigned to request %(number)s. The deadline stays the same."),
     "filed_at_centre": _l("Request %(number)s has been filed for you at a State Corporation centre. The service's "
                           "deadline is %(deadline)s."),
+    "consent_refused": _l("Request %(number)s was not filed: without your consent to the use of protected data the "
+                          "State Corporation cannot ask the information systems."),
     "centre_registered": _l("The State Corporation centre has registered request %(number)s."),
     "package_refused": _l("The State Corporation centre refused to accept the documents of request %(number)s as "
                           "incomplete; you were given a receipt of refusal."),

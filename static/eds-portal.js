@@ -57,6 +57,7 @@
         button.disabled = false;
       }
     });
+    button.disabled = false;  // bound: the page may sign now
   });
 
   // Sign-in: the person signs a one-time challenge with the authentication key (attached).
@@ -75,5 +76,6 @@
         signIn.disabled = false;
       }
     });
+    signIn.disabled = false;  // bound: the page may sign in now
   }
 })();

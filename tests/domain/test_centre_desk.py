@@ -8,9 +8,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from portal import demo, demo_registry
+from portal.domain.catalog.process import PublicStatus
 from portal.domain.centre_desk import Filing, file_at_centre
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Application, Person, Provider
+from portal.domain.progress import progress
 from portal.domain.registries import registries
 from portal.domain.workflow import available_transitions, open_step, staff_request, transition
 from tests.conftest import MONDAY_10, account
@@ -118,3 +120,19 @@ def test_teacher_attestation_result_is_due_at_the_centre_a_day_before_the_term(a
         transition(s, filed, "register", clerk, datetime(2026, 11, 25, 10, 30))
         accept = open_step(filed)
         assert (accept.step, accept.due_at) == ("accept", datetime(2026, 11, 25, 10, 0))
+
+
+def test_without_the_consent_the_request_is_closed_unfiled(app: Flask):
+    with app.extensions["portal"].sessions() as s:
+        operator, clerk = _people(s, demo.OPERATOR, account("office_clerk", "petropavl"))
+        filed = _file(s)
+        assert [t.action for t in available_transitions(filed, operator)] == ["take_consent", "consent_refused"]
+        transition(s, filed, "consent_refused", operator, MONDAY_10 + timedelta(minutes=2))
+        shown = progress(filed)
+        assert (shown.status, shown.finished, shown.result_available) == (PublicStatus.closed, True, False)
+        assert filed.completed_at is not None and open_step(filed) is None
+        assert filed.steps[-1].outcome == "consent_refused"
+        assert available_transitions(filed, operator) == [] and filed.consent_given_at is None
+        assert [n.code for n in filed.notifications] == ["filed_at_centre", "consent_refused"]
+        with pytest.raises(NotFound):
+            staff_request(s, clerk, filed.id)

@@ -29,6 +29,10 @@ PACKAGE_REFUSED = Stage("package_refused", {
     "kk": "Құжаттарды қабылдаудан бас тартылды (қолхат берілді)",
     "ru": "Отказано в приёме документов (выдана расписка)",
     "en": "Documents not accepted (receipt of refusal given)"}, PublicStatus.refused)
+NOT_FILED = Stage("not_filed", {
+    "kk": "Берілмеді: өтініш беруші қорғалатын мәліметтерді пайдалануға келісім бермеді",
+    "ru": "Не подана: заявитель не дал согласия на использование охраняемых сведений",
+    "en": "Not filed: the applicant did not consent to the use of protected data"}, PublicStatus.closed)
 RESULT_AT_CENTRE = Stage("result_at_centre", {
     "kk": "Нәтиже ХҚКО-да, беруге дайын", "ru": "Результат в ЦОН, готов к выдаче",
     "en": "The result is at the service centre, ready to be handed over"}, PublicStatus.in_progress)
@@ -36,7 +40,7 @@ RESULT_AT_CENTRE = Stage("result_at_centre", {
 #: the stages at the centre before the package leaves it: the operator still enters data and scans
 ENTRY_STAGES = frozenset({AT_CENTRE.code, CONSENT_TAKEN.code, CENTRE_REGISTERED.code})
 #: the stages only the centre sees: before the package reaches the provider, or when it never will
-CENTRE_ONLY = ENTRY_STAGES | {PACKAGE_REFUSED.code}
+CENTRE_ONLY = ENTRY_STAGES | {PACKAGE_REFUSED.code, NOT_FILED.code}
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,13 @@ def through_centre(process: Process, path: CentrePath) -> Process:
     if len(final) != 1:
         raise ValueError("the centre hands over the one outcome of a process with a single final stage")
     return Process(
-        stages=(AT_CENTRE, CONSENT_TAKEN, *registered, PACKAGE_REFUSED, *process.stages, RESULT_AT_CENTRE),
+        stages=(AT_CENTRE, CONSENT_TAKEN, *registered, PACKAGE_REFUSED, NOT_FILED, *process.stages, RESULT_AT_CENTRE),
         transitions=(
             Transition("take_consent", AT_CENTRE.code, CONSENT_TAKEN.code, op, path.consent.duration,
                        path.consent.title, calendar=centre, effect="record_consent"),
+            # without the consent the centre cannot ask the information systems: the request is not filed
+            Transition("consent_refused", AT_CENTRE.code, NOT_FILED.code, op, path.consent.duration, _NO_CONSENT,
+                       calendar=centre, notify="consent_refused"),
             entry[0],
             Transition("refuse_package", CONSENT_TAKEN.code, PACKAGE_REFUSED.code, op, path.refuse.duration,
                        path.refuse.title, calendar=centre, effect="issue_receipt", notify="package_refused"),
@@ -100,6 +107,9 @@ def through_centre(process: Process, path: CentrePath) -> Process:
     )
 
 
+_NO_CONSENT = {"kk": "Өтініш беруші келісім бермесе, өтінішті бермей жабады",
+               "ru": "Если заявитель не даёт согласия, закрывает заявку без подачи",
+               "en": "Close the request unfiled when the applicant does not consent"}
 _CONSENT = Norm(Duration(minutes=5), {
     "kk": "Көрсетілетін қызметті алушыдан ақпараттық жүйелердегі заңмен қорғалатын құпияны қамтитын мәліметтерді "
           "пайдалануға келісім алады",

@@ -27,6 +27,8 @@ class PublicStatus(StrEnum):
     returned = "returned"
     granted = "granted"
     refused = "refused"
+    #: closed without an outcome: never filed (e.g. the applicant would not consent at the centre)
+    closed = "closed"
 
     @property
     def title(self) -> Text:
@@ -36,7 +38,7 @@ class PublicStatus(StrEnum):
     @property
     def finished(self) -> bool:
         """Tell whether the request has reached its outcome."""
-        return self in (PublicStatus.granted, PublicStatus.refused)
+        return self in (PublicStatus.granted, PublicStatus.refused, PublicStatus.closed)
 
 
 _PUBLIC_TITLES: dict[PublicStatus, Text] = {
@@ -47,6 +49,7 @@ _PUBLIC_TITLES: dict[PublicStatus, Text] = {
                             "en": "Returned for rework"},
     PublicStatus.granted: {"kk": "Берілді", "ru": "Оказана", "en": "Granted"},
     PublicStatus.refused: {"kk": "Дәлелді бас тарту", "ru": "Мотивированный отказ", "en": "Refused"},
+    PublicStatus.closed: {"kk": "Нәтижесіз жабылды", "ru": "Закрыта без результата", "en": "Closed without a result"},
 }
 
 
