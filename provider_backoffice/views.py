@@ -14,8 +14,8 @@ from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.catalog.spec import MAX_LENGTH
 from portal.domain.models import Membership, Person, Role
 from portal.domain.signing_flows import issuing_move
-from portal.domain.workflow import (available_transitions, open_step, process_of, queue as provider_queue,
-                                   service_of, staff_request, transition)
+from portal.domain.queues import parse_key, queue_page
+from portal.domain.workflow import available_transitions, open_step, process_of, service_of, staff_request, transition
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.eds_web import cms_from, json_object, json_step
 from portal.labels import error_text
@@ -47,9 +47,10 @@ def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
 @bp.route("/")
 def queue():  # type: ignore[no-untyped-def]
     """List the provider's requests, those awaiting this person first."""
-    apps = provider_queue(db(), current_user)
-    return render_template("backoffice/queue.html", apps=apps, available_transitions=available_transitions,
-                           open_step=open_step, now=now())
+    waiting = request.args.get("tab") != "all"
+    page = queue_page(db(), current_user, waiting=waiting, after=parse_key(request.args.get("after", "")))
+    return render_template("backoffice/queue.html", apps=page.apps, page=page, waiting=waiting,
+                           available_transitions=available_transitions, open_step=open_step, now=now())
 
 
 @bp.route("/requests/<int:application_id>", methods=["GET", "POST"])

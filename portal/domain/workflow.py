@@ -214,13 +214,3 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
                                  params={"number": app.number}, created_at=at))
     session.flush()
     return move
-
-
-def queue(session: Session, staff: Person) -> list[Application]:
-    """Return the provider's submitted requests this person may see, the ones awaiting them first."""
-    apps = [a for a in session.scalars(select(Application).where(Application.provider_id == staff.provider_id,
-                                                                  Application.stage != DRAFT,
-                                                                  Application.stage.not_in(CENTRE_ONLY))
-                                       .order_by(Application.deadline_at)) if may_see(a, staff)]
-    mine = [a for a in apps if available_transitions(a, staff)]
-    return mine + [a for a in apps if a not in mine]
