@@ -46,6 +46,17 @@ CHANNEL = {
     "provider_office": _l("The provider's office"),
 }
 
+#: the back-office queue's filters, by query parameter
+QUEUE_FILTER = {
+    "service": _l("Service"),
+    "stage": _l("Stage"),
+    "channel": _l("Channel"),
+    "executor": _l("Executor"),
+    "from": _l("Submitted from"),
+    "to": _l("Submitted to"),
+    "overdue": _l("Overdue only"),
+}
+
 PROVIDER_KIND = {
     "education_department": _l("City and district education departments"),
     "college": _l("Colleges (TVET and post-secondary education)"),

@@ -14,7 +14,8 @@ from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from portal.domain.catalog.spec import MAX_LENGTH
 from portal.domain.models import Membership, Person, Role
 from portal.domain.signing_flows import issuing_move
-from portal.domain.queues import parse_key, queue_page
+from portal.domain.catalog import SERVICES
+from portal.domain.queues import parse_key, queue_page, read_filter, stage_choices
 from portal.domain.workflow import available_transitions, open_step, process_of, service_of, staff_request, transition
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.eds_web import cms_from, json_object, json_step
@@ -34,23 +35,38 @@ def _request(application_id: int, *, lock: bool = False):  # type: ignore[no-unt
         abort(404)
 
 
+def _executors(provider_id: int) -> list[Person]:
+    """Return the provider's executors by name."""
+    return list(db().scalars(select(Person).join(Person.membership)
+                             .where(Membership.organisation_id == provider_id, Membership.role == Role.executor)
+                             .order_by(Person.full_name)))
+
+
 def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
     """Return the step form with this provider's executors to choose from."""
     form = StepForm()
-    executors = db().scalars(select(Person).join(Person.membership)
-                             .where(Membership.organisation_id == app.provider_id, Membership.role == Role.executor)
-                             .order_by(Person.full_name))
-    form.executor_id.choices = [("", "—")] + [(str(p.id), p.full_name) for p in executors]
+    form.executor_id.choices = [("", "—")] + [(str(p.id), p.full_name) for p in _executors(app.provider_id)]
     return form
+
+
+#: the query parameters a queue's filter form sends, kept in its tab and page links
+FILTER_ARGS = ("service", "stage", "overdue", "from", "to", "executor", "channel", "q")
 
 
 @bp.route("/")
 def queue():  # type: ignore[no-untyped-def]
-    """List the provider's requests, those awaiting this person first."""
+    """List the provider's requests, those awaiting this person first, narrowed by the filter form."""
     waiting = request.args.get("tab") != "all"
-    page = queue_page(db(), current_user, waiting=waiting, after=parse_key(request.args.get("after", "")))
-    return render_template("backoffice/queue.html", apps=page.apps, page=page, waiting=waiting,
-                           available_transitions=available_transitions, open_step=open_step, now=now())
+    wanted = read_filter(request.args)
+    page = queue_page(db(), current_user, waiting=waiting, now=now(), wanted=wanted,
+                      after=parse_key(request.args.get("after", "")))
+    kept = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
+    executors = [] if current_user.role == Role.executor else _executors(current_user.provider_id)
+    return render_template("backoffice/queue.html", apps=page.apps, page=page, waiting=waiting, wanted=wanted,
+                           kept=kept, executors=executors, stages=stage_choices(), services=list(SERVICES.values()),
+                           channels=labels.CHANNEL, filter_titles=labels.QUEUE_FILTER,
+                           available_transitions=available_transitions,
+                           open_step=open_step, now=now())
 
 
 @bp.route("/requests/<int:application_id>", methods=["GET", "POST"])

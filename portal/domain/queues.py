@@ -6,20 +6,132 @@ catalog's graphs, so a new service's steps show up in the queues without a chang
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Mapping
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from portal.domain.catalog import VERSIONS
 from portal.domain.catalog.centre import CENTRE_ONLY
-from portal.domain.catalog.process import DRAFT, Actor
-from portal.domain.models import Application, Person, Role
+from portal.domain.catalog.process import DRAFT, Actor, Text
+from portal.domain.models import Application, Channel, Person, Role
+from portal.domain.models.people import search_key
 
 #: requests on one page of a queue
 PAGE = 50
+#: a tab counts up to this many requests and then says "more than": a count never reads the whole table
+COUNT_CAP = 10_000
+#: a registration number as the portal gives them ("TVET-2026-000123")
+_NUMBER = re.compile(r"^[A-Za-z]{1,12}-\d{4}-\d{1,10}$")
+#: the shortest name prefix worth searching for
+MIN_NAME = 2
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a staff member narrowed the queue to; `problems` names the fields that could not be read."""
+
+    service: str | None = None
+    stage: str | None = None
+    overdue: bool = False
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    executor_id: int | None = None
+    channel: str | None = None
+    query: str = ""
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def active(self) -> bool:
+        """Tell whether anything narrows the queue."""
+        return any((self.service, self.stage, self.overdue, self.submitted_from, self.submitted_to,
+                    self.executor_id, self.channel, self.query))
+
+
+def _date(raw: str) -> date | None:
+    """Return an ISO date (what <input type=date> sends), or raise ValueError."""
+    if len(raw) > 10:
+        raise ValueError(raw)
+    return date.fromisoformat(raw) if raw else None
+
+
+def read_filter(args: Mapping[str, str]) -> QueueFilter:
+    """Return the filter a queue link carries; a value that cannot be read is dropped and named in problems."""
+    problems: list[str] = []
+    service = args.get("service") or None
+    if service is not None and service not in VERSIONS:
+        service, problems = None, problems + ["service"]
+    stage = args.get("stage") or None
+    if stage is not None and stage not in dict(stage_choices()):
+        stage, problems = None, problems + ["stage"]
+    channel = args.get("channel") or None
+    if channel is not None and channel not in {c.value for c in Channel}:
+        channel, problems = None, problems + ["channel"]
+    dates: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        try:
+            dates[name] = _date(args.get(name, "").strip())
+        except ValueError:
+            dates[name], problems = None, problems + [name]
+    raw_executor = args.get("executor", "")
+    executor = int(raw_executor) if raw_executor.isdecimal() and len(raw_executor) <= 10 else None
+    if raw_executor and executor is None:
+        problems.append("executor")
+    query = " ".join(args.get("q", "").split())[:200]
+    return QueueFilter(service=service, stage=stage, overdue=args.get("overdue") == "1",
+                       submitted_from=dates["from"], submitted_to=dates["to"], executor_id=executor,
+                       channel=channel, query=query, problems=tuple(problems))
+
+
+def stage_choices() -> tuple[tuple[str, Text], ...]:
+    """Return every stage a provider's request can be in, with the title its first process gives it."""
+    found: dict[str, Text] = {}
+    for versions in VERSIONS.values():
+        for spec in versions:
+            for _, process in spec.handbook_processes():
+                for stage in process.stages:
+                    if stage.code != DRAFT and stage.code not in CENTRE_ONLY:
+                        found.setdefault(stage.code, stage.title)
+    return tuple(found.items())
+
+
+def _search(query: str) -> ColumnElement[bool]:
+    """Return the condition of a search: a registration number, an applicant's IIN, or the start of a name."""
+    if _NUMBER.match(query):
+        return Application.number == query.upper()
+    if query.isdecimal() and len(query) == 12:
+        return Application.applicant_id.in_(select(Person.id).where(Person.iin == query))
+    key = search_key(query)
+    if len(key) < MIN_NAME:
+        return false()
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Application.applicant_id.in_(select(Person.id).where(Person.search_name.like(escaped + "%", escape="\\")))
+
+
+def _narrowed(wanted: QueueFilter, now: datetime) -> ColumnElement[bool]:
+    """Return the condition of the filter."""
+    clauses: list[ColumnElement[bool]] = []
+    if wanted.service:
+        clauses.append(Application.service_code == wanted.service)
+    if wanted.stage:
+        clauses.append(Application.stage == wanted.stage)
+    if wanted.overdue:
+        clauses += [Application.completed_at.is_(None), Application.deadline_at < now]
+    if wanted.submitted_from:
+        clauses.append(Application.submitted_at >= datetime.combine(wanted.submitted_from, time()))
+    if wanted.submitted_to:
+        clauses.append(Application.submitted_at < datetime.combine(wanted.submitted_to + timedelta(days=1), time()))
+    if wanted.executor_id:
+        clauses.append(Application.executor_id == wanted.executor_id)
+    if wanted.channel:
+        clauses.append(Application.channel == wanted.channel)
+    if wanted.query:
+        clauses.append(_search(wanted.query))
+    return and_(true(), *clauses)
 
 
 @dataclass(frozen=True)
@@ -28,8 +140,15 @@ class QueuePage:
 
     apps: list[Application]
     next_key: tuple[datetime, int] | None
+    #: how many wait for me, and how many I may see, under the filter (each at most COUNT_CAP + 1)
     waiting: int
     total: int
+    #: where the counts stopped counting
+    cap: int = COUNT_CAP
+
+    def capped(self, count: int) -> bool:
+        """Tell whether a count stopped at the cap (shown as "more than" the cap)."""
+        return count > self.cap
 
 
 @lru_cache(maxsize=32)
@@ -74,23 +193,30 @@ def _visible_to(staff: Person) -> ColumnElement[bool]:
                           and_(Application.executor_id.is_(None), _waits_for(staff, regulated=False))))
 
 
-def queue_page(session: Session, staff: Person, *, waiting: bool, after: tuple[datetime, int] | None = None,
+def _count(session: Session, where: ColumnElement[bool]) -> int:
+    """Return how many requests match, counting no further than COUNT_CAP + 1."""
+    return session.scalar(select(func.count()).select_from(
+        select(Application.id).where(where).limit(COUNT_CAP + 1).subquery())) or 0
+
+
+def queue_page(session: Session, staff: Person, *, waiting: bool, now: datetime,
+               wanted: QueueFilter = QueueFilter(), after: tuple[datetime, int] | None = None,
                size: int = PAGE) -> QueuePage:
     """Return one page of the staff member's queue, soonest deadline first, after the keyset `after`."""
-    visible, mine = _visible_to(staff), _waits_for(staff)
+    narrowed = _narrowed(wanted, now)
+    visible, mine = and_(_visible_to(staff), narrowed), _waits_for(staff)
     where = and_(visible, mine) if waiting else visible
     query = select(Application).where(where)
     if after is not None:
         deadline, last_id = after
         query = query.where(or_(Application.deadline_at > deadline,
                                 and_(Application.deadline_at == deadline, Application.id > last_id)))
-    rows = list(session.scalars(query.options(selectinload(Application.steps))
+    rows = list(session.scalars(query.options(selectinload(Application.steps), selectinload(Application.applicant))
                                 .order_by(Application.deadline_at, Application.id).limit(size + 1)))
     apps, more = rows[:size], len(rows) > size
-    count = select(func.count(Application.id))
     return QueuePage(apps=apps, next_key=(apps[-1].deadline_at, apps[-1].id) if more and apps[-1].deadline_at else None,
-                     waiting=session.scalar(count.where(and_(visible, mine))) or 0,
-                     total=session.scalar(count.where(visible)) or 0)
+                     waiting=_count(session, and_(visible, mine)), total=_count(session, visible),
+                     cap=COUNT_CAP)
 
 
 def parse_key(raw: str) -> tuple[datetime, int] | None:

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.db import Base
@@ -30,6 +30,8 @@ class Application(Base):
     """A citizen's electronic request for one service from one provider."""
 
     __tablename__ = "applications"
+    # the back office's queues walk a provider's requests by deadline: (provider, deadline, id) is their keyset
+    __table_args__ = (Index("ix_applications_provider_deadline", "provider_id", "deadline_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: registration number, given on submission

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.domain.db import Base
 
@@ -46,16 +46,25 @@ class Membership(Base):
     organisation = relationship("Provider", lazy="joined")
 
 
+def search_key(text: str) -> str:
+    """Return a name as the back office searches it: case-folded, single spaces, ё as е."""
+    return " ".join(text.casefold().replace("ё", "е").split())[:200]
+
+
 class Person(Base):
     """Anyone who signs in: an applicant or a member of a provider's staff."""
 
     __tablename__ = "people"
+    # the back office finds a person by the start of their name: a prefix LIKE that PostgreSQL's index serves
+    __table_args__ = (Index("ix_people_search_name", "search_name", postgresql_ops={"search_name": "text_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: individual identification number, 12 digits; the sign-in name
     iin: Mapped[str] = mapped_column(String(12), unique=True)
     #: surname, name and patronymic as the person typed them
     full_name: Mapped[str] = mapped_column(String(200))
+    #: the name case-folded, for searching (SQLite's lower() folds only ASCII, and names are Cyrillic)
+    search_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: contact phone, +7 and ten digits
     phone: Mapped[str] = mapped_column(String(20), default="")
     #: contact e-mail
@@ -76,6 +85,12 @@ class Person(Base):
     is_active = True
     is_authenticated = True
     is_anonymous = False
+
+    @validates("full_name")
+    def _keep_search_name(self, _key: str, value: str) -> str:
+        """Keep the searchable form of the name in step with the name."""
+        self.search_name = search_key(value)
+        return value
 
     def get_id(self) -> str:
         """Return the id the session cookie stores; a bumped session version ends older sessions."""
