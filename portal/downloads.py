@@ -11,13 +11,19 @@ from portal.domain.models import Application
 from portal.web import ctx
 
 
-def file_response(data: bytes, content_type: str, filename: str, *, inline: bool) -> Response:
-    """Return the bytes with headers that keep the browser from treating them as a page."""
+def file_response(data: bytes, content_type: str, filename: str, *, inline: bool, framed: bool = False) -> Response:
+    """Return the bytes with headers that keep the browser from treating them as a page.
+
+    `framed` lets the portal's own pages show the file in a frame (a scan's preview on the request card).
+    """
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)[-120:] or "file"
     response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{safe}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    ancestors = "'self'" if framed else "'none'"
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+                                                   f"frame-ancestors {ancestors}")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if framed else "DENY"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -29,7 +35,8 @@ def attachment_response(app: Application, attachment_id: int) -> Response:
     except NotFound:
         abort(404)
     return file_response(ctx().store.get(attachment.sha256), attachment.content_type,
-                         f"{attachment.kind}-{attachment.id}{_EXT.get(attachment.content_type, '')}", inline=True)
+                         f"{attachment.kind}-{attachment.id}{_EXT.get(attachment.content_type, '')}", inline=True,
+                         framed=True)
 
 
 def signed_application_response(app: Application, *, inline: bool) -> Response:

@@ -17,7 +17,7 @@ from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import DEFAULT_HOURS, to_kz_naive, working_days_left, working_minutes_left
 from portal.domain.db import is_conflict
 from portal.domain.models import Decision
-from portal.domain.progress import progress, timeline
+from portal.domain.progress import progress, step_times, timeline
 from portal.domain.workflow import service_of
 from portal.domain.refusals import refusal_grounds_of
 from portal.web import ctx, locale, localized
@@ -49,6 +49,18 @@ def normative(code: str) -> str:
     return ngettext("%(num)s minute", "%(num)s minutes", n)
 
 
+def worktime(minutes: int, day_minutes: int) -> str:
+    """Render working time in words: minutes, hours and minutes, or working days and hours."""
+    if minutes < 60:
+        return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+    days, rest = divmod(minutes, day_minutes) if minutes >= day_minutes else (0, minutes)
+    hours, mins = divmod(rest, 60)
+    parts = [ngettext("%(num)s working day", "%(num)s working days", days)] if days else []
+    parts += [_("%(hours)s h %(minutes)s min", hours=hours, minutes=mins)] if hours else \
+        ([ngettext("%(num)s minute", "%(num)s minutes", mins)] if mins else [])
+    return " ".join(parts)
+
+
 def decision_word(service: ServiceSpec, decision: str | None) -> str:
     """Return the service's own word for a grant (e.g. "Order issued"), or "Reasoned refusal"."""
     return str(labels.DECISION[Decision.refused]) if decision == Decision.refused else localized(service.result.granted)
@@ -75,14 +87,14 @@ def cert_revoked(serial_hex: str) -> bool:
 
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
-    app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, localized=localized,
+    app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, worktime=worktime, localized=localized,
                                  mask_name=mask_name, mask_iin=mask_iin)
     app.jinja_env.globals.update(
         labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
-        service_of=service_of, timeline=timeline, refusal_grounds_of=refusal_grounds_of,
+        service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 

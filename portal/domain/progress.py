@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.domain.catalog.process import PublicStatus, Stage, Text
-from portal.domain.models import Application, Decision
+from portal.domain import calendar
+from portal.domain.models import Application, Decision, Role, StepRecord
 from portal.domain.workflow import is_draft, process_of, service_of
 
 
@@ -78,3 +79,31 @@ def timeline(app: Application) -> list[Event]:
                   why=(e.details or {}).get("comment") or (e.details or {}).get("resolution"),
                   executor=(e.details or {}).get("executor")) for e in app.audit]
 
+
+
+@dataclass(frozen=True)
+class StepTime:
+    """One regulated step as the card shows it: its norm against the working time it actually took."""
+
+    record: StepRecord
+    #: open minutes of the step's organisation from the step's start to its end (or to now, while it waits)
+    actual_minutes: int
+    #: the open minutes in one working day of that organisation, to say the time in days
+    day_minutes: int
+    #: the step is still waiting
+    running: bool
+    #: the step took (or has taken so far) longer than its normative time allowed
+    over_norm: bool
+
+
+def step_times(app: Application, now: datetime) -> list[StepTime]:
+    """Return each step of the request with the working time it took, on its own organisation's hours."""
+    found = []
+    for record in app.steps:
+        # the centre's steps run on the centre's week, the provider's on its own hours (as their deadlines did)
+        hours = app.centre.hours if record.role == Role.operator and app.centre is not None else app.provider.hours
+        end = record.completed_at or now
+        found.append(StepTime(record=record, actual_minutes=calendar.working_minutes_left(record.started_at, end, hours),
+                              day_minutes=hours.minutes_per_day, running=record.completed_at is None,
+                              over_norm=record.late if record.completed_at else now > record.due_at))
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from lxml import html
 from sqlalchemy import select
 
 from portal import clock
@@ -151,7 +152,37 @@ def test_late_step_is_flagged(app, citizen):
     head = staff_client(app, "head")
     head.get("/lang/en")
     page = head.get(f"/backoffice/requests/{app_id}").get_data(as_text=True)
-    assert '<tr class="late">' in page and '<span class="overdue">(late)</span>' in page
+    assert '<tr class="late" data-step="register">' in page and '<span class="overdue">(late)</span>' in page
+
+
+def test_the_card_shows_each_steps_norm_against_its_actual_working_time(app, citizen):
+    app_id = submitted_request(app, citizen)
+    clock.pin(datetime(2026, 11, 23, 10, 16))
+    do(app, "office_clerk", app_id, "register")
+    clock.pin(datetime(2026, 11, 24, 11, 0))  # the head's assignment has waited a working day and 44 minutes
+    head = staff_client(app, "head")
+    head.get("/lang/en")
+    page = html.fromstring(head.get(f"/backoffice/requests/{app_id}").get_data(as_text=True))
+    rows = {tr.get("data-step"): tr for tr in page.xpath("//table[@id='steps']/tbody/tr")}
+    register, assign = rows["register"], rows["assign"]
+    assert register.xpath("string(td[@class='normative'])") == "15 minutes"
+    assert " ".join(register.xpath("string(td[@class='actual'])").split()) == "16 minutes (over the norm)"
+    assert assign.xpath("string(td[@class='normative'])") == "20 minutes"
+    assert " ".join(assign.xpath("string(td[@class='actual'])").split()) == \
+        "1 working day 44 minutes (so far) (over the norm)"
+    assert assign.get("class") == "late"
+
+
+def test_the_card_previews_each_scan_in_a_frame_only_the_portal_may_use(app, citizen):
+    app_id = submitted_request(app, citizen)
+    clerk = staff_client(app, "office_clerk")
+    page = html.fromstring(clerk.get(f"/backoffice/requests/{app_id}").get_data(as_text=True))
+    frames = page.xpath("//ul[@id='attachments']//details[@class='preview']/iframe/@src")
+    assert len(frames) == 1 and frames[0].startswith(f"/backoffice/requests/{app_id}/attachments/")
+    scan = clerk.get(frames[0])
+    assert scan.headers["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in \
+        scan.headers["Content-Security-Policy"]
+    assert clerk.get(f"/backoffice/requests/{app_id}").headers["X-Frame-Options"] == "DENY"
 
 
 def test_executor_opens_the_scan(app, citizen):
