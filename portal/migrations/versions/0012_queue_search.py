@@ -1,4 +1,4 @@
-"""the back office's queue search and keyset: people's case-folded names, a (provider, deadline, id) index
+"""the back office's queue search and keyset: people's case-folded names, (provider, deadline, id) indexes of all and of open requests
 
 Revision ID: 0012_queue_search
 Revises: 0011_consent
@@ -33,9 +33,13 @@ def upgrade() -> None:
                     postgresql_ops={'search_name': 'text_pattern_ops'})
     op.create_index('ix_applications_provider_deadline', 'applications', ['provider_id', 'deadline_at', 'id'],
                     unique=False)
+    op.create_index('ix_applications_open_deadline', 'applications', ['provider_id', 'deadline_at', 'id'],
+                    unique=False, sqlite_where=sa.text('completed_at IS NULL'),
+                    postgresql_where=sa.text('completed_at IS NULL'))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_applications_open_deadline', table_name='applications')
     op.drop_index('ix_applications_provider_deadline', table_name='applications')
     op.drop_index('ix_people_search_name', table_name='people')
     with op.batch_alter_table('people', schema=None) as batch_op:
