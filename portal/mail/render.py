@@ -86,8 +86,8 @@ def render(message: OutboxMessage, letterhead: Letterhead) -> EmailMessage:
     email["To"] = message.to_address
     email["Date"] = rfc2822_date(clock.utcnow())
     email["Message-ID"] = message_id(message, letterhead)
-    email["Content-Language"] = message.locale or "kk"
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a robot
     email.set_content(f"{body}\n\n-- \n{footer}\n")
+    email["Content-Language"] = message.locale or "kk"  # after set_content, which drops Content-* headers
     return email
 
