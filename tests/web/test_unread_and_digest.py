@@ -135,3 +135,19 @@ def test_the_worker_writes_the_digest_at_eight(app, citizen, tmp_path):
     [(row, _)] = digests(app)
     assert row.sent_at == TUESDAY_8
     assert len([p for p in tmp_path.glob("*.eml") if p.name.startswith(f"outbox.{row.id}.")]) == 1
+
+
+def test_registering_in_russian_keeps_russian_for_the_e_mails(app):
+    from tests.web.test_auth import NEW_IIN, register
+    client = app.test_client()
+    client.get("/lang/ru")
+    assert register(client).status_code == 302
+    with app.extensions["portal"].sessions() as s:
+        assert s.scalar(select(Person.locale).where(Person.iin == NEW_IIN)) == "ru"
+    client.post("/auth/sign-out")
+    fresh = app.test_client()  # a new browser: the interface follows the person's own language after sign-in
+    fresh.post("/auth/sign-in", data={"iin": NEW_IIN, "password": "long-enough-1"})
+    assert '<html lang="ru">' in fresh.get("/cabinet/").get_data(as_text=True)
+    fresh.get("/lang/en")
+    with app.extensions["portal"].sessions() as s:
+        assert s.scalar(select(Person.locale).where(Person.iin == NEW_IIN)) == "en"
