@@ -6,7 +6,7 @@ import os
 import socket
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -22,7 +22,7 @@ from portal.domain.models import Application, OutboxMessage, Person
 from portal.domain.workflow import transition
 from portal.mail.render import Letterhead
 from portal.mail.sender import deliver_due
-from portal.mail.transport import PickupDirectory, SmtpTransport
+from portal.mail.transport import SmtpTransport
 from tests.conftest import MONDAY_10, account
 from tests.factories import submitted_request
 from tests.web.test_backoffice import do
