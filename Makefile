@@ -31,6 +31,11 @@ run: install
 	$(FLASK) migrate
 	$(FLASK) demo-data
 	@echo "Starting the portal on $(PORTAL_PUBLIC_URL)/ (Ctrl+C stops it)"
+	@# The outbox worker runs beside the portal and ends with it: a background job of this shell ignores
+	@# Ctrl+C, so the shell's traps stop it whichever way the portal ends.
+	@echo '$(FLASK) run --host 127.0.0.1 --port $(PORT)'; \
+	$(FLASK) outbox-worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install

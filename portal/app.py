@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from portal import clock
 from portal.config import ROOT, Config
 from portal.domain.db import make_engine, make_session_factory
-from portal.domain.models import Person
+from portal.domain.models import LOCALES, Person
 from portal.domain.results import ResultIssuer
 from portal.domain.throttle import SignInThrottle, source_of
 from portal.domain.storage import FileStore
@@ -19,12 +19,11 @@ from portal.pki.ca import LocalCA
 from portal.web import PortalContext, RowIdConverter, close_db, db
 from portal.web_templates import install_error_pages, install_template_helpers
 
-LOCALES = ("kk", "ru", "en")
 
 
 def select_locale() -> str:
-    """Return the language chosen with the switch; Kazakh until one is chosen."""
-    chosen = session.get("lang")
+    """Return the language chosen with the switch, else the signed-in person's own; Kazakh until one is chosen."""
+    chosen = session.get("lang") or (current_user.locale if current_user.is_authenticated else None)
     return chosen if chosen in LOCALES else "kk"
 
 
@@ -117,4 +116,6 @@ def create_app(config: Config | None = None) -> Flask:
     from portal.pki.cli import register_pki_cli
     register_cli(app)
     register_pki_cli(app)
+    from portal.mail.cli import register_mail_cli
+    register_mail_cli(app)
     return app

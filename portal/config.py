@@ -60,6 +60,13 @@ class Config:
     #: megabytes of address space that check may map
     verify_memory_mb: int = field(default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_MEMORY_MB", "1024")))
 
+    #: the mail server the outbox's sender delivers through; unset: e-mails are written to instance/mail/
+    smtp_host: str = field(default_factory=lambda: os.environ.get("SMTP_HOST", ""))
+    #: its port
+    smtp_port: int = field(default_factory=lambda: int(os.environ.get("SMTP_PORT", "25")))
+    #: the From address of the portal's e-mails
+    mail_from: str = field(default_factory=lambda: os.environ.get("MAIL_FROM", "noreply@portal.localhost"))
+
     def __post_init__(self) -> None:
         self.instance_dir = Path(self.instance_dir)
         if not self.database_url:
@@ -81,6 +88,11 @@ class Config:
     def verify_slots_dir(self) -> Path:
         """Return where the verification slots' lock files live."""
         return self.instance_dir / "verify-slots"
+
+    @property
+    def mail_dir(self) -> Path:
+        """Return the pickup directory e-mails are written to when no SMTP server is set."""
+        return self.instance_dir / "mail"
 
     @property
     def pki_dir(self) -> Path:

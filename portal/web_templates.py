@@ -5,13 +5,14 @@ from datetime import datetime
 
 from flask import Flask, g, render_template
 from flask_babel import format_datetime, gettext as _, ngettext
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portal import clock, labels
-from portal.domain import fields
+from portal.domain import fields, notifications
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import DEFAULT_HOURS, to_kz_naive, working_days_left, working_minutes_left
@@ -20,7 +21,7 @@ from portal.domain.models import Decision
 from portal.domain.progress import progress, step_times, timeline
 from portal.domain.workflow import service_of
 from portal.domain.refusals import refusal_grounds_of
-from portal.web import ctx, locale, localized
+from portal.web import ctx, db, locale, localized
 
 
 def kzdatetime(value: datetime | None) -> str:
@@ -85,6 +86,15 @@ def cert_revoked(serial_hex: str) -> bool:
     return ctx().ca.is_revoked(int(serial_hex, 16))
 
 
+def unread_count() -> int:
+    """Return the signed-in applicant's unread notifications, counted once per request (0 for anyone else)."""
+    if "unread_count" not in g:
+        person = current_user
+        g.unread_count = (notifications.unread_count(db(), person)
+                          if person.is_authenticated and not person.is_staff else 0)
+    return g.unread_count
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, worktime=worktime, localized=localized,
@@ -95,7 +105,7 @@ def install_template_helpers(app: Flask) -> None:
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
-        working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS,
+        working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 

@@ -16,7 +16,7 @@ from portal.domain.throttle import source_of
 from portal.domain.validators import ValidationError
 from portal.labels import error_text
 from portal.eds_web import cms_from, json_object, json_step
-from portal.web import after_commit, commit, ctx, db, now, safe_next, tell
+from portal.web import after_commit, commit, ctx, db, locale, now, safe_next, tell
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -44,7 +44,7 @@ def register():  # type: ignore[no-untyped-def]
             try:
                 person = register_citizen(session, iin=form.iin.data, full_name=form.full_name.data,
                                           phone=form.phone.data, email=form.email.data,
-                                          password=form.password.data, now=now())
+                                          password=form.password.data, now=now(), locale=locale())
             except (DomainError, ValidationError) as err:
                 params = getattr(err, "params", {})
                 getattr(form, params.get("field") or FIELD_OF.get(err.code, "iin")).errors.append(

@@ -9,11 +9,12 @@ from portal.domain.applications import applicants_request, shown_to
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application
+from portal.domain.notifications import mark_read, unread_by_request
 from portal.domain.progress import progress
 from portal.domain.refusal_receipts import receipt_pdf, receipts_of
 from portal.domain.workflow import is_draft, service_of
 from portal.downloads import attachment_response, file_response, signed_application_response
-from portal.web import ctx, db, now
+from portal.web import commit, ctx, db, now
 
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
 
@@ -33,7 +34,7 @@ def index():  # type: ignore[no-untyped-def]
                         .order_by(Application.updated_at.desc())).all()
     apps = [a for a in mine if shown_to(a, current_user)]
     return render_template("portal/cabinet.html", apps=apps, get_service=get_service, now=now(),
-                           hidden=len(mine) - len(apps))
+                           hidden=len(mine) - len(apps), unread=unread_by_request(db(), current_user))
 
 
 @bp.route("/requests/<int:application_id>")
@@ -42,8 +43,11 @@ def detail(application_id: int):  # type: ignore[no-untyped-def]
     app = _own(application_id)
     if is_draft(app):
         return redirect(url_for("apply.edit", application_id=app.id))
+    fresh = mark_read(db(), app, current_user, now())
+    if fresh:
+        commit()  # the navigation's count, rendered below, already leaves them out
     return render_template("portal/request_detail.html", app=app, service=service_of(app), now=now(),
-                           receipts=receipts_of(db(), app))
+                           receipts=receipts_of(db(), app), fresh=fresh)
 
 
 @bp.route("/requests/<int:application_id>/receipts/<int:receipt_id>.pdf")

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from portal.catalog_web.handbook import diagrams
 from portal.domain.bpmn import bpmn_xml
 from portal.domain.catalog import SERVICES, UnknownService, get_service
-from portal.domain.models import Provider
-from portal.web import db, safe_next
+from portal.domain.models import LOCALES, Provider
+from portal.domain.notifications import choose_locale
+from portal.web import commit, db, safe_next
 
 bp = Blueprint("catalog", __name__)
 
@@ -54,6 +56,9 @@ def process_bpmn(code: str):  # type: ignore[no-untyped-def]
 @bp.route("/lang/<code>")
 def switch_language(code: str):  # type: ignore[no-untyped-def]
     """Remember the chosen interface language and go back."""
-    if code in ("kk", "ru", "en"):
+    if code in LOCALES:
         session["lang"] = code
+        if current_user.is_authenticated:  # their e-mails follow the language they read the portal in
+            choose_locale(current_user, code)
+            commit()
     return redirect(safe_next(request.args.get("next")) or url_for("catalog.index"))

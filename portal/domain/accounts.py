@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.domain.errors import DomainError
-from portal.domain.models import Person, Role
+from portal.domain.models import LOCALES, Person, Role
 from portal.domain.passwords import check_password
 from portal.domain.throttle import SignInThrottle
 from portal.domain.validators import parse_iin
@@ -51,8 +51,8 @@ def normalise_phone(raw: str) -> str:
 
 
 def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, email: str,
-                     password: str, now: datetime) -> Person:
-    """Create an applicant's account after checking every field."""
+                     password: str, now: datetime, locale: str = "kk") -> Person:
+    """Create an applicant's account after checking every field; `locale` is the language they registered in."""
     parsed = parse_iin(_bounded("iin", iin, 20))
     full_name = _bounded("full_name", " ".join(full_name.split()), MAX_FULL_NAME)
     phone = normalise_phone(_bounded("phone", phone, MAX_PHONE))
@@ -67,7 +67,7 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
         raise DomainError("iin_taken")
     person = Person(iin=parsed.value, full_name=full_name, phone=phone,
                     email=email, password_hash=hash_password(password),
-                    created_at=now)
+                    created_at=now, locale=locale if locale in LOCALES else "kk")
     try:
         with session.begin_nested():  # two registrations of one IIN at once: the loser is told it is taken
             session.add(person)

@@ -15,7 +15,8 @@ from portal.domain.catalog.process import DRAFT
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotFound
-from portal.domain.models import Application, Attachment, AuditEntry, Channel, Notification, Person, Provider, StepRecord
+from portal.domain.models import Application, Attachment, AuditEntry, Channel, Person, Provider, StepRecord
+from portal.domain.notifications import notify
 from portal.domain.registries import DataCannotBeObtained, RegisteredPerson, registries
 from portal.domain.storage import FileStore
 from portal.domain.scans import check_upload, clean_filename
@@ -226,7 +227,6 @@ def submit(session: Session, app: Application, now: datetime) -> None:
     session.add(AuditEntry(application_id=app.id, actor_id=app.applicant_id, action="submit",
                            from_status=DRAFT, to_status=process.start, at=now,
                            details={"number": app.number}))
-    session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code="submitted",
-                             params={"number": app.number, "deadline": app.deadline_at.isoformat()},
-                             created_at=now))
+    notify(session, app, app.applicant, "submitted",
+           {"number": app.number, "deadline": app.deadline_at.isoformat()}, now)
     session.flush()

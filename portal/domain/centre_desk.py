@@ -15,7 +15,8 @@ from portal.domain.catalog.centre import ENTRY_STAGES
 from portal.domain.catalog.spec import CENTRE_CHANNEL
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotAllowed, NotFound
-from portal.domain.models import Application, AuditEntry, Channel, Notification, Person, Provider, StepRecord
+from portal.domain.models import Application, AuditEntry, Channel, Person, Provider, StepRecord
+from portal.domain.notifications import notify
 from portal.domain.registries import Registries
 from portal.domain.storage import FileStore
 from portal.domain.workflow import may_see, process_of
@@ -97,8 +98,8 @@ def file_at_centre(session: Session, operator: Person, filing: Filing, registrie
                                 started_at=calendar.next_opening(now, hours), due_at=first.duration.after(now, hours)))
     session.add(AuditEntry(application_id=app.id, actor_id=operator.id, action="file_at_centre", from_status="draft",
                            to_status=process.start, at=now, details=details))
-    session.add(Notification(application_id=app.id, recipient_id=person.id, code="filed_at_centre",
-                             params={"number": app.number, "deadline": app.deadline_at.isoformat()}, created_at=now))
+    notify(session, app, person, "filed_at_centre", {"number": app.number, "deadline": app.deadline_at.isoformat()},
+           now)
     session.flush()
     return app
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.domain.catalog import VERSIONS
 from portal.domain.catalog.centre import CENTRE_ONLY
 from portal.domain.catalog.process import DRAFT, Actor, Text
-from portal.domain.models import Application, Channel, Person, Role
+from portal.domain.models import Application, Channel, Person, Role, StepRecord
 from portal.domain.models.people import search_key
 
 #: requests on one page of a queue
@@ -218,6 +218,16 @@ def queue_page(session: Session, staff: Person, *, waiting: bool, now: datetime,
     return QueuePage(apps=apps, next_key=(apps[-1].deadline_at, apps[-1].id) if more and apps[-1].deadline_at else None,
                      waiting=_count(session, and_(visible, mine)), total=_count(session, visible),
                      cap=COUNT_CAP)
+
+
+def due_by(session: Session, staff: Person, until: datetime) -> list[tuple[Application, datetime]]:
+    """Return the requests waiting for this person's step that is due before `until`, soonest first, with that due time."""
+    rows = session.execute(select(Application, StepRecord.due_at)
+                           .join(StepRecord, StepRecord.application_id == Application.id)
+                           .where(_visible_to(staff), _waits_for(staff), StepRecord.completed_at.is_(None),
+                                  StepRecord.due_at < until)
+                           .order_by(StepRecord.due_at, Application.id))
+    return [(app, due) for app, due in rows]
 
 
 def parse_key(raw: str) -> tuple[datetime, int] | None:

@@ -14,7 +14,8 @@ from portal.domain.catalog.process import DRAFT, Actor, Process, Transition
 from portal.domain.catalog.spec import MAX_LENGTH, ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from portal.domain.models import Application, AuditEntry, Decision, Notification, Person, Role, StepRecord
+from portal.domain.models import Application, AuditEntry, Decision, Person, Role, StepRecord
+from portal.domain.notifications import notify
 from portal.domain.refusals import chosen_refusal
 
 #: an effect runs inside the transition's transaction: (session, request, actor, at) -> None
@@ -210,7 +211,6 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
                            to_status=move.target, at=at, details=details))
     if move.notify:
         code = "result_refused" if move.notify == "result_ready" and app.decision == Decision.refused else move.notify
-        session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code=code,
-                                 params={"number": app.number}, created_at=at))
+        notify(session, app, app.applicant, code, {"number": app.number}, at)
     session.flush()
     return move

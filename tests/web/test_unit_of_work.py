@@ -209,7 +209,8 @@ ALLOWED = {
     "flash(": {"portal/web.py",
                # the session-ended notice comes from a hook before any view, with nothing to commit
                "portal/auth/sessions.py"},
-    ".commit()": {"portal/web.py", "portal/cli.py"},  # the unit of work; CLI jobs commit their own
+    # the unit of work; CLI jobs commit their own; the outbox's sender, one transaction per e-mail
+    ".commit()": {"portal/web.py", "portal/cli.py", "portal/mail/sender.py"},
     ".rollback()": {"portal/web.py", "portal/web_templates.py"},  # the unit of work; the 409 page's clean-up
     "login_user(": {"portal/auth/sessions.py"},  # only in _start_session, run by sign_in_after_commit
     "_start_session(": {"portal/auth/sessions.py"},

@@ -50,3 +50,5 @@ class Notification(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: when
     created_at: Mapped[datetime]
+    #: when the applicant opened the request's page after it came; None while it is unread
+    read_at: Mapped[datetime | None]

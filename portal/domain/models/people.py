@@ -26,6 +26,8 @@ PROVIDER_ROLES = frozenset({Role.office_clerk, Role.head, Role.executor})
 #: the roles of a State Corporation centre's staff
 CENTRE_ROLES = frozenset({Role.operator})
 STAFF_ROLES = PROVIDER_ROLES | CENTRE_ROLES
+#: the interface languages, Kazakh first (the default)
+LOCALES = ("kk", "ru", "en")
 
 
 class Membership(Base):
@@ -69,6 +71,8 @@ class Person(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")
     #: contact e-mail
     email: Mapped[str] = mapped_column(String(200), default="")
+    #: the interface language the person last chose (kk, ru or en); their e-mails are written in it
+    locale: Mapped[str] = mapped_column(String(2), default="kk", server_default="kk")
     #: argon2id hash of the password
     password_hash: Mapped[str] = mapped_column(String(200))
     #: when the account was created
