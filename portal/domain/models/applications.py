@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.db import Base
@@ -30,6 +30,8 @@ class Application(Base):
     """A citizen's electronic request for one service from one provider."""
 
     __tablename__ = "applications"
+    # the dashboard counts a provider's requests (or the region's) received within a range of months
+    __table_args__ = (Index("ix_applications_provider_id_submitted_at", "provider_id", "submitted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: registration number, given on submission
@@ -57,7 +59,7 @@ class Application(Base):
     #: the request's fields as the service's form defines them
     form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: when the citizen submitted it
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     #: when the provider's clock started (next opening after submission)
     clock_started_at: Mapped[datetime | None]
     #: the service's overall deadline
