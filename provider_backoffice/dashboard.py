@@ -52,6 +52,11 @@ def _step_name(code: str, step: str) -> str:
     return step_label(get_service(code), step) if code in SERVICES else step
 
 
+def _shortened(text: str, most: int = 48) -> str:
+    """Return text cut to `most` characters with an ellipsis, for a chart's axis."""
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
+
+
 def _where(figures: dashboard.Dashboard) -> str:
     """Return whose figures these are: the provider's name, or the region's."""
     if figures.provider is not None:
@@ -97,14 +102,16 @@ def data():  # type: ignore[no-untyped-def]
     series = [("received", _("Received")), ("on_time", _("Completed on time")), ("late", _("Completed late")),
               ("overdue_now", _("Overdue now"))]
     steps = [s for s in figures.step_totals if s.median_hours is not None]
+    norm = _("norm")
     return jsonify(
         where=_where(figures), months=figures.period.months(),
         requests={"title": _("Requests by month received"),
                   "series": [{"key": key, "label": label, "data": [getattr(t, key) for t in totals]}
                              for key, label in series]},
         steps={"title": _("Median time of each step, hours (wall-clock)"),
-               "labels": [f"{_step_name(s.service_code, s.step)} — {_service_name(s.service_code)} "
-                          f"({_('norm')}: {normative(s.normative)})" for s in steps],
+               # two lines per bar (Chart.js draws a list as lines): the step and its norm, then the service
+               "labels": [[f"{_step_name(s.service_code, s.step)} ({norm}: {normative(s.normative)})",
+                           _shortened(_service_name(s.service_code))] for s in steps],
                "median_hours": [s.median_hours for s in steps],
                "series_label": _("Median, hours")})
 

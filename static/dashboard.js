@@ -24,7 +24,7 @@
 
   function drawSteps(canvas, data) {
     // one bar per step: give each its room
-    canvas.parentNode.style.height = Math.max(200, 32 * data.steps.labels.length + 80) + "px";
+    canvas.parentNode.style.height = Math.max(200, 48 * data.steps.labels.length + 80) + "px";
     return new Chart(canvas, {
       type: "bar",
       data: {
