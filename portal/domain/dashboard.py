@@ -2,8 +2,8 @@
 
 Everything is counted by the month a request was received (its submission, Kazakhstan time), per service:
 the requests of one month are one cohort, and what became of them (done on time, done late, overdue now)
-is read today. A few aggregate queries (GROUP BY service, month) make the figures whatever the table holds:
-the rows never come to Python. The median step time is PostgreSQL's `percentile_cont(0.5)`; SQLite has no
+is read today. Two aggregate queries on PostgreSQL, three on SQLite (GROUP BY service, month) make the
+figures whatever the table holds: the rows never come to Python. The median step time is PostgreSQL's `percentile_cont(0.5)`; SQLite has no
 median, so there each group's one or two middle rows are picked with an ordered window and averaged, which
 gives the same value. Step times are wall-clock hours from the step's start to its completion; whether a
 step was late is the step record's own flag, counted on the provider's working calendar.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, literal, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from portal.domain.catalog.centre import CENTRE_ONLY
@@ -26,6 +26,8 @@ from portal.domain.models import (PROVIDER_ROLES, REGION_ROLES, Application, Per
 
 #: the months a dashboard covers by default
 DEFAULT_MONTHS = 12
+#: PostgreSQL's sort memory for the dashboard's queries (the default 4MB spills a region's year to disk)
+WORK_MEM = "64MB"
 #: the most months one view may cover: the cost of a view grows with its range, and this bounds it
 MAX_MONTHS = 36
 
@@ -199,42 +201,47 @@ def _month_figures(session: Session, where: ColumnElement[bool], now: datetime) 
             for code, m, n, on_time, late, overdue in session.execute(query)]
 
 
-def _step_figures(session: Session, where: ColumnElement[bool], *, by_month: bool) -> list[StepFigures]:
-    """Return per service (and month of receipt), step and norm: steps done, done late, median hours (one query)."""
+def _step_figures(session: Session, where: ColumnElement[bool]) -> tuple[list[StepFigures], list[StepFigures]]:
+    """Return per service, step and norm: steps done, done late, median hours, by month and over the range.
+
+    PostgreSQL makes both in one pass (GROUPING SETS); SQLite, which has neither those nor a median, in two.
+    """
     hours = _hours(session).label("hours")
     month = _month_of(session, Application.submitted_at).label("month")
-    keys: list[Any] = [Application.service_code.label("service_code"), *([month] if by_month else []),
-                       StepRecord.step.label("step"), StepRecord.role.label("role"),
-                       StepRecord.normative.label("normative")]
+    service, step = Application.service_code.label("service_code"), StepRecord.step.label("step")
+    role, norm = StepRecord.role.label("role"), StepRecord.normative.label("normative")
     steps = and_(where, StepRecord.completed_at.is_not(None), StepRecord.role.in_([str(r) for r in PROVIDER_ROLES]))
     late = case((StepRecord.late, 1), else_=0)
-    query: Select[Any]
+    queries: list[Select[Any]]
     if _dialect(session) == "postgresql":
-        query = (select(*keys, func.count(StepRecord.id), func.sum(late),
-                        func.percentile_cont(0.5).within_group(hours))
-                 .select_from(StepRecord).join(Application, Application.id == StepRecord.application_id)
-                 .where(steps).group_by(*keys))
+        queries = [select(service, month, step, role, norm, func.count(StepRecord.id), func.sum(late),
+                          func.percentile_cont(0.5).within_group(hours))
+                   .select_from(StepRecord).join(Application, Application.id == StepRecord.application_id)
+                   .where(steps)
+                   .group_by(func.grouping_sets(tuple_(service, month, step, role, norm),
+                                                tuple_(service, step, role, norm)))]
     else:
-        # no median here: number each group's durations in order, keep the middle one (odd) or two (even)
-        ranked = (select(*keys, hours,
-                         func.row_number().over(partition_by=keys, order_by=hours).label("rank"),
-                         func.count().over(partition_by=keys).label("n"),
-                         func.sum(late).over(partition_by=keys).label("n_late"))
-                  .select_from(StepRecord).join(Application, Application.id == StepRecord.application_id)
-                  .where(steps).subquery())
-        outer_keys = [ranked.c[k.name] for k in keys]
-        query = (select(*outer_keys, func.max(ranked.c.n), func.max(ranked.c.n_late), func.avg(ranked.c.hours))
-                 .where(ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
-                 .group_by(*outer_keys))
-    out = []
-    for row in session.execute(query):
-        values = list(row)
-        code, month_value = values.pop(0), (values.pop(0) if by_month else None)
-        step, role, normative, n, n_late, median = values
-        out.append(StepFigures(code, month_value, step, role, normative, int(n), int(n_late or 0),
-                               None if median is None else round(float(median), 2)))
-    out.sort(key=lambda f: (f.service_code, f.month or "", f.step, f.normative))
-    return out
+        queries = []
+        for by_month in (True, False):
+            # no median here: number each group's durations in order, keep the middle one (odd) or two (even)
+            keys: list[Any] = [service, month if by_month else literal(None).label("month"), step, role, norm]
+            parts = [k for k in keys if by_month or k.name != "month"]
+            ranked = (select(*keys, hours,
+                             func.row_number().over(partition_by=parts, order_by=hours).label("rank"),
+                             func.count().over(partition_by=parts).label("n"),
+                             func.sum(late).over(partition_by=parts).label("n_late"))
+                      .select_from(StepRecord).join(Application, Application.id == StepRecord.application_id)
+                      .where(steps).subquery())
+            outer = [ranked.c[k.name] for k in keys]
+            queries.append(select(*outer, func.max(ranked.c.n), func.max(ranked.c.n_late), func.avg(ranked.c.hours))
+                           .where(ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
+                           .group_by(*outer))
+    rows = [StepFigures(code, month_value, step_code, role_code, normative, int(n), int(n_late or 0),
+                        None if median is None else round(float(median), 2))
+            for query in queries
+            for code, month_value, step_code, role_code, normative, n, n_late, median in session.execute(query)]
+    rows.sort(key=lambda f: (f.service_code, f.month or "", f.step, f.normative))
+    return [f for f in rows if f.month is not None], [f for f in rows if f.month is None]
 
 
 def regional_providers(session: Session) -> list[Provider]:
@@ -247,10 +254,13 @@ def figures(session: Session, *, provider: Provider | None, period: Period, now:
             service_code: str | None = None, providers: list[Provider] | None = None) -> Dashboard:
     """Return the dashboard of a provider (None: the whole region) over the period, optionally for one service."""
     where = _requests(provider.id if provider is not None else None, service_code, period)
+    if _dialect(session) == "postgresql":
+        # the region's year is a few hundred thousand requests: sort them in memory, not on disk (this
+        # transaction only; it reads and is rolled back at the request's end)
+        session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+    by_month, over_range = _step_figures(session, where)
     return Dashboard(period=period, provider=provider, service_code=service_code or None, now=now,
-                     months=_month_figures(session, where, now),
-                     steps=_step_figures(session, where, by_month=True),
-                     step_totals=_step_figures(session, where, by_month=False),
+                     months=_month_figures(session, where, now), steps=by_month, step_totals=over_range,
                      providers=providers or [])
 
 
