@@ -87,12 +87,13 @@ def create_app(config: Config | None = None) -> Flask:
     from portal.cabinet.views import bp as cabinet_bp
     from portal.catalog_web.views import bp as catalog_bp
     from portal.verify.views import bp as verify_bp
+    from provider_backoffice.dashboard import bp as dashboard_bp
     from provider_backoffice.desk import bp as desk_bp
     from provider_backoffice.views import bp as backoffice_bp
 
     from portal.pki_web.views import bp as pki_bp
 
-    for bp in (catalog_bp, auth_bp, apply_bp, cabinet_bp, verify_bp, backoffice_bp, desk_bp, pki_bp):
+    for bp in (catalog_bp, auth_bp, apply_bp, cabinet_bp, verify_bp, backoffice_bp, desk_bp, dashboard_bp, pki_bp):
         app.register_blueprint(bp)
     # one source may not flood the sign-in forms or the EDS challenges (each one is a row); failures are
     # throttled more finely by source and by account in the limiter's store

@@ -38,7 +38,7 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo accounts (sign in with the IIN and the password):")
         for a in accounts:
             where = f" at {a.provider_code}" if a.provider_code else ""
-            click.echo(f"  {a.role.value:<13} {a.iin}  {a.password:<28} {a.full_name}{where}")
+            click.echo(f"  {a.role.value:<14} {a.iin}  {a.password:<28} {a.full_name}{where}")
         click.echo("\nStand-in registries (ГБД ФЛ, ЕНИС are closed systems; the portal answers from its own demo tables):")
         click.echo(f"  at the operator's desk ({url}/desk/), file for the citizen {demo.CITIZEN.iin}, or for them "
                    f"through the representative {demo_registry.AGENT_IIN} under power of attorney "

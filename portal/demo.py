@@ -122,6 +122,10 @@ OPERATOR = DemoAccount(Role.operator, make_iin(date(1991, 7, 8), "F", 501), "М�
 SECOND_OPERATOR = DemoAccount(Role.operator, make_iin(date(1994, 1, 17), "M", 502), "Әлиев Тимур Русланұлы",
                               "centre-operator-2-2026", CENTRE_CODE)
 STAFF = [*STAFF, OPERATOR, SECOND_OPERATOR]
+#: an analyst of the regional education department: reads the dashboard of every provider of the region
+REGION_ANALYST = DemoAccount(Role.region_analyst, make_iin(date(1987, 9, 14), "F", 601), "Ержанова Камила Асқарқызы",
+                             "region-analyst-2026", "demo_regional_education")
+STAFF = [*STAFF, REGION_ANALYST]
 ACCOUNTS = (CITIZEN, *STAFF)
 
 

@@ -14,6 +14,7 @@ ROLE = {
     "head": _l("Head"),
     "executor": _l("Executor"),
     "operator": _l("State Corporation operator"),
+    "region_analyst": _l("Regional analyst"),
 }
 
 ACTION = {

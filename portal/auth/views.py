@@ -12,6 +12,7 @@ from portal.auth.sessions import end_session, remember_device, sign_in_after_com
 from portal.domain import eds
 from portal.domain.accounts import authenticate, register_citizen
 from portal.domain.errors import DomainError
+from portal.domain.models import REGION_ROLES
 from portal.domain.throttle import source_of
 from portal.domain.validators import ValidationError
 from portal.labels import error_text
@@ -29,6 +30,8 @@ def _home_for(person) -> str:  # type: ignore[no-untyped-def]
     """Return where a person lands after signing in."""
     if person.is_operator:
         return url_for("desk.index")
+    if person.role in REGION_ROLES:
+        return url_for("dashboard.index")
     return url_for("backoffice.queue") if person.is_staff else url_for("cabinet.index")
 
 

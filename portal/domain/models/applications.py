@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, JSON, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.db import Base
@@ -31,10 +31,12 @@ class Application(Base):
 
     __tablename__ = "applications"
     # the back office's queues walk a provider's requests by deadline: (provider, deadline, id) is their keyset
-    # and what still waits (a small part of a provider's years of requests) by a partial index of its own
+    # and what still waits (a small part of a provider's years of requests) by a partial index of its own;
+    # the dashboard counts a provider's requests (or the region's) received within a range of months
     __table_args__ = (Index("ix_applications_provider_deadline", "provider_id", "deadline_at", "id"),
                       Index("ix_applications_open_deadline", "provider_id", "deadline_at", "id",
-                            sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")))
+                            sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")),
+                      Index("ix_applications_provider_id_submitted_at", "provider_id", "submitted_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: registration number, given on submission
@@ -62,7 +64,7 @@ class Application(Base):
     #: the request's fields as the service's form defines them
     form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: when the citizen submitted it
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     #: when the provider's clock started (next opening after submission)
     clock_started_at: Mapped[datetime | None]
     #: the service's overall deadline

@@ -19,6 +19,8 @@ class Role(StrEnum):
     executor = "executor"
     #: an operator of a State Corporation service centre, filing and handing over on the applicant's behalf
     operator = "operator"
+    #: an analyst of the regional education department: reads the region's figures, works no request
+    region_analyst = "region_analyst"
 
 
 #: the roles of a provider's staff
@@ -28,6 +30,10 @@ CENTRE_ROLES = frozenset({Role.operator})
 STAFF_ROLES = PROVIDER_ROLES | CENTRE_ROLES
 #: the interface languages, Kazakh first (the default)
 LOCALES = ("kk", "ru", "en")
+#: the roles of the region's education authority: figures across providers, no request's personal data
+REGION_ROLES = frozenset({Role.region_analyst})
+#: who reads the dashboard: a provider's head (their provider's figures) and the region's analysts (all)
+DASHBOARD_ROLES = frozenset({Role.head}) | REGION_ROLES
 
 
 class Membership(Base):
@@ -119,6 +125,11 @@ class Person(Base):
     def is_staff(self) -> bool:
         """Return True for a member of a provider's or a centre's staff."""
         return self.role in STAFF_ROLES
+
+    @property
+    def is_member(self) -> bool:
+        """Return True for anyone who signs in for an organisation (staff, operators, the region's analysts)."""
+        return self.membership is not None
 
     @property
     def is_operator(self) -> bool:
