@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.catalog.spec import REGISTRY_LINK
-from portal.domain.models import Application, AuditChainHead, AuditEntry, Person
+from portal.domain.models import Application, AuditChainHead, AuditEntry, Person, Provider
 
 #: what an entry records
 STATE_CHANGE, SIGN_IN, VIEW, ADMIN = "state_change", "sign_in", "view", "admin"
@@ -171,3 +171,60 @@ def verify(session: Session, *, batch: int = 1000) -> Verdict:
         return Verdict(False, count, seq + 1, "deleted",
                        f"the chain ends at entry {seq} but its head says {told}: the last entries were deleted")
     return Verdict(True, count, message=f"OK: {count} entries, chain intact")
+
+
+#: what a staff member can open on a request, each audited as view_<what>
+OPENED = ("card", "attachment", "application", "result", "result_preview", "receipt")
+#: how many viewings the citizen's page lists at a time
+VIEWINGS_PAGE = 20
+
+
+def staff_opened(session: Session, staff: Person, app: Application, what: str, at: datetime,
+                 **details: Any) -> AuditEntry:
+    """Record that a staff member opened a request's personal data or scans (its applicant's, its child's)."""
+    if what not in OPENED:
+        raise ValueError(f"unknown thing opened {what!r}")
+    return record(session, kind=VIEW, action=f"view_{what}", actor=staff, at=at, application=app,
+                  details={"role": str(staff.role), **details})
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """One time a staff member opened the request's data, as the citizen sees it."""
+
+    seq: int
+    at: datetime
+    #: card, attachment, application, result, result_preview or receipt
+    what: str
+    #: the file's name, for a scan
+    name: str
+    staff_name: str
+    #: the staff member's role when they opened it
+    role: str
+    organisation: Provider | None
+
+
+@dataclass(frozen=True)
+class ViewingsPage:
+    """A keyset page of viewings, newest first."""
+
+    rows: list[Viewing]
+    #: pass as `before` for the next (older) page; None on the last page
+    next_before: int | None
+
+
+def viewings(session: Session, app: Application, *, before: int | None = None,
+             limit: int = VIEWINGS_PAGE) -> ViewingsPage:
+    """Return who among the staff opened this request's data and when, newest first: one query a page."""
+    query = (select(AuditEntry.seq, AuditEntry.at, AuditEntry.action, AuditEntry.details, Person.full_name, Provider)
+             .join(Person, Person.id == AuditEntry.actor_id)
+             .outerjoin(Provider, Provider.id == AuditEntry.organisation_id)
+             .where(AuditEntry.application_id == app.id, AuditEntry.kind == VIEW,
+                    AuditEntry.actor_id != app.applicant_id))
+    if before is not None:
+        query = query.where(AuditEntry.seq < before)
+    rows = session.execute(query.order_by(AuditEntry.seq.desc()).limit(limit + 1)).all()
+    shown = [Viewing(seq=r.seq, at=r.at, what=r.action.removeprefix("view_"), name=str((r.details or {}).get("name", "")),
+                     staff_name=r.full_name, role=str((r.details or {}).get("role", "")), organisation=r.Provider)
+             for r in rows[:limit]]
+    return ViewingsPage(shown, shown[-1].seq if len(rows) > limit else None)

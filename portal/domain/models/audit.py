@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.db import Base
@@ -18,6 +18,8 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_entries"
+    # the citizen's "who viewed your data" reads one request's views newest first
+    __table_args__ = (Index("ix_audit_entries_application_kind_seq", "application_id", "kind", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: position in the chain, 1, 2, 3, ... without gaps

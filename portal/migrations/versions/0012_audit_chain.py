@@ -112,6 +112,7 @@ def upgrade() -> None:
         batch_op.alter_column('prev_hash', existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column('hash', existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_audit_entries_seq'), ['seq'])
+        batch_op.create_index('ix_audit_entries_application_kind_seq', ['application_id', 'kind', 'seq'], unique=False)
     # append-only at the database level too: whatever the application does, rows are never changed
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(PG_FUNCTION)
@@ -136,6 +137,7 @@ def downgrade() -> None:
     # the old table holds state changes of requests only
     op.execute("DELETE FROM audit_entries WHERE kind <> 'state_change' OR application_id IS NULL")
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entries_application_kind_seq')
         batch_op.drop_constraint(batch_op.f('uq_audit_entries_seq'), type_='unique')
         batch_op.drop_constraint(batch_op.f('fk_audit_entries_organisation_id_providers'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_audit_entries_subject_id_people'), type_='foreignkey')
