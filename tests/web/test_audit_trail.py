@@ -247,3 +247,58 @@ def test_a_wiped_chain_starts_again_and_the_head_counts(app, engine):
         assert s.scalar(select(func.count()).select_from(AuditEntry)) == 0
     staff_client(app, "head")
     assert verdict(app).ok and verdict(app).count == 1
+
+
+def test_existing_entries_migrate_into_the_chain(tmp_path):
+    """A database at 0011 keeps its audit rows through 0012, chained in their order, whose data they are filled in."""
+    import json
+
+    from sqlalchemy.orm import Session
+
+    from portal.demo_registry import CHILD_IIN
+    from portal.domain.db import make_engine
+    from portal.domain.migrate import upgrade
+    from tests.test_migrate_forward import AT, _database
+
+    engine = make_engine(_database(tmp_path))
+    upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO providers (id, code, kind, name_kk, name_ru, area_kk, address, schedule_kk, bin,"
+                          " is_demo, head_signs_results) VALUES (1, 'p', 'education_department', 'П', 'П', 'А', "
+                          "'Адрес', '', '123456789012', true, false)"))
+        for pid, iin, role, provider in ((1, "900101300123", "applicant", None), (2, "750630301019", "head", 1)):
+            conn.execute(text("INSERT INTO people (id, iin, full_name, phone, email, password_hash, role, provider_id,"
+                              " created_at, session_version) VALUES (:id, :iin, 'Азамат', '', '', '!', :role, :p, "
+                              ":at, 0)"), {"id": pid, "iin": iin, "role": role, "p": provider, "at": AT})
+        form = json.dumps({"child_iin": CHILD_IIN, "registry_link": "confirmed"})
+        conn.execute(text("INSERT INTO applications (id, number, service_code, applicant_id, provider_id, status, form,"
+                          " result_fields, created_at, updated_at, version, deadline_at) VALUES (1, 'N-1', "
+                          "'external_study', 1, 1, 'in_execution', :form, '{}', :at, :at, 1, :at)"),
+                     {"form": form, "at": AT})
+    upgrade(engine, "0011_consent")
+    old = [(1, "submit", "draft", "submitted", {"number": "N-1"}), (2, "register", "submitted", "registered", {}),
+           (2, "assign", "registered", "in_execution", {"executor": "Ерлан", "resolution": "Қарау"})]
+    with engine.begin() as conn:
+        for actor, action, source, target, details in old:
+            conn.execute(text("INSERT INTO audit_entries (application_id, actor_id, action, from_status, to_status, "
+                              "at, details) VALUES (1, :actor, :action, :source, :target, :at, :details)"),
+                         {"actor": actor, "action": action, "source": source, "target": target, "at": AT,
+                          "details": json.dumps(details)})
+    upgrade(engine)
+    with Session(engine) as session:
+        rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+        assert [(e.seq, e.kind, e.action, e.actor_id, e.details) for e in rows] == [
+            (i + 1, "state_change", action, actor, details) for i, (actor, action, _, _, details) in enumerate(old)]
+        assert {(e.application_id, e.subject_id, e.represented_iin) for e in rows} == {(1, 1, CHILD_IIN)}
+        assert [e.organisation_id for e in rows] == [None, 1, 1]
+        assert audit_trail.verify(session, batch=2) == audit_trail.Verdict(True, 3, message="OK: 3 entries, chain intact")
+        # the chain goes on from the migrated rows
+        head = session.get(Person, 2)
+        entry = audit_trail.record(session, kind="admin", action="membership_changed", actor=head, at=AT,
+                                   subject=session.get(Person, 1), details={"role": "executor"})
+        assert entry.seq == 4 and entry.prev_hash == rows[-1].hash and entry.organisation_id == 1
+        session.commit()
+        assert audit_trail.verify(session).ok
+        with pytest.raises(DBAPIError, match="append-only"):
+            session.execute(text("UPDATE audit_entries SET action = 'x' WHERE seq = 1"))
+    engine.dispose()
