@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.catalog.spec import REGISTRY_LINK
+from portal.domain.errors import DomainError
 from portal.domain.models import Application, AuditChainHead, AuditEntry, Person, Provider
 
 #: what an entry records
@@ -32,6 +33,10 @@ HASHED = ("seq", "kind", "application_id", "actor_id", "subject_id", "represente
           "action", "from_status", "to_status", "at", "details")
 #: the head row's id
 HEAD_ID = 1
+
+
+class AuditedRefusal(DomainError):
+    """A refusal whose audit entry must outlive it: the caller commits before answering (a failed sign-in)."""
 
 
 def canonical_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
