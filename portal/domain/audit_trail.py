@@ -117,6 +117,9 @@ def record(session: Session, *, kind: str, action: str, actor: Person | None, at
         subject_id=subject.id if subject is not None else None,
         represented_iin=represented_iin(application) if application is not None else None,
         organisation_id=organisation_id, from_status=from_status, to_status=to_status)
+    # the transaction's other writes (and their row locks) first: the head is the last lock taken, held
+    # only until the commit, so two transactions never wait on each other in opposite orders
+    session.flush()
     seq, prev_hash = _take_head(session)
     fields["seq"] = seq
     entry = AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(fields, prev_hash))
