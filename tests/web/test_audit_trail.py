@@ -344,3 +344,17 @@ def test_concurrent_appends_never_fork_the_chain(app):
     assert len(found) == 40 and [e.seq for e in entries(app)] == list(range(1, len(entries(app)) + 1))
     assert sorted((e.details["worker"], e.details["i"]) for e in found) == [(w, i) for w in range(4) for i in range(10)]
     assert verdict(app).ok
+
+
+def test_a_deletion_hidden_by_rehashing_the_next_entry_is_found(app, worked, engine):
+    """An attacker who deletes entry 3 and renumbers and re-hashes entry 4 still leaves its prev_hash behind."""
+    fourth = entries(app, seq=4)[0]
+    fields = {name: getattr(fourth, name) for name in audit_trail.HASHED}
+    fields["seq"] = 3
+    forged = audit_trail.entry_hash(fields, fourth.prev_hash)
+    with TriggersOff(engine), engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entries WHERE seq = 3"))
+        conn.execute(text("UPDATE audit_entries SET seq = 3, hash = :hash WHERE seq = 4"), {"hash": forged})
+    result = verdict(app)
+    assert not result.ok and result.reason == "deleted" and result.broken_seq == 3, result
+    assert "prev_hash mismatch" in result.message
