@@ -11,6 +11,7 @@ from portal.auth.forms import RegisterForm, SignInForm
 from portal.auth.sessions import end_session, remember_device, sign_in_after_commit, trusted_device
 from portal.domain import eds
 from portal.domain.accounts import authenticate, register_citizen
+from portal.domain.audit_trail import AuditedRefusal
 from portal.domain.errors import DomainError
 from portal.domain.models import REGION_ROLES
 from portal.domain.throttle import source_of
@@ -74,6 +75,7 @@ def sign_in():  # type: ignore[no-untyped-def]
                                   source=source_of(request.remote_addr), throttle=current_app.extensions["sign_in_throttle"],
                                   trusted_device=trusted_device(iin))
         except DomainError as err:
+            commit()  # a wrong password for an existing account stays in its audit trail
             until = err.params.get("until")
             error = error_text(err.code, **err.params, time=format_datetime(until, "HH:mm") if until else "")
         else:
@@ -115,8 +117,12 @@ def eds_finish():  # type: ignore[no-untyped-def]
     payload = json_object()
 
     def work():  # type: ignore[no-untyped-def]
-        person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
-                             now=now())
+        try:
+            person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
+                                 now=now(), source=source_of(request.remote_addr))
+        except AuditedRefusal:
+            commit()  # the refused attempt stays in the account's audit trail (and its challenge stays used)
+            raise
         sign_in_after_commit(person)  # the fresh session also drops the used challenge
         return jsonify(redirect=safe_next(payload.get("next")) or _home_for(person))
     return json_step(work)

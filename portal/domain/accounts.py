@@ -10,6 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.domain import audit_trail
+from portal.domain.db import writes_first
 from portal.domain.errors import DomainError
 from portal.domain.models import LOCALES, Person, Role
 from portal.domain.passwords import check_password
@@ -79,6 +81,7 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
 def authenticate(session: Session, *, iin: str, password: str, now: datetime, source: str,
                  throttle: SignInThrottle, trusted_device: bool = False) -> Person:
     """Return the person whose IIN and password match, or raise; failures slow down this source, not the owner."""
+    writes_first(session)  # the attempt is audited, whatever its outcome
     iin = "".join(iin.split())
     iin = _bounded("iin", iin, 20)
     throttle.before_check(account=iin, source=source, now=now, trusted_device=trusted_device)
@@ -91,8 +94,14 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime, so
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        raise throttle.failed(account=iin, source=source, now=now)
+        refusal = throttle.failed(account=iin, source=source, now=now)
+        if person is not None:  # the owner sees guesses at their account (the caller commits this row)
+            audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in_failed", actor=None, subject=person,
+                               at=now, details={"method": "password", "source": source})
+        raise refusal
     throttle.succeeded(account=iin, source=source, now=now)
+    audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in", actor=person, subject=person, at=now,
+                       details={"method": "password", "source": source})
     return person  # type: ignore[return-value]
 
 

@@ -33,6 +33,21 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=False)}
 
 
+#: the execution option of a transaction that will write whatever happens (see writes_first)
+WRITES_FIRST = "portal_writes_first"
+
+
+def writes_first(session: Session) -> None:
+    """Begin the session's transaction as a writer, when it has not begun yet.
+
+    SQLite cannot turn a reader into a writer while another connection writes: the upgrade fails at once
+    with "database is locked" instead of waiting. A transaction sure to write (a sign-in is audited, failed
+    or not) takes the write lock first and so waits its turn. PostgreSQL ignores the option.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={WRITES_FIRST: True})
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys and a busy timeout for threaded servers."""
     if url.startswith("sqlite"):
@@ -51,7 +66,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES_FIRST) else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

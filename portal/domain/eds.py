@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.documents.interrupted import PreparedPdf, finish, prepare
+from portal.domain import audit_trail
 from portal.domain.calendar import KZ_TZ, to_kz_naive
 from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.domain.models import Application, EdsChallenge, Person, Role, SignatureRecord, SigningSession
@@ -86,7 +87,18 @@ def _check_signing_time(check: CmsCheck, issued_at: datetime) -> None:
         raise DomainError("signing_time_invalid")
 
 
-def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der: bytes, now: datetime) -> Person:
+def _audit_failed_sign_in(session: Session, check: CmsCheck, err: DomainError, now: datetime, source: str) -> None:
+    """Record a valid key's refused sign-in at an existing account, then raise it as a refusal to keep."""
+    owner = session.scalar(select(Person).where(Person.iin == check.signer.iin)) if check.signer.iin else None
+    if owner is None:
+        return
+    audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in_failed", actor=None, subject=owner, at=now,
+                       details={"method": "eds", "source": source, "reason": err.code})
+    raise audit_trail.AuditedRefusal(err.code, **err.params) from err
+
+
+def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der: bytes, now: datetime,
+            source: str = "") -> Person:
     """Sign a person in by their signed challenge; a first sign-in creates a citizen's account."""
     challenge = session.get(EdsChallenge, challenge_id or 0)
     if challenge is None:
@@ -96,9 +108,13 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
     if not _claim(session, EdsChallenge, challenge.id, "used_at", now):
         raise DomainError("challenge_used")
     check = _checked(cms_der, ca, purpose="AUTHENTICATION", now=now)
-    if check.content != bytes.fromhex(challenge.nonce):
-        raise DomainError("content_mismatch")
-    _check_signing_time(check, challenge.created_at)
+    try:
+        if check.content != bytes.fromhex(challenge.nonce):
+            raise DomainError("content_mismatch")
+        _check_signing_time(check, challenge.created_at)
+    except DomainError as err:
+        _audit_failed_sign_in(session, check, err, now, source)
+        raise
     try:
         iin = parse_iin(check.signer.iin).value
     except ValidationError:
@@ -115,6 +131,8 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
         person.session_version += 1
     person.eds_verified_at = person.eds_verified_at or now
     session.flush()
+    audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in", actor=person, subject=person, at=now,
+                       details={"method": "eds", "source": source})
     return person
 
 
