@@ -38,7 +38,8 @@ def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
     """Return the step form with this provider's executors to choose from."""
     form = StepForm()
     executors = db().scalars(select(Person).join(Person.membership)
-                             .where(Membership.organisation_id == app.provider_id, Membership.role == Role.executor)
+                             .where(Membership.organisation_id == app.provider_id, Membership.role == Role.executor,
+                                    Person.deactivated_at.is_(None))
                              .order_by(Person.full_name))
     form.executor_id.choices = [("", "—")] + [(str(p.id), p.full_name) for p in executors]
     return form

@@ -38,8 +38,12 @@ def demo_keys(app: Flask) -> dict[str, demo.DemoKey]:
 
 
 def signer(app: Flask, iin: str, *, auth: bool = False) -> P12Signer:
-    """Open a demo person's signing (or authentication) key."""
+    """Open a demo person's signing (or authentication) key; a staff member's is registered, as make run does."""
     key = demo_keys(app)[iin]
+    ctx = app.extensions["portal"]
+    with ctx.sessions() as session:
+        demo.register_staff_keys(session, ctx.ca, [key], clock.now_kz())
+        session.commit()
     return P12Signer.from_p12(Path(key.auth_file if auth else key.signing_file).read_bytes(), key.password)
 
 

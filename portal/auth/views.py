@@ -29,6 +29,8 @@ def _home_for(person) -> str:  # type: ignore[no-untyped-def]
     """Return where a person lands after signing in."""
     if person.is_operator:
         return url_for("desk.index")
+    if person.is_admin:
+        return url_for("admin.staff")
     return url_for("backoffice.queue") if person.is_staff else url_for("cabinet.index")
 
 

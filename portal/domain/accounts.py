@@ -93,6 +93,8 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime, so
     if not ok:
         raise throttle.failed(account=iin, source=source, now=now)
     throttle.succeeded(account=iin, source=source, now=now)
+    if not person.is_active:  # told only to whoever knows the password: the owner learns why, a guesser nothing
+        raise DomainError("account_deactivated")
     return person  # type: ignore[return-value]
 
 
@@ -107,7 +109,7 @@ def end_sessions(session: Session, person: Person) -> None:
 def session_ended(person: Person, *, signed_in_at: datetime | None, seen_at: datetime | None,
                   now: datetime) -> bool:
     """Tell whether a session has been idle too long or has lasted too long in all."""
-    idle, absolute = (STAFF_IDLE if person.is_staff else CITIZEN_IDLE), ABSOLUTE
+    idle, absolute = (STAFF_IDLE if person.is_member else CITIZEN_IDLE), ABSOLUTE
     if signed_in_at is None or seen_at is None:
         return True  # a session that does not say when it began cannot be bounded
     return now - seen_at > idle or now - signed_in_at > absolute

@@ -3,7 +3,8 @@ from portal.domain.models.applications import Application, Channel, Decision, St
 from portal.domain.models.audit import AuditEntry, Notification
 from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
-from portal.domain.models.people import CENTRE_ROLES, PROVIDER_ROLES, STAFF_ROLES, Membership, Person, Role
+from portal.domain.models.people import (ADMIN_ROLES, CENTRE_ROLES, PROVIDER_ROLES, STAFF_ROLES, Membership, Person, Role,
+                                         StaffCertificate)
 from portal.domain.models.providers import Provider, ProviderKind
 from portal.domain.models.receipts import RefusalReceipt
 from portal.domain.models.registry import RegistryFamilyTie, RegistryPerson, RegistryPowerOfAttorney
@@ -11,7 +12,7 @@ from portal.domain.models.signatures import EdsChallenge, SignatureRecord, Signi
 
 __all__ = [
     "Application", "Attachment", "Channel", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
-    "CENTRE_ROLES", "Membership", "PROVIDER_ROLES", "Person", "Provider",
+    "ADMIN_ROLES", "CENTRE_ROLES", "Membership", "StaffCertificate", "PROVIDER_ROLES", "Person", "Provider",
     "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
     "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney",
 ]
