@@ -1,4 +1,4 @@
-"""flask commands: migrate the database, load the demo data, remove unneeded files."""
+"""flask commands: migrate the database, load the demo data, remove unneeded files, verify the audit chain."""
 from __future__ import annotations
 
 
@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from portal import demo, demo_registry
-from portal.domain import calendar
+from portal.domain import audit_trail, calendar
 from portal.domain.file_cleanup import DEFAULT_GRACE_SECONDS, remove_unneeded_files
 from portal.domain.migrate import upgrade
 from portal.domain.models import Provider
@@ -69,3 +69,16 @@ def register_cli(app: Flask) -> None:
         verb = "would remove" if dry_run else "removed"
         click.echo(f"{verb} {done.removed} files ({done.freed_bytes} bytes); kept {done.kept} in use; "
                    f"{done.temporaries} stale temporary files removed")
+
+    @app.cli.command("audit-verify")
+    @click.option("--batch", type=click.IntRange(min=1, max=100_000), default=1000, show_default=True,
+                  help="Entries read per query.")
+    def audit_verify_command(batch: int) -> None:
+        """Walk the audit chain; say OK with the count, or the first edited or deleted entry (exit code 1)."""
+        ctx = app.extensions["portal"]
+        with ctx.sessions() as session:
+            verdict = audit_trail.verify(session, batch=batch)
+        if not verdict.ok:
+            click.echo(f"BROKEN: {verdict.message} ({verdict.count} entries before it intact)", err=True)
+            raise SystemExit(1)
+        click.echo(verdict.message)

@@ -39,6 +39,16 @@ ACTION = {
     "hand_over": _l("Hand the result over"),
 }
 
+#: what a staff member opened on a request, as the citizen's "Who viewed your data" names it
+OPENED = {
+    "card": _l("The request card with your data"),
+    "attachment": _l("A scanned document"),
+    "application": _l("The signed application"),
+    "result": _l("The result"),
+    "result_preview": _l("The draft of the result"),
+    "receipt": _l("A receipt of refusal"),
+}
+
 DECISION = {Decision.permitted: _l("Permission granted"), Decision.refused: _l("Reasoned refusal")}
 
 CHANNEL = {

@@ -23,7 +23,7 @@ from portal.domain.models import Provider
 from portal.domain.refusal_receipts import package_documents, receipt_pdf, receipts_of
 from portal.domain.registries import registries
 from portal.domain.workflow import available_transitions, open_step, process_of, service_of
-from portal.downloads import attachment_response, file_response, signed_application_response
+from portal.downloads import attachment_response, file_response, signed_application_response, staff_opened
 from portal.eds_web import certificate_from, cms_from, json_object, json_step
 from portal.labels import error_text
 from portal.web import commit, ctx, db, discard, locale, localized, now, tell
@@ -118,6 +118,8 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("desk.card", application_id=app.id))
     elif request.method == "POST":
         status = 422
+    else:
+        staff_opened(app, "card")
     moves = available_transitions(app, current_user)
     return render_template("desk/card.html", app=app, service=service_of(app), form=form, error=error, moves=moves,
                            entry=entry, regulated=process_of(app).step_of(app.stage), open_step=open_step(app),
@@ -151,13 +153,13 @@ def _save(app, service, form) -> None:  # type: ignore[no-untyped-def]
 @bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>")
 def attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
     """Open a scan of the package."""
-    return attachment_response(_request(application_id), attachment_id)
+    return attachment_response(_request(application_id), attachment_id, audit=True)
 
 
 @bp.route("/requests/<int:application_id>/application.pdf")
 def signed_package(application_id: int):  # type: ignore[no-untyped-def]
     """Open the application as the operator signed and sent it."""
-    return signed_application_response(_request(application_id), inline=True)
+    return signed_application_response(_request(application_id), inline=True, audit=True)
 
 
 @bp.route("/requests/<int:application_id>/result.pdf")
@@ -166,6 +168,7 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
     app = _request(application_id)
     if app.result is None:
         abort(404)
+    staff_opened(app, "result")
     return file_response(ctx().store.get(app.result.sha256), "application/pdf", f"{app.result.number}.pdf",
                          inline=True)
 
@@ -177,6 +180,7 @@ def receipt(application_id: int, receipt_id: int):  # type: ignore[no-untyped-de
     found = next((r for r in receipts_of(db(), app) if r.id == receipt_id), None)
     if found is None:
         abort(404)
+    staff_opened(app, "receipt", name=found.number)
     return file_response(receipt_pdf(ctx().store, found), "application/pdf", f"{found.number}.pdf", inline=True)
 
 

@@ -16,7 +16,7 @@ from portal.domain.models import Membership, Person, Role
 from portal.domain.signing_flows import issuing_move
 from portal.domain.queues import parse_key, queue_page
 from portal.domain.workflow import available_transitions, open_step, process_of, service_of, staff_request, transition
-from portal.downloads import attachment_response, file_response, signed_application_response
+from portal.downloads import attachment_response, file_response, signed_application_response, staff_opened
 from portal.eds_web import cms_from, json_object, json_step
 from portal.labels import error_text
 from portal.web import commit, ctx, db, discard, now, tell
@@ -77,6 +77,8 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
         else:
             return redirect(url_for("backoffice.card", application_id=app.id))
     status = 200 if request.method == "GET" else (409 if error else 422)
+    if request.method == "GET":
+        staff_opened(app, "card")
     service, process = service_of(app), process_of(app)
     issuing = issuing_move(app, current_user)
     eds_sign = bool(issuing and issuing.role == Role.head and app.provider.head_signs_results)
@@ -93,7 +95,7 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
 def attachment(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
     """Open a scan of the request in the browser."""
     app = _request(application_id)
-    return attachment_response(app, attachment_id)
+    return attachment_response(app, attachment_id, audit=True)
 
 
 @bp.route("/requests/<int:application_id>/result.pdf")
@@ -102,6 +104,7 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
     app = _request(application_id)
     if app.result is None:
         abort(404)
+    staff_opened(app, "result")
     return file_response(ctx().store.get(app.result.sha256), "application/pdf", f"{app.result.number}.pdf",
                          inline=True)
 
@@ -109,7 +112,7 @@ def result(application_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/requests/<int:application_id>/application.pdf")
 def signed_request(application_id: int):  # type: ignore[no-untyped-def]
     """Open the application as the applicant signed it."""
-    return signed_application_response(_request(application_id), inline=True)
+    return signed_application_response(_request(application_id), inline=True, audit=True)
 
 
 @bp.route("/requests/<int:application_id>/result-preview.pdf")
@@ -120,6 +123,7 @@ def result_preview(application_id: int):  # type: ignore[no-untyped-def]
         pdf = signing_flows.preview_result(app, current_user, now())
     except NotAllowed:
         abort(404)
+    staff_opened(app, "result_preview")
     return file_response(pdf, "application/pdf", f"{app.number}-preview.pdf", inline=True)
 
 

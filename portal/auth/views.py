@@ -73,6 +73,7 @@ def sign_in():  # type: ignore[no-untyped-def]
                                   source=source_of(request.remote_addr), throttle=current_app.extensions["sign_in_throttle"],
                                   trusted_device=trusted_device(iin))
         except DomainError as err:
+            commit()  # a wrong password for an existing account stays in its audit trail
             until = err.params.get("until")
             error = error_text(err.code, **err.params, time=format_datetime(until, "HH:mm") if until else "")
         else:
@@ -115,7 +116,7 @@ def eds_finish():  # type: ignore[no-untyped-def]
 
     def work():  # type: ignore[no-untyped-def]
         person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
-                             now=now())
+                             now=now(), source=source_of(request.remote_addr))
         sign_in_after_commit(person)  # the fresh session also drops the used challenge
         return jsonify(redirect=safe_next(payload.get("next")) or _home_for(person))
     return json_step(work)

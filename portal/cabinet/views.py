@@ -1,11 +1,12 @@
 """The personal cabinet: the applicant's requests, their timelines and results. Applicants only (portal.access)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.domain.applications import applicants_request, shown_to
+from portal.domain.audit_trail import viewings
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application
@@ -42,8 +43,10 @@ def detail(application_id: int):  # type: ignore[no-untyped-def]
     app = _own(application_id)
     if is_draft(app):
         return redirect(url_for("apply.edit", application_id=app.id))
+    before = request.args.get("viewed_before", "")
+    viewed = viewings(db(), app, before=int(before) if before.isdecimal() and len(before) <= 18 else None)
     return render_template("portal/request_detail.html", app=app, service=service_of(app), now=now(),
-                           receipts=receipts_of(db(), app))
+                           receipts=receipts_of(db(), app), viewed=viewed)
 
 
 @bp.route("/requests/<int:application_id>/receipts/<int:receipt_id>.pdf")

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.domain import audit_trail
 from portal.domain.errors import DomainError
 from portal.domain.models import Person, Role
 from portal.domain.passwords import check_password
@@ -91,10 +92,16 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime, so
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        raise throttle.failed(account=iin, source=source, now=now)
+        refusal = throttle.failed(account=iin, source=source, now=now)
+        if person is not None:  # the owner sees guesses at their account (the caller commits this row)
+            audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in_failed", actor=None, subject=person,
+                               at=now, details={"method": "password", "source": source})
+        raise refusal
     throttle.succeeded(account=iin, source=source, now=now)
     if not person.is_active:  # told only to whoever knows the password: the owner learns why, a guesser nothing
         raise DomainError("account_deactivated")
+    audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in", actor=person, subject=person, at=now,
+                       details={"method": "password", "source": source})
     return person  # type: ignore[return-value]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from portal.domain import audit_trail
 from portal.domain.accounts import EMAIL_RE, MAX_EMAIL, MAX_FULL_NAME, end_sessions, hash_password
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotAllowed, NotFound
@@ -32,14 +33,9 @@ HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 def _audit(session: Session, *, action: str, actor: Person, at: datetime, subject: Person | None = None,
            details: dict[str, Any] | None = None) -> None:
-    """Record an administrator's change in the audit trail (what changed, old and new value).
-
-    AUDIT-TRAIL: the shared audit trail (portal/domain/audit_trail.py, branch `audit`) takes this over:
-    audit_trail.record(session, kind="admin", action=action, actor=actor, at=at, subject=subject,
-    organisation_id=actor.provider_id, details=details).
-    """
-    # AUDIT-TRAIL: not merged yet; every change of this module passes here with its old and new values
-    return None
+    """Record an administrator's change in the audit trail, in the change's transaction (what, old and new value)."""
+    audit_trail.record(session, kind=audit_trail.ADMIN, action=action, actor=actor, at=at, subject=subject,
+                       organisation_id=actor.provider_id, details=details or {})
 
 
 def _organisation(admin: Person) -> Provider:

@@ -8,14 +8,14 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from portal.domain import calendar, fields, identity
+from portal.domain import audit_trail, calendar, fields, identity
 from portal.domain.catalog import get_service, service_on
 from portal.domain.catalog.centre import ENTRY_STAGES
 from portal.domain.catalog.process import DRAFT
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotFound
-from portal.domain.models import Application, Attachment, AuditEntry, Channel, Notification, Person, Provider, StepRecord
+from portal.domain.models import Application, Attachment, Channel, Notification, Person, Provider, StepRecord
 from portal.domain.registries import DataCannotBeObtained, RegisteredPerson, registries
 from portal.domain.storage import FileStore
 from portal.domain.scans import check_upload, clean_filename
@@ -223,9 +223,9 @@ def submit(session: Session, app: Application, now: datetime) -> None:
     assert first is not None, "a process starts with a step"
     app.steps.append(StepRecord(step=first.action, role=first.role, normative=first.duration.code,
                                 started_at=start, due_at=first.duration.after(start, hours)))
-    session.add(AuditEntry(application_id=app.id, actor_id=app.applicant_id, action="submit",
-                           from_status=DRAFT, to_status=process.start, at=now,
-                           details={"number": app.number}))
+    audit_trail.record(session, kind=audit_trail.STATE_CHANGE, action="submit", actor=app.applicant, at=now,
+                       application=app, details={"number": app.number}, from_status=DRAFT,
+                       to_status=process.start)
     session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code="submitted",
                              params={"number": app.number, "deadline": app.deadline_at.isoformat()},
                              created_at=now))

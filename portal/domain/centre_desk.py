@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.domain import applications as requests_
-from portal.domain import calendar
+from portal.domain import audit_trail, calendar
 from portal.domain.catalog import get_service
 from portal.domain.catalog.centre import ENTRY_STAGES
 from portal.domain.catalog.spec import CENTRE_CHANNEL
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotAllowed, NotFound
-from portal.domain.models import Application, AuditEntry, Channel, Notification, Person, Provider, StepRecord
+from portal.domain.models import Application, Channel, Notification, Person, Provider, StepRecord
 from portal.domain.registries import Registries
 from portal.domain.storage import FileStore
 from portal.domain.workflow import may_see, process_of
@@ -95,8 +95,8 @@ def file_at_centre(session: Session, operator: Person, filing: Filing, registrie
     hours = operator.provider.hours
     app.steps.append(StepRecord(step=first.action, role=first.role, normative=first.duration.code,
                                 started_at=calendar.next_opening(now, hours), due_at=first.duration.after(now, hours)))
-    session.add(AuditEntry(application_id=app.id, actor_id=operator.id, action="file_at_centre", from_status="draft",
-                           to_status=process.start, at=now, details=details))
+    audit_trail.record(session, kind=audit_trail.STATE_CHANGE, action="file_at_centre", actor=operator, at=now,
+                       application=app, details=details, from_status="draft", to_status=process.start)
     session.add(Notification(application_id=app.id, recipient_id=person.id, code="filed_at_centre",
                              params={"number": app.number, "deadline": app.deadline_at.isoformat()}, created_at=now))
     session.flush()

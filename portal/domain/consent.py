@@ -13,9 +13,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from portal.domain import audit_trail
 from portal.domain.catalog.process import Text
 from portal.domain.errors import DomainError
-from portal.domain.models import Application, AuditEntry, Person
+from portal.domain.models import Application, Person
 
 #: the version of the consent wording in force; a request keeps the version it was given under
 CONSENT_VERSION = 1
@@ -89,8 +90,8 @@ def give_consent(session: Session, app: Application, person: Person, at: datetim
         return
     app.consent_given_at, app.consent_version, app.consent_by_id = at, CONSENT_VERSION, person.id
     app.updated_at = at
-    session.add(AuditEntry(application_id=app.id, actor_id=person.id, action=CONSENT_ACTION,
-                           from_status=app.stage, to_status=app.stage, at=at,
-                           details={"consent_version": CONSENT_VERSION}))
+    audit_trail.record(session, kind=audit_trail.STATE_CHANGE, action=CONSENT_ACTION, actor=person, at=at,
+                       application=app, details={"consent_version": CONSENT_VERSION}, from_status=app.stage,
+                       to_status=app.stage)
     session.flush()
     session.expire(app, ["consent_by"])  # loaded before (as nobody) it would not follow the new id

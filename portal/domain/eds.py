@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.documents.interrupted import PreparedPdf, finish, prepare
+from portal.domain import audit_trail
 from portal.domain.calendar import KZ_TZ, to_kz_naive
 from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.domain.models import Application, EdsChallenge, Person, Role, SignatureRecord, SigningSession
@@ -87,7 +88,8 @@ def _check_signing_time(check: CmsCheck, issued_at: datetime) -> None:
         raise DomainError("signing_time_invalid")
 
 
-def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der: bytes, now: datetime) -> Person:
+def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der: bytes, now: datetime,
+            source: str = "") -> Person:
     """Sign a person in by their signed challenge; a first sign-in creates a citizen's account."""
     challenge = session.get(EdsChallenge, challenge_id or 0)
     if challenge is None:
@@ -118,6 +120,8 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
         person.session_version += 1
     person.eds_verified_at = person.eds_verified_at or now
     session.flush()
+    audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in", actor=person, subject=person, at=now,
+                       details={"method": "eds", "source": source})
     return person
 
 

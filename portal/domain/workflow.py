@@ -7,14 +7,14 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.domain import calendar, fields
+from portal.domain import audit_trail, calendar, fields
 from portal.domain.catalog import get_service
 from portal.domain.catalog.centre import CENTRE_ONLY
 from portal.domain.catalog.process import DRAFT, Actor, Process, Transition
 from portal.domain.catalog.spec import MAX_LENGTH, ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from portal.domain.models import Application, AuditEntry, Decision, Notification, Person, Role, StepRecord
+from portal.domain.models import Application, Decision, Notification, Person, Role, StepRecord
 from portal.domain.refusals import chosen_refusal
 
 #: an effect runs inside the transition's transaction: (session, request, actor, at) -> None
@@ -207,8 +207,8 @@ def transition(session: Session, app: Application, action: str, actor: Person, a
         app.completed_at = at
     else:
         open_stage_step(app, process, move.target, at)
-    session.add(AuditEntry(application_id=app.id, actor_id=actor.id, action=move.action, from_status=from_stage,
-                           to_status=move.target, at=at, details=details))
+    audit_trail.record(session, kind=audit_trail.STATE_CHANGE, action=move.action, actor=actor, at=at,
+                       application=app, details=details, from_status=from_stage, to_status=move.target)
     if move.notify:
         code = "result_refused" if move.notify == "result_ready" and app.decision == Decision.refused else move.notify
         session.add(Notification(application_id=app.id, recipient_id=app.applicant_id, code=code,

@@ -410,3 +410,30 @@ def test_another_providers_admin_gets_404_for_everything_of_ours(app):
         hours = {p.code: (p.opens, p.closes) for p in s.scalars(select(Provider))}
         assert hours["aiyrtau"] == ("08:00", "17:00") and hours["petropavl"] == ("09:00", "18:30")
 
+
+
+def test_every_change_is_audited_with_its_old_and_new_value(app):
+    from portal.domain.audit_trail import verify
+    admin = admin_client(app)
+    pid = person_id(app, EXECUTOR.iin)
+    admin.post(f"/admin/staff/{pid}/role", data={"role": "office_clerk"})
+    admin.post(f"/admin/staff/{pid}/deactivate")
+    admin.post(f"/admin/staff/{pid}/reactivate")
+    admin.post("/admin/settings/hours", data={"opens": "08:30", "closes": "18:30", "lunch_from": "13:00",
+                                              "lunch_to": "14:00"})
+    admin.post("/admin/settings/signing", data={"head_signs": "seal"})
+    upload(admin, person_id(app, HEAD.iin), _fresh_head_key(app).certificate.public_bytes(Encoding.DER))
+    admin.post("/admin/settings/hours", data={"opens": "8:30", "closes": "18:30"})  # refused: nothing recorded
+    with app.extensions["portal"].sessions() as s:
+        from portal.domain.models import AuditEntry
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.kind == "admin").order_by(AuditEntry.seq)).all()
+        admin_id = person_id(app, demo.ADMIN.iin)
+        assert [r.action for r in rows] == ["role_changed", "staff_deactivated", "staff_reactivated",
+                                            "hours_changed", "result_signing_changed", "certificate_registered"]
+        assert all(r.actor_id == admin_id and r.organisation_id == rows[0].organisation_id for r in rows)
+        assert rows[0].subject_id == pid and rows[0].details == {"old": "executor", "new": "office_clerk"}
+        assert rows[1].details == {"old": None, "new": "2026-11-23T10:00:00"}
+        assert rows[3].details == {"opens": {"old": "09:00", "new": "08:30"}, "lunch_to": {"old": "14:30", "new": "14:00"}}
+        assert rows[4].details == {"head_signs_results": {"old": True, "new": False}}
+        assert rows[5].subject_id == person_id(app, HEAD.iin) and rows[5].details["serial"]
+        assert verify(s).ok

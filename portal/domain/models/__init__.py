@@ -1,6 +1,6 @@
 """All models, imported so that the metadata knows every table."""
 from portal.domain.models.applications import Application, Channel, Decision, StepRecord
-from portal.domain.models.audit import AuditEntry, Notification
+from portal.domain.models.audit import AuditChainHead, AuditEntry, Notification
 from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
 from portal.domain.models.people import (ADMIN_ROLES, CENTRE_ROLES, PROVIDER_ROLES, STAFF_ROLES, Membership, Person, Role,
@@ -11,7 +11,7 @@ from portal.domain.models.registry import RegistryFamilyTie, RegistryPerson, Reg
 from portal.domain.models.signatures import EdsChallenge, SignatureRecord, SigningSession
 
 __all__ = [
-    "Application", "Attachment", "Channel", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
+    "Application", "Attachment", "Channel", "AuditChainHead", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
     "ADMIN_ROLES", "CENTRE_ROLES", "Membership", "StaffCertificate", "PROVIDER_ROLES", "Person", "Provider",
     "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
     "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney",

@@ -102,7 +102,10 @@ class Application(Base):
                                cascade="all, delete-orphan")
     steps = relationship("StepRecord", order_by="StepRecord.id", cascade="all, delete-orphan")
     notifications = relationship("Notification", order_by="Notification.id", cascade="all, delete-orphan")
-    audit = relationship("AuditEntry", order_by="AuditEntry.id", viewonly=True)
+    #: the request's state changes, for its timelines (views and sign-ins are audited in the same chain)
+    audit = relationship("AuditEntry", order_by="AuditEntry.seq", viewonly=True,
+                         primaryjoin="and_(AuditEntry.application_id == Application.id, "
+                                     "AuditEntry.kind == 'state_change')")
     result = relationship("ResultDocument", uselist=False, back_populates="application")
     signatures = relationship("SignatureRecord", order_by="SignatureRecord.id", viewonly=True)
 

@@ -1,7 +1,7 @@
 """an organisation's administration: deactivated accounts and staff EDS certificates registered by the administrator
 
 Revision ID: 0012_admin
-Revises: 0011_consent
+Revises: 0012_audit_chain
 Create Date: 2026-12-06 07:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0012_admin'
-down_revision = '0011_consent'
+down_revision = '0012_audit_chain'
 branch_labels = None
 depends_on = None
 
