@@ -138,12 +138,13 @@ class Verdict:
     message: str = ""
 
 
-def _rows(session: Session, batch: int) -> Iterator[Any]:
-    """Yield every entry's row in seq order, a keyset batch at a time (memory stays bounded)."""
+def _rows(session: Session, batch: int, last: int) -> Iterator[Any]:
+    """Yield the entries up to seq `last` in seq order, a keyset batch at a time (memory stays bounded)."""
     table = AuditEntry.__table__
     after = 0
     while True:
-        rows = session.execute(select(table).where(table.c.seq > after).order_by(table.c.seq).limit(batch)).all()
+        rows = session.execute(select(table).where(table.c.seq > after, table.c.seq <= last)
+                               .order_by(table.c.seq).limit(batch)).all()
         yield from rows
         if len(rows) < batch:
             return
@@ -151,25 +152,30 @@ def _rows(session: Session, batch: int) -> Iterator[Any]:
 
 
 def verify(session: Session, *, batch: int = 1000) -> Verdict:
-    """Walk the chain in seq order and return the first break: an edited entry, a deleted one, or a bad head."""
+    """Walk the chain in seq order up to its head and return the first break: an edited or a deleted entry.
+
+    The head is read first, so entries appended during the walk are left for the next run.
+    """
+    head = session.get(AuditChainHead, HEAD_ID, populate_existing=True)
+    top = session.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)) or 0
+    last = head.seq if head is not None else top
     count, seq, prev = 0, 0, GENESIS
-    for row in _rows(session, batch):
-        fields = row._mapping
+    for row in _rows(session, batch, last):
         if row.seq != seq + 1:
             return Verdict(False, count, seq + 1, "deleted",
                            f"entry {seq + 1} is missing (deleted): after {seq} comes {row.seq}")
-        if entry_hash(fields, row.prev_hash) != row.hash:
+        if entry_hash(row._mapping, row.prev_hash) != row.hash:
             return Verdict(False, count, row.seq, "edited", f"entry {row.seq} was edited: its hash does not match")
         if row.prev_hash != prev:
             return Verdict(False, count, row.seq, "deleted",
                            f"entry {row.seq} does not follow entry {seq} (prev_hash mismatch): "
-                           "entries were deleted or rewritten before it")
+                           "entries before it were deleted or rewritten")
         count, seq, prev = count + 1, row.seq, row.hash
-    head = session.get(AuditChainHead, HEAD_ID, populate_existing=True)
-    if count and (head is None or head.seq != seq or head.hash != prev):
-        told = f"{head.seq}" if head is not None else "no head"
+    if head is None and top:
+        return Verdict(False, count, None, "deleted", "the chain's head row is missing (deleted)")
+    if seq != last or (head is not None and head.hash != prev):
         return Verdict(False, count, seq + 1, "deleted",
-                       f"the chain ends at entry {seq} but its head says {told}: the last entries were deleted")
+                       f"the chain ends at entry {seq} but its head says {last}: the last entries were deleted")
     return Verdict(True, count, message=f"OK: {count} entries, chain intact")
 
 
