@@ -11,6 +11,7 @@ from portal.auth.forms import RegisterForm, SignInForm
 from portal.auth.sessions import end_session, remember_device, sign_in_after_commit, trusted_device
 from portal.domain import eds
 from portal.domain.accounts import authenticate, register_citizen
+from portal.domain.audit_trail import AuditedRefusal
 from portal.domain.errors import DomainError
 from portal.domain.throttle import source_of
 from portal.domain.validators import ValidationError
@@ -115,8 +116,12 @@ def eds_finish():  # type: ignore[no-untyped-def]
     payload = json_object()
 
     def work():  # type: ignore[no-untyped-def]
-        person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
-                             now=now(), source=source_of(request.remote_addr))
+        try:
+            person = eds.sign_in(db(), ctx().ca, challenge_id=cookie.get("eds_challenge"), cms_der=cms_from(payload),
+                                 now=now(), source=source_of(request.remote_addr))
+        except AuditedRefusal:
+            commit()  # the refused attempt stays in the account's audit trail (and its challenge stays used)
+            raise
         sign_in_after_commit(person)  # the fresh session also drops the used challenge
         return jsonify(redirect=safe_next(payload.get("next")) or _home_for(person))
     return json_step(work)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.catalog.spec import REGISTRY_LINK
+from portal.domain.errors import DomainError
 from portal.domain.models import Application, AuditChainHead, AuditEntry, Person, Provider
 
 #: what an entry records
@@ -32,6 +33,10 @@ HASHED = ("seq", "kind", "application_id", "actor_id", "subject_id", "represente
           "action", "from_status", "to_status", "at", "details")
 #: the head row's id
 HEAD_ID = 1
+
+
+class AuditedRefusal(DomainError):
+    """A refusal whose audit entry must outlive it: the caller commits before answering (a failed sign-in)."""
 
 
 def canonical_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -112,6 +117,9 @@ def record(session: Session, *, kind: str, action: str, actor: Person | None, at
         subject_id=subject.id if subject is not None else None,
         represented_iin=represented_iin(application) if application is not None else None,
         organisation_id=organisation_id, from_status=from_status, to_status=to_status)
+    # the transaction's other writes (and their row locks) first: the head is the last lock taken, held
+    # only until the commit, so two transactions never wait on each other in opposite orders
+    session.flush()
     seq, prev_hash = _take_head(session)
     fields["seq"] = seq
     entry = AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(fields, prev_hash))

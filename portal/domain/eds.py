@@ -88,6 +88,16 @@ def _check_signing_time(check: CmsCheck, issued_at: datetime) -> None:
         raise DomainError("signing_time_invalid")
 
 
+def _audit_failed_sign_in(session: Session, check: CmsCheck, err: DomainError, now: datetime, source: str) -> None:
+    """Record a valid key's refused sign-in at an existing account, then raise it as a refusal to keep."""
+    owner = session.scalar(select(Person).where(Person.iin == check.signer.iin)) if check.signer.iin else None
+    if owner is None:
+        return
+    audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in_failed", actor=None, subject=owner, at=now,
+                       details={"method": "eds", "source": source, "reason": err.code})
+    raise audit_trail.AuditedRefusal(err.code, **err.params) from err
+
+
 def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der: bytes, now: datetime,
             source: str = "") -> Person:
     """Sign a person in by their signed challenge; a first sign-in creates a citizen's account."""
@@ -99,9 +109,13 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
     if not _claim(session, EdsChallenge, challenge.id, "used_at", now):
         raise DomainError("challenge_used")
     check = _checked(cms_der, ca, purpose="AUTHENTICATION", now=now)
-    if check.content != bytes.fromhex(challenge.nonce):
-        raise DomainError("content_mismatch")
-    _check_signing_time(check, challenge.created_at)
+    try:
+        if check.content != bytes.fromhex(challenge.nonce):
+            raise DomainError("content_mismatch")
+        _check_signing_time(check, challenge.created_at)
+    except DomainError as err:
+        _audit_failed_sign_in(session, check, err, now, source)
+        raise
     try:
         iin = parse_iin(check.signer.iin).value
     except ValidationError:

@@ -1,6 +1,7 @@
 """The audit chain: what it records, that it verifies, that it detects edits and deletions, and what the citizen sees."""
 from __future__ import annotations
 
+import base64
 import importlib
 import re
 from datetime import date
@@ -16,7 +17,7 @@ from portal.domain import audit_trail
 from portal.domain.models import Application, AuditEntry, Person, Provider
 from portal.domain.validators import make_iin
 from tests.conftest import account, sign_in, staff_client
-from tests.eds_helpers import signer
+from tests.eds_helpers import signer, signing_time_for
 from tests.factories import submitted_request
 from tests.web.test_backoffice import work_through
 from tests.web.test_eds import eds_sign_in
@@ -151,11 +152,19 @@ def test_sign_ins_are_audited(app):
     assert r.status_code == 200
     # a wrong password for an IIN with no account leaves nothing (there is nobody to tell)
     app.test_client().post("/auth/sign-in", data={"iin": OTHER_IIN, "password": "whatever-1"})
+    # the citizen's own key, but over something else than the challenge
+    stranger = app.test_client()
+    stranger.post("/auth/eds/challenge", json={})
+    cms = signer(app, demo.CITIZEN.iin, auth=True).create_cms(b"not the challenge", attached=True,
+                                                               signing_time=signing_time_for(app))
+    r = stranger.post("/auth/eds/sign-in", json={"cms": base64.b64encode(cms).decode()})
+    assert r.status_code == 422 and r.get_json()["code"] == "content_mismatch"
     found = entries(app, kind="sign_in")
     assert [(e.action, e.actor_id, e.subject_id, e.details) for e in found] == [
         ("sign_in_failed", None, citizen_id, {"method": "password", "source": "2001:db8:1:2::/64"}),
         ("sign_in", citizen_id, citizen_id, {"method": "password", "source": "203.0.113.7"}),
         ("sign_in", citizen_id, citizen_id, {"method": "eds", "source": "127.0.0.1"}),
+        ("sign_in_failed", None, citizen_id, {"method": "eds", "source": "127.0.0.1", "reason": "content_mismatch"}),
     ]
     head = account("head")
     staff_client(app, "head")
@@ -302,3 +311,36 @@ def test_existing_entries_migrate_into_the_chain(tmp_path):
         with pytest.raises(DBAPIError, match="append-only"):
             session.execute(text("UPDATE audit_entries SET action = 'x' WHERE seq = 1"))
     engine.dispose()
+
+
+def test_concurrent_appends_never_fork_the_chain(app):
+    """Several connections appending at once queue on the chain's head: one chain, no gaps, no forks."""
+    import threading
+
+    from tests.conftest import MONDAY_10
+
+    sessions = app.extensions["portal"].sessions
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def append(worker: int) -> None:
+        try:
+            start.wait()
+            for i in range(10):
+                with sessions() as s:
+                    audit_trail.record(s, kind="admin", action="test_append", actor=None, at=MONDAY_10,
+                                       details={"worker": worker, "i": i})
+                    s.commit()
+        except BaseException as err:  # noqa: BLE001 — reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    found = entries(app, kind="admin")
+    assert len(found) == 40 and [e.seq for e in entries(app)] == list(range(1, len(entries(app)) + 1))
+    assert sorted((e.details["worker"], e.details["i"]) for e in found) == [(w, i) for w in range(4) for i in range(10)]
+    assert verdict(app).ok
