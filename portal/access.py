@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.domain.models import CENTRE_ROLES, DASHBOARD_ROLES, PROVIDER_ROLES, Role
+from portal.domain.models import ADMIN_ROLES, CENTRE_ROLES, DASHBOARD_ROLES, PROVIDER_ROLES, Role
 
 #: endpoints anyone may reach without signing in
 PUBLIC_ENDPOINTS = frozenset({
@@ -36,6 +36,8 @@ ROLES_OF: dict[str, Collection[str]] = {
     "backoffice": PROVIDER_ROLES,
     "desk": CENTRE_ROLES,
     "dashboard": DASHBOARD_ROLES,
+    # an organisation's administrator manages its staff and settings, and works no request
+    "admin": ADMIN_ROLES,
 }
 
 SIGN_IN_FIRST = _l("Please sign in to continue.")

@@ -80,7 +80,8 @@ def create_app(config: Config | None = None) -> Flask:
     def load_user(user_id: str) -> Person | None:
         person_id, _, version = user_id.partition(".")
         person = db().get(Person, int(person_id)) if person_id.isdigit() else None
-        return person if person is not None and str(person.session_version) == version else None
+        # a deactivated account's sessions end at once, whatever its session version
+        return person if person is not None and str(person.session_version) == version and person.is_active else None
 
     from portal.apply.views import bp as apply_bp
     from portal.auth.views import bp as auth_bp
@@ -89,11 +90,13 @@ def create_app(config: Config | None = None) -> Flask:
     from portal.verify.views import bp as verify_bp
     from provider_backoffice.dashboard import bp as dashboard_bp
     from provider_backoffice.desk import bp as desk_bp
+    from provider_backoffice.admin import bp as admin_bp
     from provider_backoffice.views import bp as backoffice_bp
 
     from portal.pki_web.views import bp as pki_bp
 
-    for bp in (catalog_bp, auth_bp, apply_bp, cabinet_bp, verify_bp, backoffice_bp, desk_bp, dashboard_bp, pki_bp):
+    for bp in (catalog_bp, auth_bp, apply_bp, cabinet_bp, verify_bp, backoffice_bp, desk_bp, dashboard_bp, admin_bp,
+               pki_bp):
         app.register_blueprint(bp)
     # one source may not flood the sign-in forms or the EDS challenges (each one is a row); failures are
     # throttled more finely by source and by account in the limiter's store

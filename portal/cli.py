@@ -33,6 +33,9 @@ def register_cli(app: Flask) -> None:
             session.commit()
             providers = {p.code: (p.name_kk, p.bin) for p in session.scalars(select(Provider))}
         keys = demo.issue_eds_keys(ctx.ca, providers, ctx.config.instance_dir / "demo-eds")
+        with ctx.sessions() as session:  # staff sign only with a registered certificate
+            demo.register_staff_keys(session, ctx.ca, keys, calendar.now_kz())
+            session.commit()
         url = ctx.config.public_url
         click.echo(f"\nThe portal: {url}/   (sign in: {url}/auth/sign-in)")
         click.echo("Demo accounts (sign in with the IIN and the password):")

@@ -6,13 +6,15 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import clock, demo_registry
 from portal.domain.accounts import hash_password
+from portal.domain.errors import DomainError
 from portal.domain.models import Membership, Person, Provider, ProviderKind, Role
+from portal.domain.staff_certificates import new_registration
 from portal.demo_providers import DEMO_PROVIDERS
 from portal.domain.validators import make_iin
 from portal.pki.ca import RENEW_BEFORE, LocalCA
@@ -125,8 +127,11 @@ STAFF = [*STAFF, OPERATOR, SECOND_OPERATOR]
 #: an analyst of the regional education department: reads the dashboard of every provider of the region
 REGION_ANALYST = DemoAccount(Role.region_analyst, make_iin(date(1987, 9, 14), "F", 601), "Ержанова Камила Асқарқызы",
                              "region-analyst-2026", "demo_regional_education")
+#: the Petropavl department's administrator: its staff accounts, their EDS certificates, its hours and signing
+ADMIN = DemoAccount(Role.admin, make_iin(date(1982, 9, 1), "F", 105), "Сәрсенова Жанар Болатқызы",
+                    "petropavl-admin-2026", "petropavl")
 STAFF = [*STAFF, REGION_ANALYST]
-ACCOUNTS = (CITIZEN, *STAFF)
+ACCOUNTS = (CITIZEN, *STAFF, ADMIN)
 
 
 AREA_CENTRE = "Петропавл қаласы"
@@ -251,3 +256,24 @@ def issue_eds_keys(ca: LocalCA, providers: dict[str, tuple[str, str]], folder: P
         signing = next(p for p in existing if not p.name.startswith("AUTH_"))
         keys.append(DemoKey(account, password, signing, auth))
     return keys
+
+
+def register_staff_keys(session: Session, ca: LocalCA, keys: list[DemoKey], now: datetime) -> int:
+    """Register the demo staff's signing certificates, as their administrator would; return how many were new."""
+    people = {p.iin: p for p in session.scalars(select(Person).where(Person.iin.in_([k.account.iin for k in keys])))}
+    done = 0
+    for key in keys:
+        person = people.get(key.account.iin)
+        if person is None or not person.is_staff or person.provider is None:
+            continue
+        _key, cert, _chain = pkcs12.load_key_and_certificates(key.signing_file.read_bytes(), key.password.encode())
+        assert cert is not None
+        try:
+            new_registration(session, ca, person=person, organisation_id=person.provider.id,
+                             organisation_bin=person.provider.bin, data=cert.public_bytes(Encoding.DER), by=None,
+                             now=now)
+        except DomainError:  # registered already, or revoked at the CA (issue_eds_keys then issues anew)
+            continue
+        else:
+            done += 1
+    return done

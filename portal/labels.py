@@ -15,6 +15,7 @@ ROLE = {
     "executor": _l("Executor"),
     "operator": _l("State Corporation operator"),
     "region_analyst": _l("Regional analyst"),
+    "admin": _l("Administrator"),
 }
 
 ACTION = {
@@ -188,6 +189,35 @@ ERROR = {
                       "%(valid_until)s."),
     "poa_out_of_scope": _l("The power of attorney No. %(number)s does not cover this service."),
     "poa_revoked": _l("The power of attorney No. %(number)s has been revoked."),
+    # an organisation's administration
+    "account_deactivated": _l("This account has been deactivated by the organisation's administrator."),
+    "not_an_administrator": _l("This is for the organisation's administrator."),
+    "not_a_provider": _l("A State Corporation centre issues no results."),
+    "role_invalid": _l("Choose one of the roles offered."),
+    "role_unchanged": _l("The staff member already has this role."),
+    "administrator_role_fixed": _l("An administrator's role is not changed here."),
+    "staff_iin_taken": _l("An account with this IIN already exists."),
+    "password_or_eds": _l("Give an initial password, or tick that the account signs in with EDS only."),
+    "cannot_deactivate_self": _l("You cannot deactivate your own account."),
+    "already_active": _l("The account is already active."),
+    "already_deactivated": _l("The account is already deactivated."),
+    "time_format": _l("Enter the time as HH:MM, e.g. 09:00."),
+    "hours_order": _l("The closing time must be later than the opening time."),
+    "lunch_outside_hours": _l("The lunch break must start after opening, end before closing, and end after it "
+                              "starts; leave both empty for no lunch break."),
+    "hours_unchanged": _l("These are the hours already saved."),
+    "signing_unchanged": _l("This is how results are signed already."),
+    "signing_choice_required": _l("Choose who signs the results."),
+    "certificate_unreadable": _l("This file is not a certificate: upload the .cer or .pem file of the signing key."),
+    "certificate_other_iin": _l("This certificate is issued to another IIN, not to this staff member."),
+    "certificate_other_bin": _l("This certificate is not issued to this organisation: its BIN differs."),
+    "certificate_not_for_signing": _l("This certificate is not a signing one: upload the certificate of the "
+                                      "signing key (RSA256_…), not of the authentication key."),
+    "certificate_already_registered": _l("This certificate is already registered for this staff member."),
+    "certificate_already_revoked": _l("This registration has already been revoked."),
+    "certificate_not_registered": _l("This EDS certificate is not registered for you by your organisation's "
+                                     "administrator, or its registration was revoked: it cannot sign for the "
+                                     "organisation."),
     "signing_time_invalid": _l("The signing time in the signature is wrong. Check your computer's clock and sign again."),
 }
 

@@ -36,9 +36,10 @@ def _request(application_id: int, *, lock: bool = False):  # type: ignore[no-unt
 
 
 def _executors(provider_id: int) -> list[Person]:
-    """Return the provider's executors by name."""
+    """Return the provider's executors who may still act (not deactivated), by name."""
     return list(db().scalars(select(Person).join(Person.membership)
-                             .where(Membership.organisation_id == provider_id, Membership.role == Role.executor)
+                             .where(Membership.organisation_id == provider_id, Membership.role == Role.executor,
+                                    Person.deactivated_at.is_(None))
                              .order_by(Person.full_name)))
 
 

@@ -27,13 +27,16 @@ def signing_time_for(app: Flask) -> datetime | None:
 
 
 def demo_keys(app: Flask) -> dict[str, demo.DemoKey]:
-    """Return the demo EDS keys by IIN (issued once into the test instance folder)."""
+    """Return the demo EDS keys by IIN (issued once into the test instance folder), the staff's registered."""
     ctx = app.extensions["portal"]
     with ctx.sessions() as session:
         providers = {p.code: (p.name_kk, p.bin) for p in session.scalars(select(Provider))}
     # valid from well before the dates the suite pins and for years after, so pinned and real clocks both fit
     keys = demo.issue_eds_keys(ctx.ca, providers, ctx.config.instance_dir / "demo-eds",
                                valid_from=KEYS_VALID_FROM, valid_days=3650)
+    with ctx.sessions() as session:  # the staff's signing certificates are registered, as make run does
+        demo.register_staff_keys(session, ctx.ca, keys, clock.now_kz())
+        session.commit()
     return {k.account.iin: k for k in keys}
 
 

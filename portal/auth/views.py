@@ -33,6 +33,8 @@ def _home_for(person) -> str:  # type: ignore[no-untyped-def]
         return url_for("desk.index")
     if person.role in REGION_ROLES:
         return url_for("dashboard.index")
+    if person.is_admin:
+        return url_for("admin.staff")
     return url_for("backoffice.queue") if person.is_staff else url_for("cabinet.index")
 
 

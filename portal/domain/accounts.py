@@ -100,6 +100,8 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime, so
                                at=now, details={"method": "password", "source": source})
         raise refusal
     throttle.succeeded(account=iin, source=source, now=now)
+    if not person.is_active:  # told only to whoever knows the password: the owner learns why, a guesser nothing
+        raise DomainError("account_deactivated")
     audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in", actor=person, subject=person, at=now,
                        details={"method": "password", "source": source})
     return person  # type: ignore[return-value]

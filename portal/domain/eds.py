@@ -14,6 +14,7 @@ from portal.domain import audit_trail
 from portal.domain.calendar import KZ_TZ, to_kz_naive
 from portal.domain.errors import Conflict, DomainError, NotFound
 from portal.domain.models import Application, EdsChallenge, Person, Role, SignatureRecord, SigningSession
+from portal.domain.staff_certificates import require_registered
 from portal.domain.storage import FileStore
 from portal.domain.validators import ValidationError, parse_iin
 from portal.pki.ca import LocalCA
@@ -120,6 +121,8 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
     except ValidationError:
         raise DomainError("untrusted") from None
     person = session.scalar(select(Person).where(Person.iin == iin))
+    if person is not None and not person.is_active:
+        raise DomainError("account_deactivated")
     if person is None:
         person = Person(iin=iin, full_name=_full_name(check), password_hash="!eds-only",
                         created_at=now)
@@ -185,6 +188,8 @@ def finish_session(session: Session, store: FileStore, ca: LocalCA, *, token: st
                      now=now)
     if expected_bin is not None and check.signer.bin != expected_bin:
         raise DomainError("bin_mismatch")
+    if person.is_staff:  # staff sign for their organisation only with a certificate its administrator registered
+        require_registered(session, person, check.signer.serial)
     if signing.certified_name is not None and _full_name(check) != signing.certified_name:
         raise DomainError("name_mismatch")  # the document names the certificate shown at prepare, not this one
     _check_signing_time(check, signing.created_at)

@@ -75,7 +75,8 @@ def enqueue_digests(session: Session, now: datetime) -> int:
     day = now.date()
     end_of_day = datetime.combine(day + timedelta(days=1), time())
     staff = session.scalars(select(Person).join(Membership, Membership.person_id == Person.id)
-                            .where(Membership.role.in_(PROVIDER_ROLES), Person.email != "").order_by(Person.id))
+                            .where(Membership.role.in_(PROVIDER_ROLES), Person.email != "",
+                                   Person.deactivated_at.is_(None)).order_by(Person.id))
     written = set(session.scalars(select(OutboxMessage.unique_key)
                                   .where(OutboxMessage.unique_key.like(f"digest:%:{day.isoformat()}"))))
     count = 0

@@ -44,7 +44,7 @@ def organisation_of(app: Application, move: Transition) -> int | None:
 
 def ways_out(app: Application, person: Person) -> list[Transition]:
     """Return the transitions out of the request's stage that are this person's role's, at their organisation."""
-    if is_draft(app) or not person.is_staff:
+    if is_draft(app) or not person.is_staff or not person.is_active:
         return []
     return [t for t in process_of(app).ways_out(app.stage)
             if t.role == person.role and person.provider_id == organisation_of(app, t)]
@@ -67,7 +67,7 @@ def may_see(app: Application, staff: Person) -> bool:
     requests assigned to them, and one nobody was assigned to while it waits for an executor to take it
     (a service without an assignment step). A medical form 035-1/у is not for every executor's eyes.
     """
-    if is_draft(app) or not staff.is_staff:
+    if is_draft(app) or not staff.is_staff or not staff.is_active:
         return False
     if staff.is_operator:
         return app.centre_id is not None and staff.provider_id == app.centre_id
@@ -150,7 +150,8 @@ def _apply_payload(session: Session, app: Application, move: Transition, actor: 
         raw = str(payload.get("executor_id") or "")
         wanted = int(raw) if raw.isdecimal() and len(raw) <= 10 else 0
         executor = session.get(Person, wanted) if is_row_id(wanted) else None
-        if executor is None or executor.role != Role.executor or executor.provider_id != app.provider_id:
+        if (executor is None or executor.role != Role.executor or executor.provider_id != app.provider_id
+                or not executor.is_active):
             raise DomainError("executor_invalid")
         if move.source == move.target and executor.id == app.executor_id:
             raise DomainError("executor_unchanged")

@@ -4,8 +4,8 @@ from portal.domain.models.audit import AuditChainHead, AuditEntry, Notification
 from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
 from portal.domain.models.outbox import OutboxMessage
-from portal.domain.models.people import (CENTRE_ROLES, DASHBOARD_ROLES, LOCALES, PROVIDER_ROLES, REGION_ROLES,
-                                         STAFF_ROLES, Membership, Person, Role)
+from portal.domain.models.people import (ADMIN_ROLES, CENTRE_ROLES, DASHBOARD_ROLES, LOCALES, PROVIDER_ROLES,
+                                         REGION_ROLES, STAFF_ROLES, Membership, Person, Role, StaffCertificate)
 from portal.domain.models.providers import Provider, ProviderKind
 from portal.domain.models.receipts import RefusalReceipt
 from portal.domain.models.registry import RegistryFamilyTie, RegistryPerson, RegistryPowerOfAttorney
@@ -13,8 +13,8 @@ from portal.domain.models.signatures import EdsChallenge, SignatureRecord, Signi
 
 __all__ = [
     "Application", "Attachment", "Channel", "AuditChainHead", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
-    "CENTRE_ROLES", "DASHBOARD_ROLES", "LOCALES", "Membership", "OutboxMessage", "REGION_ROLES", "PROVIDER_ROLES",
-    "Person", "Provider",
+    "ADMIN_ROLES", "CENTRE_ROLES", "DASHBOARD_ROLES", "LOCALES", "Membership", "OutboxMessage", "REGION_ROLES",
+    "PROVIDER_ROLES", "Person", "Provider", "StaffCertificate",
     "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
     "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.domain.db import Base
@@ -21,12 +21,15 @@ class Role(StrEnum):
     operator = "operator"
     #: an analyst of the regional education department: reads the region's figures, works no request
     region_analyst = "region_analyst"
+    #: a provider's administrator: manages its staff, hours and signing; takes no step of any request
+    admin = "admin"
 
 
 #: the roles of a provider's staff
 PROVIDER_ROLES = frozenset({Role.office_clerk, Role.head, Role.executor})
 #: the roles of a State Corporation centre's staff
 CENTRE_ROLES = frozenset({Role.operator})
+#: the staff who work requests; an administrator is a member but works none (not staff in this sense)
 STAFF_ROLES = PROVIDER_ROLES | CENTRE_ROLES
 #: the interface languages, Kazakh first (the default)
 LOCALES = ("kk", "ru", "en")
@@ -34,6 +37,8 @@ LOCALES = ("kk", "ru", "en")
 REGION_ROLES = frozenset({Role.region_analyst})
 #: who reads the dashboard: a provider's head (their provider's figures) and the region's analysts (all)
 DASHBOARD_ROLES = frozenset({Role.head}) | REGION_ROLES
+#: the roles of an organisation's administrators
+ADMIN_ROLES = frozenset({Role.admin})
 
 
 class Membership(Base):
@@ -48,7 +53,7 @@ class Membership(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     #: the provider or service centre they work for
     organisation_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    #: office_clerk, head, executor (a provider's) or operator (a centre's)
+    #: office_clerk, head, executor (a provider's), operator (a centre's) or admin (either's administrator)
     role: Mapped[Role] = mapped_column(String(20))
 
     organisation = relationship("Provider", lazy="joined")
@@ -87,12 +92,16 @@ class Person(Base):
     eds_verified_at: Mapped[datetime | None]
     #: bumped to end every session of the account (e.g. when an EDS sign-in takes over an unproven account)
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: when the organisation's administrator deactivated the account; None while it may sign in and act
+    deactivated_at: Mapped[datetime | None]
 
     #: a staff member's place; None for a citizen
     membership: Mapped[Membership | None] = relationship(lazy="joined", uselist=False)
+    #: the EDS certificates the organisation's administrator registered for this staff member, oldest first
+    certificates: Mapped[list["StaffCertificate"]] = relationship(
+        foreign_keys="StaffCertificate.person_id", order_by="StaffCertificate.id", viewonly=True)
 
     # The session protocol Flask-Login expects, written out so the domain does not import the web layer.
-    is_active = True
     is_authenticated = True
     is_anonymous = False
 
@@ -101,6 +110,11 @@ class Person(Base):
         """Keep the searchable form of the name in step with the name."""
         self.search_name = search_key(value)
         return value
+
+    @property
+    def is_active(self) -> bool:
+        """Tell whether the account may sign in and act (its administrator has not deactivated it)."""
+        return self.deactivated_at is None
 
     def get_id(self) -> str:
         """Return the id the session cookie stores; a bumped session version ends older sessions."""
@@ -123,12 +137,17 @@ class Person(Base):
 
     @property
     def is_staff(self) -> bool:
-        """Return True for a member of a provider's or a centre's staff."""
+        """Return True for a member of a provider's or a centre's staff who works requests (active or not)."""
         return self.role in STAFF_ROLES
 
     @property
+    def is_admin(self) -> bool:
+        """Return True for an organisation's administrator."""
+        return self.role in ADMIN_ROLES
+
+    @property
     def is_member(self) -> bool:
-        """Return True for anyone who signs in for an organisation (staff, operators, the region's analysts)."""
+        """Return True for anyone who signs in for an organisation (staff, operators, administrators, analysts)."""
         return self.membership is not None
 
     @property
@@ -136,3 +155,35 @@ class Person(Base):
         """Return True for a State Corporation centre's operator."""
         return self.role in CENTRE_ROLES
 
+
+
+class StaffCertificate(Base):
+    """A staff member's EDS signing certificate as their administrator registered it; only these sign for staff."""
+
+    __tablename__ = "staff_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the staff member the certificate belongs to
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    #: the organisation whose administrator registered it
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    #: the certificate's serial number, hex
+    serial: Mapped[str] = mapped_column(String(64), index=True)
+    #: the certificate's subject, as text
+    subject: Mapped[str] = mapped_column(String(500))
+    #: the certificate's issuer, as text
+    issuer: Mapped[str] = mapped_column(String(500))
+    #: validity start (Kazakhstan time)
+    not_before: Mapped[datetime]
+    #: validity end (Kazakhstan time)
+    not_after: Mapped[datetime]
+    #: the certificate itself, DER
+    der: Mapped[bytes] = mapped_column(LargeBinary)
+    #: when it was registered
+    registered_at: Mapped[datetime]
+    #: the administrator who registered it; None for the demo keys `make run` registers
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: when the registration was revoked; None while the certificate may sign
+    revoked_at: Mapped[datetime | None]
+    #: the administrator who revoked the registration
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
