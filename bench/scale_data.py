@@ -28,7 +28,7 @@ from portal.domain.catalog.process import Process
 from portal.domain.catalog.spec import REGISTRY_LINK, Field, ServiceSpec
 from portal.domain.consent import CONSENT_ACTION, CONSENT_VERSION
 from portal.domain.identity import CONFIRMED
-from portal.domain.models import Membership, Person, Provider, Role
+from portal.domain.models import Person, Provider
 from portal.domain.validators import make_iin
 
 #: the day the data is "now": a Monday morning (the bench pins the app's clock here)
@@ -343,7 +343,8 @@ def requests(n: int, seed: int, orgs: dict[str, Org], applicants: Applicants,
     for org in orgs.values():
         if org.code != BIG:
             by_kind.setdefault(org.kind, []).append(org)
-    candidates = {code: [o for k in SERVICES[code].provider_kinds for o in by_kind.get(k, ())] for code, _ in SERVICE_MIX}
+    candidates = {code: [o for k in SERVICES[code].provider_kinds for o in by_kind.get(k, ())]
+                  for code, _ in SERVICE_MIX}
     apps, steps, audit, notes = (tables[t] for t in ("applications", "step_records", "audit_entries", "notifications"))
     scans, results = tables["attachments"], tables["result_documents"]
     slots = HISTORY_DAYS * 24 * 60 // SLOT_MINUTES
@@ -445,7 +446,8 @@ def requests(n: int, seed: int, orgs: dict[str, Org], applicants: Applicants,
         apps.line(f"{number}\t{code}\t{applicant_id}\tportal\t{applicant_id}\t{org.id}\t{stage}\t{spec.version}"
                   f"\t{form}\t{submitted}\t{run.start + shift}\t{run.deadline + shift}\t{_n(executor)}"
                   f"\t{resolution if executor is not None and tpl.assigns else chr(92) + 'N'}\t{_n(decision)}"
-                  f"\t{tpl.refusal_text if refused else chr(92) + 'N'}\t{tpl.refusal_codes if refused else chr(92) + 'N'}"
+                  f"\t{tpl.refusal_text if refused else chr(92) + 'N'}"
+                  f"\t{tpl.refusal_codes if refused else chr(92) + 'N'}"
                   f"\t{result_fields}\t{_n(completed_at)}\t{submitted - timedelta(minutes=1)}\t{CONSENT_VERSION}"
                   f"\t{applicant_id}\t{submitted - timedelta(minutes=30)}\t{updated}\t{version}")
         if (i + 1) % 10000 == 0:
