@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 from portal import demo
 from portal.domain import calendar
 from portal.domain.accounts import hash_password
+from portal.domain.audit_trail import GENESIS, canonical_details, entry_hash
 from portal.domain.catalog import SERVICES, service_on
 from portal.domain.catalog.process import Process
 from portal.domain.catalog.spec import REGISTRY_LINK, Field, ServiceSpec
 from portal.domain.consent import CONSENT_ACTION, CONSENT_VERSION
 from portal.domain.identity import CONFIRMED
 from portal.domain.models import Person, Provider
+from portal.domain.models.people import search_key
 from portal.domain.validators import make_iin
 
 #: the day the data is "now": a Monday morning (the bench pins the app's clock here)
@@ -54,7 +56,7 @@ CABINET_REQUESTS = 5
 APPLICANT_PASSWORD = "bench-applicant-2026"
 #: submissions are drawn on a grid of this many minutes, each request shifted within its cell
 SLOT_MINUTES = 240
-LOADER_VERSION = 1
+LOADER_VERSION = 2
 
 SURNAMES = ("Ахметов", "Омаров", "Сейітов", "Жұмабеков", "Нұрланов", "Қасымов", "Байжанов", "Сағындықов",
             "Ким", "Иванов", "Петренко", "Смағұлов", "Әбілқасымов", "Мұқанов", "Есенов", "Төлеуов")
@@ -237,7 +239,8 @@ class Table:
 
 
 TABLES: dict[str, tuple[str, ...]] = {
-    "people": ("id", "iin", "full_name", "phone", "email", "password_hash", "created_at", "session_version"),
+    "people": ("id", "iin", "full_name", "search_name", "phone", "email", "password_hash", "created_at",
+               "session_version"),
     "memberships": ("id", "person_id", "organisation_id", "role"),
     "registry_persons": ("id", "iin", "surname", "given_name", "patronymic", "birth_date", "source"),
     "applications": ("id", "number", "service_code", "applicant_id", "channel", "filed_by_id", "provider_id", "stage",
@@ -246,13 +249,34 @@ TABLES: dict[str, tuple[str, ...]] = {
                      "consent_given_at", "consent_version", "consent_by_id", "created_at", "updated_at", "version"),
     "step_records": ("id", "application_id", "step", "role", "normative", "actor_id", "started_at", "due_at",
                      "completed_at", "late", "outcome"),
-    "audit_entries": ("id", "application_id", "actor_id", "action", "from_status", "to_status", "at", "details"),
+    "audit_entries": ("id", "seq", "kind", "application_id", "actor_id", "subject_id", "organisation_id", "action",
+                      "from_status", "to_status", "at", "details", "prev_hash", "hash"),
     "notifications": ("id", "application_id", "recipient_id", "code", "params", "created_at"),
     "attachments": ("id", "application_id", "kind", "original_name", "content_type", "size", "sha256",
                     "uploaded_at"),
     "result_documents": ("id", "application_id", "number", "decision", "sha256", "size", "signer_label",
                          "signed_at"),
 }
+
+
+_canonical: dict[str, dict[str, Any]] = {}
+
+
+def audit_entry(audit: Table, app_id: int, actor: int, subject: int, org_id: int | None, action: str, source: str,
+                target: str, at: datetime, details: str) -> None:
+    """Append a state change to the audit chain as audit_trail.record would: its seq, its hash, the previous one."""
+    seq = audit.next_id
+    parsed = _canonical.get(details)
+    if parsed is None:
+        parsed = _canonical[details] = canonical_details(json.loads(details))
+    fields = {"seq": seq, "kind": "state_change", "application_id": app_id, "actor_id": actor, "subject_id": subject,
+              "represented_iin": None, "organisation_id": org_id, "action": action, "from_status": source,
+              "to_status": target, "at": at, "details": parsed}
+    prev = getattr(audit, "prev_hash", GENESIS)
+    audit.prev_hash = entry_hash(fields, prev)  # type: ignore[attr-defined]
+    org = "\\N" if org_id is None else org_id
+    audit.line(f"{seq}\tstate_change\t{app_id}\t{actor}\t{subject}\t{org}\t{action}\t{source}\t{target}\t{at}"
+               f"\t{details}\t{prev}\t{audit.prev_hash}")  # type: ignore[attr-defined]
 
 
 def demo_orgs(session: Session, tables: dict[str, Table], names: dict[int, str]) -> dict[str, Org]:
@@ -272,7 +296,8 @@ def demo_orgs(session: Session, tables: dict[str, Table], names: dict[int, str])
         k = next(serial)
         iin = make_iin(date(1970 + k % 30, 1 + k % 12, 3), "F" if k % 20 else "M", k)
         name = f"{SURNAMES[k % 16]} {GIVEN[k // 10 % 16]} {PATRONYMIC[k % 10]}"
-        person = tables["people"].add(iin, name, "+77010000000", f"{iin}@bench.invalid", password, NOW, 0)
+        person = tables["people"].add(iin, name, search_key(name), "+77010000000", f"{iin}@bench.invalid", password,
+                                      NOW, 0)
         tables["memberships"].add(person, org_id, role)
         names[person] = name
         return person
@@ -320,7 +345,8 @@ def add_applicants(count: int, tables: dict[str, Table], taken: set[str]) -> App
         taken.add(iin)
         surname, given, patronymic = SURNAMES[k % 16], GIVEN[(k // 16) % 16], PATRONYMIC[(k // 256) % 11]
         full = " ".join(x for x in (surname, given, patronymic) if x)
-        out.ids.append(tables["people"].add(iin, full, "+77010000000", "", password, NOW - timedelta(days=800), 0))
+        out.ids.append(tables["people"].add(iin, full, search_key(full), "+77010000000", "", password,
+                                            NOW - timedelta(days=800), 0))
         out.iins.append(iin)
         tables["registry_persons"].add(iin, surname, given, patronymic, born, "stand-in")
     return out
@@ -380,9 +406,10 @@ def requests(n: int, seed: int, orgs: dict[str, Org], applicants: Applicants,
         number_json = f'{{"number": "{number}"}}'
         executor = decision = completed_at = None
         stage, updated, version, done_steps = tpl.process.start, submitted, 1, 0
-        audit.line(f"{app_id}\t{applicant_id}\t{CONSENT_ACTION}\tdraft\tdraft\t{submitted - timedelta(minutes=1)}"
-                   f"\t{consent_json}")
-        audit.line(f"{app_id}\t{applicant_id}\tsubmit\tdraft\t{tpl.process.start}\t{submitted}\t{number_json}")
+        audit_entry(audit, app_id, applicant_id, applicant_id, None, CONSENT_ACTION, "draft", "draft",
+                    submitted - timedelta(minutes=1), consent_json)
+        audit_entry(audit, app_id, applicant_id, applicant_id, None, "submit", "draft", tpl.process.start, submitted,
+                    number_json)
         notes.line(f'{app_id}\t{applicant_id}\tsubmitted\t{{"number": "{number}", "deadline": '
                    f'"{(run.deadline + shift).isoformat()}"}}\t{submitted}')
         for e in run.events:
@@ -420,7 +447,7 @@ def requests(n: int, seed: int, orgs: dict[str, Org], applicants: Applicants,
                 details = details_json[key] = json.dumps(d, ensure_ascii=False)
             steps.line(f"{app_id}\t{e.action}\t{e.role}\t{e.normative}\t{actor}\t{started}\t{due}\t{done}"
                        f"\t{'t' if late else 'f'}\t{e.action}")
-            audit.line(f"{app_id}\t{actor}\t{e.action}\t{e.source}\t{e.target}\t{done}\t{details}")
+            audit_entry(audit, app_id, actor, applicant_id, org.id, e.action, e.source, e.target, done, details)
             if e.issues:
                 results.line(f"{app_id}\tB{app_id:011d}\t{decision or 'permitted'}\t{app_id:064x}\t48000"
                              f"\t{org.name}\t{done}")

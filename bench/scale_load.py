@@ -162,6 +162,10 @@ def load(n: int, server: str = SERVER, log=print) -> float:  # type: ignore[no-u
             conn.execute(definition)
         for t in data.TABLES:
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))")
+        # the audit chain's head points at the last entry the loader chained, as audit_trail.record leaves it
+        conn.execute("DELETE FROM audit_chain_head")
+        conn.execute("INSERT INTO audit_chain_head (id, seq, hash, last_entry_id) SELECT 1, seq, hash, id "
+                     "FROM audit_entries ORDER BY seq DESC LIMIT 1")
         conn.execute("VACUUM ANALYZE")
         conn.execute("CREATE TABLE bench_scale_marker (n integer, seed integer, loader integer, head text, "
                       "seconds real)")

@@ -5,6 +5,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.domain.cabinet import cabinet_page
+from portal.domain.queues import parse_key
 from portal.domain.applications import applicants_request, shown_to
 from portal.domain.audit_trail import viewings
 from portal.domain.catalog import get_service
@@ -31,11 +33,9 @@ def _own(application_id: int) -> Application:
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     """List the applicant's requests, newest first."""
-    mine = db().scalars(select(Application).where(Application.applicant_id == current_user.id)
-                        .order_by(Application.updated_at.desc())).all()
-    apps = [a for a in mine if shown_to(a, current_user)]
-    return render_template("portal/cabinet.html", apps=apps, get_service=get_service, now=now(),
-                           hidden=len(mine) - len(apps), unread=unread_by_request(db(), current_user))
+    page = cabinet_page(db(), current_user, after=parse_key(request.args.get("after", "")))
+    return render_template("portal/cabinet.html", apps=page.apps, page=page, get_service=get_service, now=now(),
+                           hidden=page.hidden, unread=unread_by_request(db(), current_user))
 
 
 @bp.route("/requests/<int:application_id>")

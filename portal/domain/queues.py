@@ -212,7 +212,8 @@ def queue_page(session: Session, staff: Person, *, waiting: bool, now: datetime,
         deadline, last_id = after
         query = query.where(or_(Application.deadline_at > deadline,
                                 and_(Application.deadline_at == deadline, Application.id > last_id)))
-    rows = list(session.scalars(query.options(selectinload(Application.steps), selectinload(Application.applicant))
+    rows = list(session.scalars(query.options(selectinload(Application.steps), selectinload(Application.applicant),
+                                              selectinload(Application.result))
                                 .order_by(Application.deadline_at, Application.id).limit(size + 1)))
     apps, more = rows[:size], len(rows) > size
     return QueuePage(apps=apps, next_key=(apps[-1].deadline_at, apps[-1].id) if more and apps[-1].deadline_at else None,

@@ -1,0 +1,41 @@
+"""The citizen's cabinet: their requests, most recently changed first, a keyset page at a time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.domain.models import Application, Channel, Person
+
+#: requests on one page of the cabinet
+CABINET_PAGE = 20
+
+
+@dataclass(frozen=True)
+class CabinetPage:
+    """One page of the applicant's requests, the key of the next page, and how many are held back."""
+
+    apps: list[Application]
+    next_key: tuple[datetime, int] | None
+    #: requests a centre filed for this IIN, not shown until the account proves the IIN with EDS
+    hidden: int
+
+
+def cabinet_page(session: Session, applicant: Person, *, after: tuple[datetime, int] | None = None,
+                 size: int = CABINET_PAGE) -> CabinetPage:
+    """Return a page of the requests this account may see (as applications.shown_to decides), newest change first."""
+    mine = Application.applicant_id == applicant.id
+    shown = mine if applicant.eds_verified_at is not None else and_(mine, Application.channel == Channel.portal)
+    query = select(Application).where(shown)
+    if after is not None:
+        changed, last_id = after
+        query = query.where(or_(Application.updated_at < changed,
+                                and_(Application.updated_at == changed, Application.id < last_id)))
+    rows = list(session.scalars(query.options(selectinload(Application.result), selectinload(Application.provider))
+                                .order_by(Application.updated_at.desc(), Application.id.desc()).limit(size + 1)))
+    apps, more = rows[:size], len(rows) > size
+    hidden = 0 if applicant.eds_verified_at is not None else session.scalar(
+        select(func.count(Application.id)).where(mine, Application.channel != Channel.portal)) or 0
+    return CabinetPage(apps=apps, next_key=(apps[-1].updated_at, apps[-1].id) if more else None, hidden=hidden)

@@ -1,0 +1,55 @@
+"""The cabinet lists a citizen's requests a keyset page at a time, for the same few queries however many."""
+from __future__ import annotations
+
+from flask import Flask
+from lxml import html
+from sqlalchemy import select, update
+
+from portal.domain.cabinet import CABINET_PAGE
+from portal.domain.models import Application, Person
+from portal import demo
+from tests.web.test_queue_pages import add_requests, statements_for
+
+
+def listed(client, url: str) -> tuple[list[str], str | None]:  # type: ignore[no-untyped-def]
+    """Return the request numbers a cabinet page lists and its next-page link."""
+    page = html.fromstring(client.get(url).get_data(as_text=True))
+    link = page.xpath("//a[@id='next-page']/@href")
+    return [t.strip() for t in page.xpath("//table[@id='requests']/tbody/tr/td[1]/a/text()")], (link[0] if link else None)
+
+
+def test_the_cabinet_costs_the_same_queries_for_three_requests_as_for_sixty(app: Flask, citizen):
+    add_requests(app, 3, stage="completed")
+    few = statements_for(app, citizen, "/cabinet/")
+    add_requests(app, 57, stage="completed")
+    assert statements_for(app, citizen, "/cabinet/") == few <= 10
+
+
+def test_keyset_pages_walk_every_request_once_newest_change_first(app: Flask, citizen):
+    added = add_requests(app, 2 * CABINET_PAGE + 5)
+    seen, url, pages = [], "/cabinet/", 0
+    while url:
+        found, url = listed(citizen, url)
+        seen += found
+        pages += 1
+    assert pages == 3 and len(seen) == len(set(seen)) == len(added)
+    with app.extensions["portal"].sessions() as s:
+        expected = list(s.scalars(select(Application.number).where(Application.id.in_(added))
+                                  .order_by(Application.updated_at.desc(), Application.id.desc())))
+    assert seen == expected
+
+
+def test_a_centres_requests_wait_for_an_eds_sign_in_and_are_counted(app: Flask, citizen):
+    ours = add_requests(app, 2)
+    with app.extensions["portal"].sessions() as s:
+        s.execute(update(Application).where(Application.id == ours[0]).values(channel="state_corporation"))
+        s.commit()
+    citizen.get("/lang/en")
+    page = html.fromstring(citizen.get("/cabinet/").get_data(as_text=True))
+    assert len(page.xpath("//table[@id='requests']/tbody/tr")) == 1
+    assert "1 request was filed for your IIN" in page.xpath("string(//div[@id='hidden-requests'])")
+    with app.extensions["portal"].sessions() as s:
+        s.execute(update(Person).where(Person.iin == demo.CITIZEN.iin).values(eds_verified_at=Person.created_at))
+        s.commit()
+    page = html.fromstring(citizen.get("/cabinet/").get_data(as_text=True))
+    assert len(page.xpath("//table[@id='requests']/tbody/tr")) == 2 and not page.xpath("//div[@id='hidden-requests']")
