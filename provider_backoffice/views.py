@@ -27,10 +27,10 @@ from provider_backoffice.forms import StepForm
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
 
-def _request(application_id: int, *, lock: bool = False):  # type: ignore[no-untyped-def]
+def _request(application_id: int, *, lock: bool = False, card: bool = False):  # type: ignore[no-untyped-def]
     """Return a request of the staff member's provider or answer 404."""
     try:
-        return staff_request(db(), current_user, application_id, lock=lock)
+        return staff_request(db(), current_user, application_id, lock=lock, card=card)
     except NotFound:
         abort(404)
 
@@ -44,9 +44,11 @@ def _executors(provider_id: int) -> list[Person]:
 
 
 def _form(app) -> StepForm:  # type: ignore[no-untyped-def]
-    """Return the step form with this provider's executors to choose from."""
+    """Return the step form, with this provider's executors to choose from when this person may assign one."""
     form = StepForm()
-    form.executor_id.choices = [("", "—")] + [(str(p.id), p.full_name) for p in _executors(app.provider_id)]
+    assigns = any(t.assigns_executor for t in available_transitions(app, current_user))
+    form.executor_id.choices = [("", "—")] + ([(str(p.id), p.full_name) for p in _executors(app.provider_id)]
+                                              if assigns or request.method == "POST" else [])
     return form
 
 
@@ -74,7 +76,7 @@ def queue():  # type: ignore[no-untyped-def]
 def card(application_id: int):  # type: ignore[no-untyped-def]
     """Show the request card; take the step it awaits from this person."""
     session = db()
-    app = _request(application_id, lock=request.method == "POST")
+    app = _request(application_id, lock=request.method == "POST", card=request.method == "GET")
     form = _form(app)
     error = None
     if request.method == "POST" and form.validate_on_submit():
@@ -89,10 +91,11 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
         except DomainError as err:
             discard()
             error = error_text(err.code, **err.params)
-            app = _request(application_id)
+            app = _request(application_id, card=True)
         else:
             return redirect(url_for("backoffice.card", application_id=app.id))
     status = 200 if request.method == "GET" else (409 if error else 422)
+    name = applicant_name(app)  # read before the view's audit entry commits: nothing is loaded after it
     if request.method == "GET":
         staff_opened(app, "card")
     service, process = service_of(app), process_of(app)
@@ -101,8 +104,8 @@ def card(application_id: int):  # type: ignore[no-untyped-def]
     return render_template("backoffice/card.html", app=app, service=service, moves=available_transitions(app, current_user),
                            regulated=process.step_of(app.stage), form=form, error=error, open_step=open_step(app),
                            now=now(), eds_sign=eds_sign, max_text=MAX_LENGTH["longtext"],
-                           posted=request.form if request.method == "POST" else {}, applicant_name=applicant_name(app),
-                           typed_name_differs=typed_name_differs(app), link=identity.link_of(service, app.form),
+                           posted=request.form if request.method == "POST" else {}, applicant_name=name,
+                           typed_name_differs=typed_name_differs(app, name), link=identity.link_of(service, app.form),
                            link_title=identity.LINK_TITLE, link_statements=identity.LINK_STATEMENT,
                            result_inputs=[f for t in process.transitions for f in t.inputs]), status
 

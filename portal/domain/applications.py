@@ -95,9 +95,9 @@ def applicant_name(app: Application) -> str:
     return signature.signer_name if signature is not None else app.applicant.full_name
 
 
-def typed_name_differs(app: Application) -> bool:
+def typed_name_differs(app: Application, stated: str | None = None) -> bool:
     """Tell whether the name typed at registration differs from the one documents state (the registry's)."""
-    return _name_key(applicant_name(app)) != _name_key(app.applicant.full_name)
+    return _name_key(stated if stated is not None else applicant_name(app)) != _name_key(app.applicant.full_name)
 
 
 def refresh_from_registry(session: Session, app: Application, now: datetime) -> RegisteredPerson:

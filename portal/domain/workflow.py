@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.domain import audit_trail, calendar, fields
 from portal.domain.catalog import get_service
@@ -14,7 +14,7 @@ from portal.domain.catalog.process import DRAFT, Actor, Process, Transition
 from portal.domain.catalog.spec import MAX_LENGTH, ServiceSpec
 from portal.domain.db import is_row_id
 from portal.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from portal.domain.models import Application, Decision, Person, Role, StepRecord
+from portal.domain.models import Application, AuditEntry, Decision, Person, Role, StepRecord
 from portal.domain.notifications import notify
 from portal.domain.refusals import chosen_refusal
 
@@ -80,9 +80,21 @@ def may_see(app: Application, staff: Person) -> bool:
     return bool(ways_out(app, staff))
 
 
-def staff_request(session: Session, staff: Person, application_id: int, *, lock: bool = False) -> Application:
-    """Return a submitted request of the staff member's own provider that they may see, or NotFound."""
-    query = select(Application).where(Application.id == application_id,
+def card_loads() -> list[Any]:
+    """Return the loader options of everything a request's card shows: a fixed number of queries, however long its history."""
+    return [selectinload(Application.steps).joinedload(StepRecord.actor),
+            selectinload(Application.audit).joinedload(AuditEntry.actor),
+            selectinload(Application.attachments), selectinload(Application.signatures),
+            joinedload(Application.result), joinedload(Application.executor)]
+
+
+def staff_request(session: Session, staff: Person, application_id: int, *, lock: bool = False,
+                  card: bool = False) -> Application:
+    """Return a submitted request of the staff member's own provider that they may see, or NotFound.
+
+    `card` loads with it everything its card shows.
+    """
+    query = select(Application).options(*(card_loads() if card else ())).where(Application.id == application_id,
                                       Application.provider_id == staff.provider_id,
                                       Application.stage != DRAFT, Application.stage.not_in(CENTRE_ONLY))
     app = session.scalar(query.with_for_update(of=Application) if lock else query)

@@ -1,0 +1,40 @@
+"""The request card's cost: a fixed number of statements, whatever the request's history holds."""
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from tests.conftest import staff_client
+from tests.factories import submitted_request
+from tests.web.test_backoffice import assign_data, do
+
+
+def statements(app, client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return the SQL statements a page runs."""
+    engine = app.extensions["portal"].sessions.kw["bind"]
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen
+
+
+def test_the_card_costs_the_same_for_a_short_and_a_long_history(app, citizen):
+    short, long = submitted_request(app, citizen), submitted_request(app, citizen)
+    for app_id in (short, long):
+        do(app, "office_clerk", app_id, "register")
+        do(app, "head", app_id, "assign", assign_data(app))
+        do(app, "executor", app_id, "draft_result", {"decision": "permitted"})
+    do(app, "head", long, "return_draft", {"comment": "Мерзімін тексеріңіз.", "decision": "permitted"})
+    do(app, "executor", long, "draft_result", {"decision": "permitted"})
+    head = staff_client(app, "head")
+    few = statements(app, head, f"/backoffice/requests/{short}")
+    many = statements(app, head, f"/backoffice/requests/{long}")
+    assert len(many) == len(few) <= 11, "\n---\n".join(many)
+    # what the card shows is read before the view's audit entry commits; three statements append the entry
+    assert [s.split()[0] for s in many[-3:]] == ["UPDATE", "INSERT", "UPDATE"]
