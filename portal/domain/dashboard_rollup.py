@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, delete, extract, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from portal.domain.catalog.centre import CENTRE_ONLY, ENTRY_STAGES
 from portal.domain.catalog.process import DRAFT
@@ -299,11 +299,11 @@ def prepare(session: Session, months: list[str], now: datetime) -> dict[str, dat
     return out
 
 
-def rollup(session: Session, now: datetime, *, months: list[str] | None = None, force: bool = False) -> list[str]:
-    """Count into the rollup the given months (by default every month with a request) that are not yet counted."""
+def due(session: Session, now: datetime, *, months: list[str] | None = None, force: bool = False) -> list[str]:
+    """Return the months (by default every one since the first request) the rollup lacks or holds out of date."""
     settled = settled_until(now)
     if months is None:
-        first = session.scalar(select(func.min(Application.submitted_at)).where(Application.submitted_at.is_not(None)))
+        first = session.scalar(select(func.min(Application.submitted_at)))
         months = []
         if first is not None:
             year, number = first.year, first.month
@@ -311,12 +311,30 @@ def rollup(session: Session, now: datetime, *, months: list[str] | None = None, 
                 months.append(f"{year:04d}-{number:02d}")
                 year, number = (year + 1, 1) if number == 12 else (year, number + 1)
     fills = {} if force else stored_fills(session, months)
-    done = []
+    out = []
     for month in months:
         start, end = month_bounds(month)
-        target = min(end, settled)
         until, still_true = fills.get(month, (start, True))
-        if target > start and (force or until < target or not still_true):
-            fill(session, month, target, now, force=True)
-            done.append(month)
+        if min(end, settled) > start and (force or until < min(end, settled) or not still_true):
+            out.append(month)
+    return out
+
+
+def rollup(session: Session, now: datetime, *, months: list[str] | None = None, force: bool = False) -> list[str]:
+    """Count into the rollup the months `due` names (every one again with `force`), in this transaction."""
+    done = due(session, now, months=months, force=force)
+    for month in done:
+        fill(session, month, settled_until(now), now, force=True)
     return done
+
+
+def rollup_job(sessions: sessionmaker[Session], now: datetime, *, months: list[str] | None = None,
+               force: bool = False) -> list[str]:
+    """Count the months `due` names into the rollup, each in a transaction of its own (the daily job)."""
+    with sessions() as session:
+        todo = due(session, now, months=months, force=force)
+    for month in todo:
+        with sessions() as session:
+            fill(session, month, settled_until(now), now, force=True)
+            session.commit()
+    return todo
