@@ -175,19 +175,20 @@ def _stored(session: Session, scope: int, months: list[str], service_code: str |
     requests: dict[rollup.RequestKey, list[int]] = {}
     if not months:
         return requests, {}
-    rows = select(DashboardMonth).where(DashboardMonth.provider_id == scope, DashboardMonth.month.in_(months))
-    steps = select(DashboardStepMonth).where(DashboardStepMonth.provider_id == scope,
-                                             DashboardStepMonth.month.in_(months))
+    m, t = DashboardMonth, DashboardStepMonth  # plain rows, not ORM objects: a region's year is a few hundred
+    rows = select(m.service_code, m.month, m.received, m.on_time, m.late).where(m.provider_id == scope,
+                                                                                m.month.in_(months))
+    steps = select(t.service_code, t.month, t.step, t.role, t.normative, t.completed, t.late, t.median_hours,
+                   t.histogram).where(t.provider_id == scope, t.month.in_(months))
     if service_code:
-        rows = rows.where(DashboardMonth.service_code == service_code)
-        steps = steps.where(DashboardStepMonth.service_code == service_code)
-    for r in session.scalars(rows):
-        requests[(scope, r.service_code, r.month)] = [r.received, r.on_time, r.late]
-    tallies = {(scope, r.service_code, r.month, r.step, r.role, r.normative):
-               rollup.StepTally(completed=r.completed, late=r.late, median_hours=r.median_hours,
-                                histogram={int(k): int(v) for k, v in (r.histogram or {}).items()},
-                                parts=1 if r.completed else 0)
-               for r in session.scalars(steps)}
+        rows = rows.where(m.service_code == service_code)
+        steps = steps.where(t.service_code == service_code)
+    for code, month, received, on_time, late in session.execute(rows):
+        requests[(scope, code, month)] = [received, on_time, late]
+    tallies = {(scope, code, month, step, role, norm):
+               rollup.StepTally(completed=n, late=n_late, median_hours=median, histogram=histogram or {},
+                                parts=1 if n else 0)
+               for code, month, step, role, norm, n, n_late, median, histogram in session.execute(steps)}
     return requests, tallies
 
 

@@ -60,16 +60,16 @@ def band_middle(index: int) -> float:
     return 0.0 if index < 0 else 2 ** ((index + 0.5) / BANDS_PER_DOUBLING)
 
 
-def banded_median(histogram: dict[int, int]) -> float | None:
+def banded_median(histogram: dict[str, int]) -> float | None:
     """Return the median in hours of the durations counted by band (the mean of the middle two for an even count)."""
     n = sum(histogram.values())
     if n == 0:
         return None
     wanted, found, seen = [(n + 1) // 2, (n + 2) // 2], [], 0
-    for index in sorted(histogram):
+    for index in sorted(histogram, key=int):
         seen += histogram[index]
         while wanted and wanted[0] <= seen:
-            found.append(band_middle(index))
+            found.append(band_middle(int(index)))
             wanted.pop(0)
     return sum(found) / len(found) / 3600.0
 
@@ -82,16 +82,17 @@ class StepTally:
     late: int = 0
     #: the exact median in hours, known while the tally is of one group counted whole; None once merged
     median_hours: float | None = None
-    histogram: dict[int, int] = field(default_factory=dict)
+    #: {band (as text, as JSON keeps it): durations in it}
+    histogram: dict[str, int] = field(default_factory=dict)
     #: how many non-empty tallies were merged into this one
     parts: int = 0
 
     @classmethod
     def of(cls, durations: list[tuple[float, bool]]) -> StepTally:
         """Return the tally of (hours, late) durations, with the exact median."""
-        histogram: dict[int, int] = defaultdict(int)
+        histogram: dict[str, int] = defaultdict(int)
         for hours, _late in durations:
-            histogram[band(hours * 3600.0)] += 1
+            histogram[str(band(hours * 3600.0))] += 1
         return cls(completed=len(durations), late=sum(1 for _h, late in durations if late),
                    median_hours=statistics.median(h for h, _l in durations) if durations else None,
                    histogram=dict(histogram), parts=1 if durations else 0)
@@ -105,8 +106,9 @@ class StepTally:
         self.completed += other.completed
         self.late += other.late
         self.parts += other.parts
+        mine = self.histogram
         for index, count in other.histogram.items():
-            self.histogram[index] = self.histogram.get(index, 0) + count
+            mine[index] = mine.get(index, 0) + count
 
     @property
     def exact(self) -> bool:
@@ -257,7 +259,7 @@ def fill(session: Session, month: str, until: datetime, now: datetime, *, force:
         session.execute(_insert(session)(DashboardStepMonth), [
             dict(provider_id=pid, month=m, service_code=code, step=step, role=role, normative=norm,
                  completed=f.completed, late=f.late, median_hours=f.median_hours,
-                 histogram={str(k): v for k, v in f.histogram.items()})
+                 histogram=f.histogram)
             for (pid, code, m, step, role, norm), f in steps.items()])
     pending = session.scalar(select(func.count()).select_from(Application).where(
         Application.stage.in_(ENTRY_STAGES), Application.submitted_at >= start, Application.submitted_at < until))
