@@ -186,8 +186,7 @@ def _stored(session: Session, scope: int, months: list[str], service_code: str |
     for code, month, received, on_time, late in session.execute(rows):
         requests[(scope, code, month)] = [received, on_time, late]
     tallies = {(scope, code, month, step, role, norm):
-               rollup.StepTally(completed=n, late=n_late, median_hours=median, histogram=histogram or {},
-                                parts=1 if n else 0)
+               rollup.StepTally.stored(n, n_late, median, histogram or {})
                for code, month, step, role, norm, n, n_late, median, histogram in session.execute(steps)}
     return requests, tallies
 

@@ -13,14 +13,15 @@ the centre sends it on (or refuses it), which may be days later. `fill` notes ho
 the month were still at a centre (`pending`); the page compares that number with the table's at every
 view (one cheap count over an indexed stage) and counts the month again when one has moved on.
 
-Medians: each stored row keeps its exact median, and the durations by narrow bands (`band`: 32 per
-doubling, so a band's middle is within 1.1% of any duration in it, or within a second under two
+Medians: each stored row keeps its exact median, and the durations counted by narrow bands (`band`: 32 per
+doubling, stored as the lowest band and the counts from it on, so that summing two is one slice operation; so a band's middle is within 1.1% of any duration in it, or within a second under two
 seconds). A median over several rows (months, or the rollup and today) is taken from the summed bands
 and is marked approximate.
 """
 from __future__ import annotations
 
 import math
+import operator
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -60,17 +61,19 @@ def band_middle(index: int) -> float:
     return 0.0 if index < 0 else 2 ** ((index + 0.5) / BANDS_PER_DOUBLING)
 
 
-def banded_median(histogram: dict[str, int]) -> float | None:
-    """Return the median in hours of the durations counted by band (the mean of the middle two for an even count)."""
-    n = sum(histogram.values())
+def banded_median(first: int, counts: list[int]) -> float | None:
+    """Return the median in hours of durations counted by band from `first` on (the mean of the middle two if even)."""
+    n = sum(counts)
     if n == 0:
         return None
     wanted, found, seen = [(n + 1) // 2, (n + 2) // 2], [], 0
-    for index in sorted(histogram, key=int):
-        seen += histogram[index]
+    for offset, count in enumerate(counts):
+        seen += count
         while wanted and wanted[0] <= seen:
-            found.append(band_middle(int(index)))
+            found.append(band_middle(first + offset))
             wanted.pop(0)
+        if not wanted:
+            break
     return sum(found) / len(found) / 3600.0
 
 
@@ -82,33 +85,54 @@ class StepTally:
     late: int = 0
     #: the exact median in hours, known while the tally is of one group counted whole; None once merged
     median_hours: float | None = None
-    #: {band (as text, as JSON keeps it): durations in it}
-    histogram: dict[str, int] = field(default_factory=dict)
+    #: the lowest band counted
+    first: int = 0
+    #: the durations in each band from `first` on, every band between included: merging two is one slice sum
+    counts: list[int] = field(default_factory=list)
     #: how many non-empty tallies were merged into this one
     parts: int = 0
 
     @classmethod
     def of(cls, durations: list[tuple[float, bool]]) -> StepTally:
         """Return the tally of (hours, late) durations, with the exact median."""
-        histogram: dict[str, int] = defaultdict(int)
-        for hours, _late in durations:
-            histogram[str(band(hours * 3600.0))] += 1
+        if not durations:
+            return cls()
+        bands = [band(hours * 3600.0) for hours, _late in durations]
+        first = min(bands)
+        counts = [0] * (max(bands) - first + 1)
+        for index in bands:
+            counts[index - first] += 1
         return cls(completed=len(durations), late=sum(1 for _h, late in durations if late),
-                   median_hours=statistics.median(h for h, _l in durations) if durations else None,
-                   histogram=dict(histogram), parts=1 if durations else 0)
+                   median_hours=statistics.median(h for h, _l in durations), first=first, counts=counts, parts=1)
+
+    @classmethod
+    def stored(cls, completed: int, late: int, median_hours: float | None, histogram: dict[str, Any]) -> StepTally:
+        """Return the tally of a rollup row (its histogram as `histogram` writes it)."""
+        return cls(completed=completed, late=late, median_hours=median_hours, first=int(histogram.get("first", 0)),
+                   counts=list(histogram.get("counts", [])), parts=1 if completed else 0)
+
+    def histogram(self) -> dict[str, Any]:
+        """Return the bands as the rollup stores them (JSON)."""
+        return {"first": self.first, "counts": self.counts}
 
     def add(self, other: StepTally) -> None:
         """Merge another tally of the same step into this one."""
         if not other.completed:
             return
         if not self.completed:
-            self.median_hours = other.median_hours
+            self.median_hours, self.first, self.counts = other.median_hours, other.first, list(other.counts)
+        else:
+            low = min(self.first, other.first)
+            high = max(self.first + len(self.counts), other.first + len(other.counts))
+            if low < self.first or high > self.first + len(self.counts):
+                self.counts = [0] * (self.first - low) + self.counts + [0] * (high - self.first - len(self.counts))
+                self.first = low
+            at = other.first - self.first
+            self.counts[at:at + len(other.counts)] = map(operator.add, self.counts[at:at + len(other.counts)],
+                                                         other.counts)
         self.completed += other.completed
         self.late += other.late
         self.parts += other.parts
-        mine = self.histogram
-        for index, count in other.histogram.items():
-            mine[index] = mine.get(index, 0) + count
 
     @property
     def exact(self) -> bool:
@@ -118,7 +142,7 @@ class StepTally:
     @property
     def median(self) -> float | None:
         """Return the median in hours: exact when known, else taken from the bands."""
-        return self.median_hours if self.exact else banded_median(self.histogram)
+        return self.median_hours if self.exact else banded_median(self.first, self.counts)
 
 
 @dataclass
@@ -259,7 +283,7 @@ def fill(session: Session, month: str, until: datetime, now: datetime, *, force:
         session.execute(_insert(session)(DashboardStepMonth), [
             dict(provider_id=pid, month=m, service_code=code, step=step, role=role, normative=norm,
                  completed=f.completed, late=f.late, median_hours=f.median_hours,
-                 histogram=f.histogram)
+                 histogram=f.histogram())
             for (pid, code, m, step, role, norm), f in steps.items()])
     pending = session.scalar(select(func.count()).select_from(Application).where(
         Application.stage.in_(ENTRY_STAGES), Application.submitted_at >= start, Application.submitted_at < until))

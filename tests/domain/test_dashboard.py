@@ -219,8 +219,13 @@ def test_the_bands_keep_a_median_within_their_error():
     for seconds in (1.0, 59.0, 61.0, 900.0, 3600.0, 7.5 * 3600, 14 * 24 * 3600.0):
         middle = dashboard_rollup.band_middle(dashboard_rollup.band(seconds))
         assert abs(middle - seconds) <= seconds * dashboard_rollup.BAND_ERROR
-    assert dashboard_rollup.banded_median({}) is None
+    assert dashboard_rollup.banded_median(0, []) is None
     assert dashboard_rollup.band(-5) == dashboard_rollup.band(0.5) == -1
+    assert f"{dashboard_rollup.BAND_ERROR * 100:.1f}" == "1.1"  # as the page and the CSV say
+    a, b = (dashboard_rollup.StepTally.of([(h, False) for h in hours]) for hours in ((1.0, 2.0), (30.0, 0.0001)))
+    a.add(b)  # the bands of both, aligned: one under a second, 1 h, 2 h, 30 h
+    assert (a.completed, a.exact, sum(a.counts), a.first) == (4, False, 4, -1)
+    assert abs(a.median - 1.5) <= 1.5 * dashboard_rollup.BAND_ERROR
 
 
 def test_a_request_that_leaves_a_centre_after_its_month_was_counted_is_counted_then(app: Flask):

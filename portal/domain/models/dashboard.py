@@ -82,5 +82,5 @@ class DashboardStepMonth(Base):
     late: Mapped[int]
     #: the exact median of completed_at - started_at, wall-clock hours
     median_hours: Mapped[float | None] = mapped_column(Float)
-    #: the durations by band (see dashboard_rollup.band): {band: count}, to take a median over several months
+    #: the durations by band (see dashboard_rollup.band): {"first": lowest band, "counts": from it on}, for medians over several months
     histogram: Mapped[dict[str, int]] = mapped_column(JSON)
