@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, Index, String
+from sqlalchemy import JSON, Float, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.domain.db import Base
@@ -18,9 +18,13 @@ from portal.domain.models.applications import Application, StepRecord
 REGION = 0
 
 # the rollup counts what was completed in a span, and the page what was completed today: both look up
-# completions by time, which the applications' and steps' own indexes do not serve
-Index("ix_applications_completed_at", Application.completed_at)
-Index("ix_step_records_completed_at", StepRecord.completed_at)
+# completions by time, which the applications' and steps' own indexes do not serve. Only what is completed:
+# what is open is the partial index ix_applications_open_deadline's, which the planner must keep choosing
+_COMPLETED = "completed_at IS NOT NULL"
+Index("ix_applications_completed_at", Application.completed_at, sqlite_where=text(_COMPLETED),
+      postgresql_where=text(_COMPLETED))
+Index("ix_step_records_completed_at", StepRecord.completed_at, sqlite_where=text(_COMPLETED),
+      postgresql_where=text(_COMPLETED))
 
 
 class DashboardFill(Base):

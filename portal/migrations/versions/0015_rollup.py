@@ -49,11 +49,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('provider_id', 'month', 'service_code', 'step', 'role', 'normative',
                                 name=op.f('pk_dashboard_step_months')),
     )
-    # the rollup counts what was completed in a month, and the page what was completed today
+    # the rollup counts what was completed in a month, and the page what was completed today; only what is
+    # completed, so that the open requests stay the partial index ix_applications_open_deadline's
     with op.batch_alter_table('applications', schema=None) as batch_op:
-        batch_op.create_index('ix_applications_completed_at', ['completed_at'], unique=False)
+        batch_op.create_index('ix_applications_completed_at', ['completed_at'], unique=False,
+                              sqlite_where=sa.text('completed_at IS NOT NULL'),
+                              postgresql_where=sa.text('completed_at IS NOT NULL'))
     with op.batch_alter_table('step_records', schema=None) as batch_op:
-        batch_op.create_index('ix_step_records_completed_at', ['completed_at'], unique=False)
+        batch_op.create_index('ix_step_records_completed_at', ['completed_at'], unique=False,
+                              sqlite_where=sa.text('completed_at IS NOT NULL'),
+                              postgresql_where=sa.text('completed_at IS NOT NULL'))
 
 
 def downgrade() -> None:
