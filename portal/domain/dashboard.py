@@ -218,6 +218,7 @@ def figures(session: Session, *, provider: Provider | None, period: Period, now:
     """
     scope = provider.id if provider is not None else REGION
     months = period.months()
+    rollup.custom_plans(session)
     counted = {} if live else rollup.prepare(session, months, now)
     covered, edge = [], period.start
     for month in months:  # the rollup's share: the months it holds from the period's start, without a gap

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, extract, func, select
+from sqlalchemy import ColumnElement, case, delete, extract, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -198,6 +198,17 @@ def provider_requests(provider_id: int | None, service_code: str | None) -> list
     if service_code:
         clauses.append(Application.service_code == service_code)
     return clauses
+
+
+def custom_plans(session: Session) -> None:
+    """Plan this transaction's queries for their actual span, on PostgreSQL, never with a cached generic plan.
+
+    The same three queries count a month (the rollup) and a few hours (a view). The driver prepares a
+    statement run five times on a connection, and PostgreSQL may then keep one generic plan for it: the
+    month's plan (walk every step) made a region's view of today take 450 ms instead of 20 at a million.
+    """
+    if _dialect(session) == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def tally(session: Session, start: datetime, end: datetime, *, provider_id: int | None = None,
