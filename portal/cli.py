@@ -1,4 +1,5 @@
-"""flask commands: migrate the database, load the demo data, remove unneeded files, verify the audit chain."""
+"""flask commands: migrate the database, load the demo data, remove unneeded files, verify the audit chain, count
+the dashboard's months."""
 from __future__ import annotations
 
 
@@ -6,7 +7,7 @@ import click
 from flask import Flask
 
 from portal import demo, demo_registry
-from portal.domain import audit_trail, calendar
+from portal.domain import audit_trail, calendar, dashboard_rollup
 from portal.domain.file_cleanup import DEFAULT_GRACE_SECONDS, remove_unneeded_files
 from portal.domain.migrate import upgrade
 from portal.domain.models import Provider
@@ -54,6 +55,19 @@ def register_cli(app: Flask) -> None:
             click.echo(f"      signing:        {k.signing_file}")
             click.echo(f"      authentication: {k.auth_file}")
         click.echo("")
+
+    @app.cli.command("dashboard-rollup")
+    @click.option("--month", "months", multiple=True, metavar="YYYY-MM",
+                  help="Count only this month (repeatable); by default every month since the first request.")
+    @click.option("--force", is_flag=True, help="Count again even what is counted already (after loading old data).")
+    def dashboard_rollup_command(months: tuple[str, ...], force: bool) -> None:
+        """Count the dashboard's months that are over (and this month's past days) into its rollup, idempotently."""
+        for month in months:
+            if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+                raise click.BadParameter(f"{month!r} is not YYYY-MM", param_hint="--month")
+        done = dashboard_rollup.rollup_job(app.extensions["portal"].sessions, now(), months=list(months) or None,
+                                           force=force)
+        click.echo(f"dashboard rollup: {len(done)} month(s) counted{': ' + ', '.join(done) if done else ''}")
 
     @app.cli.command("cleanup-files")
     @click.option("--grace-minutes", type=click.IntRange(min=0), default=DEFAULT_GRACE_SECONDS // 60,

@@ -15,13 +15,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import labels
-from portal.domain import dashboard
+from portal.domain import dashboard, dashboard_rollup
 from portal.domain.catalog import SERVICES, get_service
 from portal.domain.errors import NotAllowed
-from portal.web import db, localized, locale, now
+from portal.web import commit, db, localized, locale, now
 from portal.web_templates import normative, step_label
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+#: how far from the exact median one taken from the bands may be, as the page and the CSV say it
+BAND_ERROR = f"{dashboard_rollup.BAND_ERROR * 100:.1f}%"
 
 #: the query parameters every view of the dashboard understands
 FILTERS = ("from", "to", "service", "provider")
@@ -33,13 +36,23 @@ def _filters() -> dict[str, str]:
 
 
 def _figures() -> dashboard.Dashboard:
-    """Return the figures the signed-in person may read, for this request's filters."""
+    """Return the figures the signed-in person may read, for this request's filters, and keep what was counted.
+
+    A month the rollup lacked was counted for this view: the commit keeps it for the next ones.
+    """
     args = _filters()
     try:
-        return dashboard.dashboard_for(db(), current_user, now=now(), first=args.get("from"), last=args.get("to"),
-                                       service=args.get("service"), provider=args.get("provider"))
+        figures = dashboard.dashboard_for(db(), current_user, now=now(), first=args.get("from"), last=args.get("to"),
+                                          service=args.get("service"), provider=args.get("provider"))
     except NotAllowed:
         abort(403)
+    commit()
+    return figures
+
+
+def _median(step: dashboard.StepFigures) -> str:
+    """Return a step's median as the CSV gives it: hours with two decimals, empty when none."""
+    return "" if step.median_hours is None else f"{step.median_hours:.2f}"
 
 
 def _service_name(code: str) -> str:
@@ -91,7 +104,7 @@ def index():  # type: ignore[no-untyped-def]
                            data_url=url_for("dashboard.data", **args), services=SERVICES,
                            service_name=_service_name, step_name=_step_name, normative=normative,
                            role_label=labels.ROLE, csv_requests=url_for("dashboard.requests_csv", **args),
-                           csv_steps=url_for("dashboard.steps_csv", **args))
+                           csv_steps=url_for("dashboard.steps_csv", **args), band_error=BAND_ERROR)
 
 
 @bp.route("/data.json")
@@ -99,13 +112,12 @@ def data():  # type: ignore[no-untyped-def]
     """Return the figures the page's charts draw, with their labels in the current language."""
     figures = _figures()
     totals = figures.month_totals()
-    series = [("received", _("Received")), ("on_time", _("Completed on time")), ("late", _("Completed late")),
-              ("overdue_now", _("Overdue now"))]
+    series = [("received", _("Received")), ("on_time", _("Completed on time")), ("late", _("Completed late"))]
     steps = [s for s in figures.step_totals if s.median_hours is not None]
     norm = _("norm")
     return jsonify(
         where=_where(figures), months=figures.period.months(),
-        requests={"title": _("Requests by month received"),
+        requests={"title": _("Requests by month"),
                   "series": [{"key": key, "label": label, "data": [getattr(t, key) for t in totals]}
                              for key, label in series]},
         steps={"title": _("Median time of each step, hours (wall-clock)"),
@@ -113,17 +125,18 @@ def data():  # type: ignore[no-untyped-def]
                "labels": [[f"{_step_name(s.service_code, s.step)} ({norm}: {normative(s.normative)})",
                            _shortened(_service_name(s.service_code))] for s in steps],
                "median_hours": [s.median_hours for s in steps],
+               "exact": [s.exact for s in steps],
                "series_label": _("Median, hours")})
 
 
 @bp.route("/requests.csv")
 def requests_csv():  # type: ignore[no-untyped-def]
-    """Download the request counts per month and service as CSV."""
+    """Download the request counts per month and service as CSV: received, completed on time, completed late."""
     figures = _figures()
-    header = [_("Provider"), _("Month received"), _("Service code"), _("Service"), _("Received"),
-              _("Completed on time"), _("Completed late"), _("Overdue now"), _("Open, within the deadline")]
+    header = [_("Provider"), _("Month"), _("Service code"), _("Service"), _("Received"),
+              _("Completed on time"), _("Completed late")]
     rows = [[_where(figures), f.month, f.service_code, _service_name(f.service_code), f.received, f.on_time,
-             f.late, f.overdue_now, f.in_time_now] for f in figures.months]
+             f.late] for f in figures.months]
     return _csv(figures, "requests", header, rows)
 
 
@@ -131,12 +144,13 @@ def requests_csv():  # type: ignore[no-untyped-def]
 def steps_csv():  # type: ignore[no-untyped-def]
     """Download each step's median time against its norm, per month and over the whole range, as CSV."""
     figures = _figures()
-    header = [_("Provider"), _("Month received"), _("Service code"), _("Service"), _("Step code"), _("Step"),
+    header = [_("Provider"), _("Month completed"), _("Service code"), _("Service"), _("Step code"), _("Step"),
               _("Role"), _("Norm"), _("Norm code"), _("Steps completed"), _("Completed late"),
-              _("Median, hours (wall-clock)")]
+              _("Median, hours (wall-clock)"), _("Median")]
     whole = f"{figures.period.first:%Y-%m}..{figures.period.last:%Y-%m}"
     rows = [[_where(figures), s.month or whole, s.service_code, _service_name(s.service_code), s.step,
              _step_name(s.service_code, s.step), str(labels.ROLE.get(s.role, s.role)), normative(s.normative),
-             s.normative, s.completed, s.late, "" if s.median_hours is None else f"{s.median_hours:.2f}"]
+             s.normative, s.completed, s.late, _median(s),
+             "" if s.median_hours is None else _("exact") if s.exact else _("approximate, within %(percent)s", percent=BAND_ERROR)]
             for s in [*figures.steps, *figures.step_totals]]
     return _csv(figures, "steps", header, rows)

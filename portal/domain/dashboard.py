@@ -1,34 +1,32 @@
-"""The dashboard's figures: requests received, completed on time or late, overdue now, and each step's median time.
+"""The dashboard's figures: requests received, completed on time or late, open now, and each step's median time.
 
-Everything is counted by the month a request was received (its submission, Kazakhstan time), per service:
-the requests of one month are one cohort, and what became of them (done on time, done late, overdue now)
-is read today. Two aggregate queries on PostgreSQL, three on SQLite (GROUP BY service, month) make the
-figures whatever the table holds: the rows never come to Python. The median step time is PostgreSQL's `percentile_cont(0.5)`; SQLite has no
-median, so there each group's one or two middle rows are picked with an ordered window and averaged, which
-gives the same value. Step times are wall-clock hours from the step's start to its completion; whether a
-step was late is the step record's own flag, counted on the provider's working calendar.
+Everything is counted by the month it happened in (Kazakhstan time), per service: a request is received
+in the month of its submission and completed (on time or late, against its deadline) in the month of its
+completion; a step is counted in the month it was completed. Such figures never change once their month
+is over, so they are read from the rollup (portal.domain.dashboard_rollup), and only what happened since
+the last midnight is counted live: a view costs the same few queries at any size of the tables. What is
+open now (overdue, or within its deadline) is read live from the open requests (a partial index).
+Step times are wall-clock hours from the step's start to its completion; whether a step was late is the
+step record's own flag, counted on the provider's working calendar. A month's median is exact; a median
+over several months (or a month and today) is taken from narrow bands, within 1.1%, and says so.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, literal, select, text, tuple_
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from portal.domain.catalog.centre import CENTRE_ONLY
-from portal.domain.catalog.process import DRAFT
+from portal.domain import dashboard_rollup as rollup
 from portal.domain.catalog import SERVICES
 from portal.domain.errors import NotAllowed
-from portal.domain.models import (PROVIDER_ROLES, REGION_ROLES, Application, Person, Provider, ProviderKind, Role,
-                                  StepRecord)
+from portal.domain.models import REGION_ROLES, Application, Person, Provider, ProviderKind, Role
+from portal.domain.models.dashboard import REGION, DashboardMonth, DashboardStepMonth
 
 #: the months a dashboard covers by default
 DEFAULT_MONTHS = 12
-#: PostgreSQL's sort memory for the dashboard's queries (the default 4MB spills a region's year to disk)
-WORK_MEM = "64MB"
-#: the most months one view may cover: the cost of a view grows with its range, and this bounds it
+#: the most months one view may cover
 MAX_MONTHS = 36
 
 
@@ -91,19 +89,22 @@ def period_of(first: str | None, last: str | None, now: datetime) -> Period:
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """The requests of one service received in one month, and what became of them by now."""
+    """The requests of one service received in one month, and those completed in it on time or late."""
 
     service_code: str
     month: str
     received: int
     on_time: int
     late: int
-    overdue_now: int
 
-    @property
-    def in_time_now(self) -> int:
-        """Return the requests still open and not yet past their deadline."""
-        return self.received - self.on_time - self.late - self.overdue_now
+
+@dataclass(frozen=True)
+class OpenFigures:
+    """The requests of one service open now: past their deadline, or within it."""
+
+    service_code: str
+    overdue: int
+    in_time: int
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class StepFigures:
     """One regulated step of one service (in one month, or over the whole range): how long it actually took."""
 
     service_code: str
-    #: YYYY-MM of the requests' receipt; None for the whole range
+    #: YYYY-MM of the steps' completion; None for the whole range
     month: str | None
     step: str
     role: str
@@ -121,6 +122,8 @@ class StepFigures:
     late: int
     #: the median of completed_at - started_at, in wall-clock hours
     median_hours: float | None
+    #: False when the median was taken from the durations' bands (within rollup.BAND_ERROR)
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -134,114 +137,68 @@ class Dashboard:
     months: list[MonthFigures]
     steps: list[StepFigures]
     step_totals: list[StepFigures]
+    #: what is open now, per service, whatever the period
+    open_now: list[OpenFigures] = field(default_factory=list)
     #: the providers a regional view may narrow to (empty for a provider's own view)
     providers: list[Provider] = field(default_factory=list)
 
     def month_totals(self) -> list[MonthFigures]:
-        """Return each month of the period summed over the services (zeros for a month with no requests)."""
-        sums: dict[str, list[int]] = {m: [0, 0, 0, 0] for m in self.period.months()}
+        """Return each month of the period summed over the services (zeros for a month with nothing)."""
+        sums: dict[str, list[int]] = {m: [0, 0, 0] for m in self.period.months()}
         for f in self.months:
-            row = sums.setdefault(f.month, [0, 0, 0, 0])
-            for i, value in enumerate((f.received, f.on_time, f.late, f.overdue_now)):
+            row = sums.setdefault(f.month, [0, 0, 0])
+            for i, value in enumerate((f.received, f.on_time, f.late)):
                 row[i] += value
         return [MonthFigures("", month, *row) for month, row in sums.items()]
 
     def totals(self) -> MonthFigures:
         """Return the whole period summed over months and services."""
         rows = self.month_totals()
-        return MonthFigures("", "", *(sum(getattr(r, name) for r in rows)
-                                      for name in ("received", "on_time", "late", "overdue_now")))
+        return MonthFigures("", "", *(sum(getattr(r, name) for r in rows) for name in ("received", "on_time", "late")))
+
+    def open_totals(self) -> OpenFigures:
+        """Return what is open now, summed over the services."""
+        return OpenFigures("", sum(f.overdue for f in self.open_now), sum(f.in_time for f in self.open_now))
 
 
-def _dialect(session: Session) -> str:
-    """Return the database's dialect name."""
-    return session.get_bind().dialect.name
+def _step_figures(key: tuple[str, str | None, str, str, str], tally: rollup.StepTally) -> StepFigures:
+    """Return a step group's figures from its tally."""
+    median = tally.median
+    return StepFigures(*key, completed=tally.completed, late=tally.late,
+                       median_hours=None if median is None else round(float(median), 2), exact=tally.exact)
 
 
-def _month_of(session: Session, column: Any) -> ColumnElement[str]:
-    """Return the SQL expression of a timestamp's month as YYYY-MM."""
-    if _dialect(session) == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
-def _hours(session: Session) -> ColumnElement[float]:
-    """Return the SQL expression of a step's wall-clock duration in hours."""
-    if _dialect(session) == "postgresql":
-        return extract("epoch", StepRecord.completed_at - StepRecord.started_at) / 3600.0
-    return (func.julianday(StepRecord.completed_at) - func.julianday(StepRecord.started_at)) * 24.0
-
-
-def _requests(provider_id: int | None, service_code: str | None, period: Period) -> ColumnElement[bool]:
-    """Return the condition of a request received by the provider (any, for the region) in the period."""
-    clauses = [Application.submitted_at >= period.start, Application.submitted_at < period.end,
-               Application.provider_id.is_not(None), Application.stage != DRAFT,
-               Application.stage.not_in(CENTRE_ONLY)]  # never reached a provider: refused or left at a centre
-    if provider_id is not None:
-        clauses.append(Application.provider_id == provider_id)
+def _stored(session: Session, scope: int, months: list[str], service_code: str | None
+            ) -> tuple[dict[rollup.RequestKey, list[int]], dict[rollup.StepKey, rollup.StepTally]]:
+    """Return the rollup's request counts and step tallies of a provider (or REGION) for these months (two queries)."""
+    requests: dict[rollup.RequestKey, list[int]] = {}
+    if not months:
+        return requests, {}
+    m, t = DashboardMonth, DashboardStepMonth  # plain rows, not ORM objects: a region's year is a few hundred
+    rows = select(m.service_code, m.month, m.received, m.on_time, m.late).where(m.provider_id == scope,
+                                                                                m.month.in_(months))
+    steps = select(t.service_code, t.month, t.step, t.role, t.normative, t.completed, t.late, t.median_hours,
+                   t.histogram).where(t.provider_id == scope, t.month.in_(months))
     if service_code:
-        clauses.append(Application.service_code == service_code)
-    return and_(*clauses)
+        rows = rows.where(m.service_code == service_code)
+        steps = steps.where(t.service_code == service_code)
+    for code, month, received, on_time, late in session.execute(rows):
+        requests[(scope, code, month)] = [received, on_time, late]
+    tallies = {(scope, code, month, step, role, norm):
+               rollup.StepTally.stored(n, n_late, median, histogram or {})
+               for code, month, step, role, norm, n, n_late, median, histogram in session.execute(steps)}
+    return requests, tallies
 
 
-def _month_figures(session: Session, where: ColumnElement[bool], now: datetime) -> list[MonthFigures]:
-    """Return the request counts per service and month of receipt (one query)."""
-    month = _month_of(session, Application.submitted_at).label("month")
-    done = Application.completed_at.is_not(None)
-
-    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    query = (select(Application.service_code, month, func.count(Application.id),
-                    count_if(and_(done, Application.completed_at <= Application.deadline_at)),
-                    count_if(and_(done, Application.completed_at > Application.deadline_at)),
-                    count_if(and_(~done, Application.deadline_at < now)))
-             .where(where).group_by(Application.service_code, month).order_by(month, Application.service_code))
-    return [MonthFigures(code, m, int(n), int(on_time), int(late), int(overdue))
-            for code, m, n, on_time, late, overdue in session.execute(query)]
-
-
-def _step_figures(session: Session, where: ColumnElement[bool]) -> tuple[list[StepFigures], list[StepFigures]]:
-    """Return per service, step and norm: steps done, done late, median hours, by month and over the range.
-
-    PostgreSQL makes both in one pass (GROUPING SETS); SQLite, which has neither those nor a median, in two.
-    """
-    hours = _hours(session).label("hours")
-    month = _month_of(session, Application.submitted_at).label("month")
-    service, step = Application.service_code.label("service_code"), StepRecord.step.label("step")
-    role, norm = StepRecord.role.label("role"), StepRecord.normative.label("normative")
-    steps = and_(where, StepRecord.completed_at.is_not(None), StepRecord.role.in_([str(r) for r in PROVIDER_ROLES]))
-    late = case((StepRecord.late, 1), else_=0)
-    queries: list[Select[Any]]
-    if _dialect(session) == "postgresql":
-        queries = [select(service, month, step, role, norm, func.count(StepRecord.id), func.sum(late),
-                          func.percentile_cont(0.5).within_group(hours))
-                   .select_from(StepRecord).join(Application, Application.id == StepRecord.application_id)
-                   .where(steps)
-                   .group_by(func.grouping_sets(tuple_(service, month, step, role, norm),
-                                                tuple_(service, step, role, norm)))]
-    else:
-        queries = []
-        for by_month in (True, False):
-            # no median here: number each group's durations in order, keep the middle one (odd) or two (even)
-            keys: list[Any] = [service, month if by_month else literal(None).label("month"), step, role, norm]
-            parts = [k for k in keys if by_month or k.name != "month"]
-            ranked = (select(*keys, hours,
-                             func.row_number().over(partition_by=parts, order_by=hours).label("rank"),
-                             func.count().over(partition_by=parts).label("n"),
-                             func.sum(late).over(partition_by=parts).label("n_late"))
-                      .select_from(StepRecord).join(Application, Application.id == StepRecord.application_id)
-                      .where(steps).subquery())
-            outer = [ranked.c[k.name] for k in keys]
-            queries.append(select(*outer, func.max(ranked.c.n), func.max(ranked.c.n_late), func.avg(ranked.c.hours))
-                           .where(ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
-                           .group_by(*outer))
-    rows = [StepFigures(code, month_value, step_code, role_code, normative, int(n), int(n_late or 0),
-                        None if median is None else round(float(median), 2))
-            for query in queries
-            for code, month_value, step_code, role_code, normative, n, n_late, median in session.execute(query)]
-    rows.sort(key=lambda f: (f.service_code, f.month or "", f.step, f.normative))
-    return [f for f in rows if f.month is not None], [f for f in rows if f.month is None]
+def _open_now(session: Session, provider_id: int | None, service_code: str | None, now: datetime) -> list[OpenFigures]:
+    """Return the requests open now per service, past their deadline or within it (the open requests' index)."""
+    overdue = Application.deadline_at < now
+    query = (select(Application.service_code, func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((overdue, 0), else_=1)), 0))
+             .where(Application.completed_at.is_(None), Application.deadline_at.is_not(None),
+                    *rollup.provider_requests(provider_id, service_code))
+             .group_by(Application.service_code).order_by(Application.service_code))
+    return [OpenFigures(code, int(late), int(in_time)) for code, late, in_time in session.execute(query)]
 
 
 def regional_providers(session: Session) -> list[Provider]:
@@ -251,17 +208,49 @@ def regional_providers(session: Session) -> list[Provider]:
 
 
 def figures(session: Session, *, provider: Provider | None, period: Period, now: datetime,
-            service_code: str | None = None, providers: list[Provider] | None = None) -> Dashboard:
-    """Return the dashboard of a provider (None: the whole region) over the period, optionally for one service."""
-    where = _requests(provider.id if provider is not None else None, service_code, period)
-    if _dialect(session) == "postgresql":
-        # the region's year is a few hundred thousand requests: sort them in memory, not on disk (this
-        # transaction only; it reads and is rolled back at the request's end)
-        session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-    by_month, over_range = _step_figures(session, where)
-    return Dashboard(period=period, provider=provider, service_code=service_code or None, now=now,
-                     months=_month_figures(session, where, now), steps=by_month, step_totals=over_range,
-                     providers=providers or [])
+            service_code: str | None = None, providers: list[Provider] | None = None,
+            live: bool = False) -> Dashboard:
+    """Return the dashboard of a provider (None: the whole region) over the period, optionally for one service.
+
+    The months the rollup holds (counting first any it lacks) are read from it, the rest counted live;
+    `live` counts everything live instead, as the rollup itself does (for tests and comparisons).
+    """
+    scope = provider.id if provider is not None else REGION
+    months = period.months()
+    rollup.custom_plans(session)
+    counted = {} if live else rollup.prepare(session, months, now)
+    covered, edge = [], period.start
+    for month in months:  # the rollup's share: the months it holds from the period's start, without a gap
+        start, end = rollup.month_bounds(month)
+        until = counted.get(month)
+        if until is None or start != edge:
+            break
+        covered.append(month)
+        edge = until
+        if until < end:
+            break
+    requests, steps = _stored(session, scope, covered, service_code)
+    if edge < min(period.end, now):
+        fresh = rollup.tally(session, edge, min(period.end, now), provider_id=provider.id if provider else None,
+                             service_code=service_code).as_one(scope)
+        for key, values in fresh.requests.items():
+            row = requests.setdefault(key, [0, 0, 0])
+            for i, value in enumerate(values):
+                row[i] += value
+        for key, figures_ in fresh.steps().items():
+            steps.setdefault(key, rollup.StepTally()).add(figures_)
+    over_range: dict[tuple[str, None, str, str, str], rollup.StepTally] = {}
+    for (_scope, code, month, step, role, norm), figures_ in steps.items():
+        over_range.setdefault((code, None, step, role, norm), rollup.StepTally()).add(figures_)
+    order = (lambda f: (f.service_code, f.month or "", f.step, f.normative))  # noqa: E731
+    return Dashboard(
+        period=period, provider=provider, service_code=service_code or None, now=now,
+        months=sorted((MonthFigures(code, month, *values) for (_s, code, month), values in requests.items()),
+                      key=lambda f: (f.month, f.service_code)),
+        steps=sorted((_step_figures((code, month, step, role, norm), t)
+                      for (_s, code, month, step, role, norm), t in steps.items()), key=order),
+        step_totals=sorted((_step_figures(key, t) for key, t in over_range.items()), key=order),
+        open_now=_open_now(session, provider.id if provider else None, service_code, now), providers=providers or [])
 
 
 def dashboard_for(session: Session, person: Person, *, now: datetime, first: str | None = None,

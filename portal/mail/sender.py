@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import clock
 from portal.config import Config
+from portal.domain.dashboard_rollup import rollup_job, settled_until
 from portal.domain.models import OutboxMessage
 from portal.domain.outbox import claim_next, digest_is_due, enqueue_digests, mark_failed, mark_sent
 from portal.mail.render import Letterhead, render
@@ -86,13 +87,17 @@ class Worker:
         self.sessions, self.transport, self.letterhead, self.interval = sessions, transport, letterhead, interval
         self.stopped = threading.Event()
         self.digest_day: date | None = None
+        self.rollup_day: date | None = None
 
     def step(self) -> Pass:
-        """Run one round: the digest if 08:00 has passed today and it is not written yet, then a delivery pass."""
+        """Run one round: the digest and the dashboard's rollup when due today, then a delivery pass."""
         now = clock.now_kz()
         if digest_is_due(now, self.digest_day):
             send_digests(self.sessions)
             self.digest_day = now.date()
+        if settled_until(now).date() != self.rollup_day:  # once a day, soon after midnight: yesterday is over
+            rollup_job(self.sessions, now)
+            self.rollup_day = settled_until(now).date()
         return deliver_due(self.sessions, self.transport, self.letterhead)
 
     def run(self) -> None:

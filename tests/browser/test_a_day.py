@@ -117,7 +117,8 @@ def test_a_day_at_the_department(app, citizen, page, live_url, smtp):  # noqa: F
         step(page, number)
     sign_out(page)
 
-    # the head's dashboard: three received today, two completed on time, none overdue
+    # the head's dashboard, after lunch: three received today, two completed on time, none overdue
+    clock.pin(datetime(2026, 11, 23, 14, 40))
     sign_in(page, base, account("head", "petropavl"))
     page.click("#nav-dashboard")
     page.wait_for_selector("#dashboard-charts[data-ready='1']")

@@ -1,6 +1,7 @@
 """All models, imported so that the metadata knows every table."""
 from portal.domain.models.applications import Application, Channel, Decision, StepRecord
 from portal.domain.models.audit import AuditChainHead, AuditEntry, Notification
+from portal.domain.models.dashboard import DashboardFill, DashboardMonth, DashboardStepMonth
 from portal.domain.models.documents import Attachment, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
 from portal.domain.models.outbox import OutboxMessage
@@ -12,9 +13,10 @@ from portal.domain.models.registry import RegistryFamilyTie, RegistryPerson, Reg
 from portal.domain.models.signatures import EdsChallenge, SignatureRecord, SigningSession
 
 __all__ = [
-    "Application", "Attachment", "Channel", "AuditChainHead", "AuditEntry", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter", "OrderEntry",
-    "ADMIN_ROLES", "CENTRE_ROLES", "DASHBOARD_ROLES", "LOCALES", "Membership", "OutboxMessage", "REGION_ROLES",
-    "PROVIDER_ROLES", "Person", "Provider", "StaffCertificate",
+    "Application", "Attachment", "Channel", "AuditChainHead", "AuditEntry", "DashboardFill", "DashboardMonth",
+    "DashboardStepMonth", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter",
+    "OrderEntry", "ADMIN_ROLES", "CENTRE_ROLES", "DASHBOARD_ROLES", "LOCALES", "Membership", "OutboxMessage",
+    "REGION_ROLES", "PROVIDER_ROLES", "Person", "Provider", "StaffCertificate",
     "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
     "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney",
 ]
