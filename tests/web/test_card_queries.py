@@ -1,27 +1,10 @@
 """The request card's cost: a fixed number of statements, whatever the request's history holds."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from tests.conftest import staff_client
 from tests.factories import submitted_request
 from tests.web.test_backoffice import assign_data, do
-
-
-def statements(app, client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """Return the SQL statements a page runs."""
-    engine = app.extensions["portal"].sessions.kw["bind"]
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return seen
+from tests.web.test_queue_pages import statements_of as statements
 
 
 def test_the_card_costs_the_same_for_a_short_and_a_long_history(app, citizen):

@@ -42,6 +42,11 @@ def numbers(client: FlaskClient, url: str) -> tuple[list[str], str | None, dict[
 
 def statements_for(app: Flask, client: FlaskClient, url: str) -> int:
     """Return how many SQL statements a page costs."""
+    return len(statements_of(app, client, url))
+
+
+def statements_of(app: Flask, client: FlaskClient, url: str) -> list[str]:
+    """Return the SQL statements a page runs."""
     engine = app.extensions["portal"].sessions.kw["bind"]
     seen: list[str] = []
 
@@ -53,7 +58,7 @@ def statements_for(app: Flask, client: FlaskClient, url: str) -> int:
         assert client.get(url).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+    return seen
 
 
 def test_the_queue_costs_the_same_queries_for_three_requests_as_for_a_hundred_and_twenty(app: Flask):
