@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from portal import clock
 from portal.domain.production_calendar import FIVE_DAY_WEEK, year_calendar
@@ -214,15 +215,33 @@ def add_working_days(start: datetime, days: int, hours: WorkingHours = DEFAULT_H
     return datetime.combine(day, begin.time())
 
 
-def _working_days_between(after: date, through: date, hours: WorkingHours) -> int:
-    """Count working days d with after < d <= through."""
-    count = 0
-    d = after + timedelta(days=1)
-    while d <= through:
-        if is_working_day(d, hours):
-            count += 1
+@lru_cache(maxsize=256)
+def _year_running_count(year: int, weekdays: frozenset[int]) -> tuple[int, ...]:
+    """Return, for each day of the year, how many working days the year has up to and including it."""
+    hours, out, count, d = WorkingHours(weekdays=weekdays), [], 0, date(year, 1, 1)
+    while d.year == year:
+        count += is_working_day(d, hours)
+        out.append(count)
         d += timedelta(days=1)
-    return count
+    return tuple(out)
+
+
+def _so_far(d: date, weekdays: frozenset[int]) -> int:
+    """Return the working days from 1 January of d's year up to and including d."""
+    return _year_running_count(d.year, weekdays)[d.timetuple().tm_yday - 1]
+
+
+def _working_days_between(after: date, through: date, hours: WorkingHours) -> int:
+    """Count working days d with after < d <= through, a year at a time (a years-old deadline costs no more)."""
+    if through <= after:
+        return 0
+    weekdays = frozenset(hours.weekdays)
+    if after.year == through.year:
+        return _so_far(through, weekdays) - _so_far(after, weekdays)
+    count = _year_running_count(after.year, weekdays)[-1] - _so_far(after, weekdays)
+    for year in range(after.year + 1, through.year):
+        count += _year_running_count(year, weekdays)[-1]
+    return count + _so_far(through, weekdays)
 
 
 def working_minutes_left(now: datetime, deadline: datetime, hours: WorkingHours = DEFAULT_HOURS) -> int:

@@ -286,3 +286,18 @@ def test_working_minutes_left_skip_lunch_and_the_night() -> None:
     assert working_minutes_left(datetime(2026, 11, 20, 18, 20), datetime(2026, 11, 23, 9, 5)) == 15
     # a deadline already passed leaves nothing
     assert working_minutes_left(datetime(2026, 11, 23, 10, 0), datetime(2026, 11, 23, 9, 0)) == 0
+
+
+def test_working_days_between_counts_a_year_at_a_time_as_a_day_by_day_walk_does():
+    from random import Random
+
+    from portal.domain.calendar import _working_days_between
+
+    rng = Random(7)
+    for hours in (WorkingHours(), WorkingHours(weekdays=frozenset(range(6)))):
+        for _ in range(200):
+            after = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 5 * 365))
+            through = after + timedelta(days=rng.randrange(-3, 3 * 365))
+            walked = sum(is_working_day(after + timedelta(days=k), hours)
+                         for k in range(1, (through - after).days + 1))
+            assert _working_days_between(after, through, hours) == walked, (after, through)
