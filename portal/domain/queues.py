@@ -24,7 +24,7 @@ from portal.domain.models.people import search_key
 #: requests on one page of a queue
 PAGE = 50
 #: a tab counts up to this many requests and then says "more than": a count never reads the whole table
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 #: a registration number as the portal gives them ("TVET-2026-000123")
 _NUMBER = re.compile(r"^[A-Za-z]{1,12}-\d{4}-\d{1,10}$")
 #: the shortest name prefix worth searching for

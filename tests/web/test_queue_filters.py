@@ -166,4 +166,4 @@ def test_a_count_stops_at_the_cap(app: Flask, monkeypatch):
     _, counts, page = shown(clerk, "/backoffice/?tab=all")
     assert counts["tab-all"] == "more than 3"
     assert len(page.xpath("//table[@id='queue']/tbody/tr")) == 5
-    assert COUNT_CAP == 10_000
+    assert COUNT_CAP == 1_000
