@@ -36,7 +36,9 @@ class Application(Base):
     __table_args__ = (Index("ix_applications_provider_deadline", "provider_id", "deadline_at", "id"),
                       Index("ix_applications_open_deadline", "provider_id", "deadline_at", "id",
                             sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")),
-                      Index("ix_applications_provider_id_submitted_at", "provider_id", "submitted_at"))
+                      Index("ix_applications_provider_id_submitted_at", "provider_id", "submitted_at"),
+                      # an executor's queues: their own requests by deadline
+                      Index("ix_applications_executor_deadline", "executor_id", "deadline_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: registration number, given on submission

@@ -33,6 +33,8 @@ def upgrade() -> None:
                     postgresql_ops={'search_name': 'text_pattern_ops'})
     op.create_index('ix_applications_provider_deadline', 'applications', ['provider_id', 'deadline_at', 'id'],
                     unique=False)
+    op.create_index('ix_applications_executor_deadline', 'applications', ['executor_id', 'deadline_at', 'id'],
+                    unique=False)
     op.create_index('ix_applications_open_deadline', 'applications', ['provider_id', 'deadline_at', 'id'],
                     unique=False, sqlite_where=sa.text('completed_at IS NULL'),
                     postgresql_where=sa.text('completed_at IS NULL'))
@@ -40,6 +42,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_applications_open_deadline', table_name='applications')
+    op.drop_index('ix_applications_executor_deadline', table_name='applications')
     op.drop_index('ix_applications_provider_deadline', table_name='applications')
     op.drop_index('ix_people_search_name', table_name='people')
     with op.batch_alter_table('people', schema=None) as batch_op:
