@@ -4,6 +4,7 @@ Each entry stores its place (seq), the hash of the entry before (prev_hash) and 
 a canonical serialisation of its fields and prev_hash. Appends take the chain's one head row first
 (UPDATE ... RETURNING: a row lock on PostgreSQL, the single write lock on SQLite), so appends from several
 workers queue up in commit order and the chain never forks; the unique seq would refuse a fork anyway.
+The inserted entry's trigger then points the head at it (its hash and id), in the same statement.
 An entry is written in the transaction of what it records: a change and its audit row commit together.
 """
 from __future__ import annotations
@@ -124,9 +125,7 @@ def record(session: Session, *, kind: str, action: str, actor: Person | None, at
     fields["seq"] = seq
     entry = AuditEntry(**fields, prev_hash=prev_hash, hash=entry_hash(fields, prev_hash))
     session.add(entry)
-    session.flush()
-    table = AuditChainHead.__table__
-    session.execute(update(table).where(table.c.id == HEAD_ID).values(hash=entry.hash, last_entry_id=entry.id))
+    session.flush()  # the insert's trigger gives the head this entry's hash and id (migration 0018)
     return entry
 
 
