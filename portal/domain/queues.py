@@ -6,13 +6,14 @@ catalog's graphs, so a new service's steps show up in the queues without a chang
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import Mapping
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from portal.domain.catalog import VERSIONS
@@ -182,43 +183,108 @@ def _waits_for(staff: Person, regulated: bool = True) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+def _at_provider(staff: Person) -> ColumnElement[bool]:
+    """Return the condition of a request the staff member's provider works (filed and sent by any centre)."""
+    return and_(Application.provider_id == staff.provider_id, Application.stage != DRAFT,
+                Application.stage.not_in(CENTRE_ONLY))
+
+
 def _visible_to(staff: Person) -> ColumnElement[bool]:
     """Return the condition of a request this staff member may see (as workflow.may_see decides)."""
-    base = and_(Application.provider_id == staff.provider_id, Application.stage != DRAFT,
-                Application.stage.not_in(CENTRE_ONLY))
+    base = _at_provider(staff)
     if staff.role != Role.executor:
         return base
     # an executor sees their own requests, and one nobody was assigned to while it waits for an executor
+    # (a finished request waits for nobody)
     return and_(base, or_(Application.executor_id == staff.id,
-                          and_(Application.executor_id.is_(None), _waits_for(staff, regulated=False))))
+                          and_(Application.executor_id.is_(None), Application.completed_at.is_(None),
+                               _waits_for(staff, regulated=False))))
 
 
-def _count(session: Session, where: ColumnElement[bool]) -> int:
-    """Return how many requests match, counting no further than COUNT_CAP + 1."""
-    return session.scalar(select(func.count()).select_from(
-        select(Application.id).where(where).limit(COUNT_CAP + 1).subquery())) or 0
+def _stage_branches(staff: Person, regulated: bool, *, unassigned_only: bool = False) -> list[ColumnElement[bool]]:
+    """Return disjoint conditions, one per stage (and per assignee), whose union is what waits for the person.
+
+    Each names one stage of the provider's open requests, so it walks ix_applications_open_stage in
+    deadline order and stops after a page (or a capped count); an OR over stages would read them all.
+    An executor's branches also say whose the request is (theirs, or nobody's yet), as `_visible_to` does.
+    """
+    by_stage: dict[str, tuple[set[str], set[str]]] = {}
+    for code, (anyone, assignee) in _stages(str(staff.role), regulated).items():
+        for stage in anyone:
+            by_stage.setdefault(stage, (set(), set()))[0].add(code)
+        for stage in assignee:
+            by_stage.setdefault(stage, (set(), set()))[1].add(code)
+    mine, nobody = Application.executor_id == staff.id, Application.executor_id.is_(None)
+    executor = staff.role == Role.executor
+    branches: list[ColumnElement[bool]] = []
+    for stage, (anyone, assignee) in sorted(by_stage.items()):
+        base = and_(Application.provider_id == staff.provider_id, Application.completed_at.is_(None),
+                    Application.stage == stage)
+        shared = set() if executor or unassigned_only else anyone
+        split = sorted((anyone | assignee) - shared)
+        if shared:
+            branches.append(and_(base, Application.service_code.in_(sorted(shared))))
+        if split:
+            services = Application.service_code.in_(split)
+            branches += [and_(base, services, w) for w in ((nobody,) if unassigned_only else (mine, nobody))]
+    return branches
+
+
+def _branches(staff: Person, waiting: bool) -> list[ColumnElement[bool]]:
+    """Return disjoint conditions whose union is the tab (within what the person may see), each index-friendly."""
+    if waiting:
+        return _stage_branches(staff, regulated=True)
+    if staff.role != Role.executor:
+        return [true()]  # the provider's requests: ix_applications_provider_deadline
+    # an executor's own requests (ix_applications_executor_deadline), and the unassigned ones awaiting one
+    return [Application.executor_id == staff.id, *_stage_branches(staff, regulated=False, unassigned_only=True)]
+
+
+def _capped_count(where: ColumnElement[bool]) -> ColumnElement[int]:
+    """Return how many requests match, counting no further than COUNT_CAP + 1 (a scalar subquery)."""
+    return select(func.count()).select_from(
+        select(Application.id).where(where).limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+
+
+def _count_sum(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
+    """Return the sum of the branches' capped counts."""
+    counts = [_capped_count(c) for c in conditions]
+    return reduce(operator.add, counts) if counts else literal(0)
 
 
 def queue_page(session: Session, staff: Person, *, waiting: bool, now: datetime,
                wanted: QueueFilter = QueueFilter(), after: tuple[datetime, int] | None = None,
                size: int = PAGE) -> QueuePage:
-    """Return one page of the staff member's queue, soonest deadline first, after the keyset `after`."""
-    narrowed = _narrowed(wanted, now)
-    # what waits is never finished: saying so lets the database walk the index of open requests only
-    visible, mine = and_(_visible_to(staff), narrowed), and_(Application.completed_at.is_(None), _waits_for(staff))
-    where = and_(visible, mine) if waiting else visible
-    query = select(Application).where(where)
+    """Return one page of the staff member's queue, soonest deadline first, after the keyset `after`.
+
+    The tab is the union of disjoint branches: each reads its own index in deadline order, at most a page
+    of rows and a capped count, so a page costs the same whatever the department's history holds.
+    """
+    # each branch says whose requests an executor's are, so the provider's condition completes it
+    visible = and_(_at_provider(staff), _narrowed(wanted, now))
+    keyset = true()
     if after is not None:
         deadline, last_id = after
-        query = query.where(or_(Application.deadline_at > deadline,
-                                and_(Application.deadline_at == deadline, Application.id > last_id)))
+        keyset = or_(Application.deadline_at > deadline,
+                     and_(Application.deadline_at == deadline, Application.id > last_id))
+    order = (Application.deadline_at, Application.id)
+    branches = [and_(visible, b) for b in _branches(staff, waiting)]
+    if len(branches) == 1:
+        query = select(Application).where(branches[0], keyset)
+    else:
+        parts = [select(Application.id).where(b, keyset).order_by(*order).limit(size + 1).subquery()
+                 for b in branches]
+        ids = union_all(*(select(p.c.id) for p in parts)) if parts else select(Application.id).where(false())
+        query = select(Application).where(Application.id.in_(ids))
     rows = list(session.scalars(query.options(selectinload(Application.steps), selectinload(Application.applicant),
                                               selectinload(Application.result))
-                                .order_by(Application.deadline_at, Application.id).limit(size + 1)))
+                                .order_by(*order).limit(size + 1)))
     apps, more = rows[:size], len(rows) > size
+    mine = [and_(visible, b) for b in _branches(staff, waiting=True)]
+    counts = session.execute(select(_count_sum(mine), _count_sum([and_(visible, b) for b in _branches(staff, False)])
+                                    )).one()
     return QueuePage(apps=apps, next_key=(apps[-1].deadline_at, apps[-1].id) if more and apps[-1].deadline_at else None,
-                     waiting=_count(session, and_(visible, mine)), total=_count(session, visible),
-                     cap=COUNT_CAP)
+                     waiting=int(counts[0] or 0), total=int(counts[1] or 0), cap=COUNT_CAP)
 
 
 def due_by(session: Session, staff: Person, until: datetime) -> list[tuple[Application, datetime]]:

@@ -37,8 +37,17 @@ class Application(Base):
                       Index("ix_applications_open_deadline", "provider_id", "deadline_at", "id",
                             sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL")),
                       Index("ix_applications_provider_id_submitted_at", "provider_id", "submitted_at"),
-                      # an executor's queues: their own requests by deadline
-                      Index("ix_applications_executor_deadline", "executor_id", "deadline_at", "id"))
+                      # an executor's queues: their own requests (at their provider) by deadline
+                      Index("ix_applications_executor_deadline", "executor_id", "provider_id", "deadline_at", "id",
+                            postgresql_include=["stage"]),
+                      # the queues' branches (portal.domain.queues): open requests at a stage, or an executor's
+                      Index("ix_applications_open_stage", "provider_id", "stage", "deadline_at", "id",
+                            sqlite_where=text("completed_at IS NULL"), postgresql_where=text("completed_at IS NULL"),
+                            postgresql_include=["service_code", "executor_id"]),
+                      Index("ix_applications_open_executor", "executor_id", "provider_id", "stage", "deadline_at", "id",
+                            sqlite_where=text("completed_at IS NULL AND executor_id IS NOT NULL"),
+                            postgresql_where=text("completed_at IS NULL AND executor_id IS NOT NULL"),
+                            postgresql_include=["service_code"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: registration number, given on submission
