@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, g, render_template
-from flask_babel import format_datetime, gettext as _, ngettext
+from flask_babel import gettext as _, ngettext
+from markupsafe import Markup, escape
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
@@ -15,7 +16,7 @@ from portal import clock, labels
 from portal.domain import fields, notifications
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
-from portal.domain.calendar import DEFAULT_HOURS, to_kz_naive, working_days_left, working_minutes_left
+from portal.domain.calendar import DEFAULT_HOURS, WorkingHours, to_kz_naive, working_days_left, working_minutes_left
 from portal.domain.db import is_conflict
 from portal.domain.models import Decision
 from portal.domain.progress import progress, step_times, timeline
@@ -25,10 +26,41 @@ from portal.web import ctx, db, locale, localized
 
 
 def kzdatetime(value: datetime | None) -> str:
-    """Format a Kazakhstan local time as dd.MM.yyyy HH:mm."""
+    """Format a Kazakhstan local time as dd.MM.yyyy HH:mm (the same digits in every language)."""
     if not value:
         return ""
-    return format_datetime(to_kz_naive(value) if value.tzinfo else value, "dd.MM.yyyy HH:mm")
+    return (to_kz_naive(value) if value.tzinfo else value).strftime("%d.%m.%Y %H:%M")
+
+
+def deadline(at: datetime | None, now: datetime, hours: WorkingHours | None = None) -> Markup:
+    """Show a deadline with the working time left on the provider's hours, marked when due today or overdue."""
+    if not at:
+        return Markup("")
+    hours = hours or DEFAULT_HOURS
+    left = working_days_left(now, at, hours)
+    minutes = working_minutes_left(now, at, hours) if left == 0 else 0
+    return Markup(f'<span class="deadline{_DEADLINE_MARK[max(min(left, 1), -1)]}">{kzdatetime(at)} '
+                  f'({_time_left(left, minutes, locale())})</span>')
+
+
+#: a deadline's class by the sign of the working days left
+_DEADLINE_MARK = {-1: " overdue", 0: " today", 1: ""}
+
+
+def _time_left(left: int, minutes: int, language: str) -> str:
+    """Return the escaped words of the time left, translated once per request (a queue shows a hundred)."""
+    memo = g.setdefault("time_left", {})
+    key = (left, minutes, language)
+    if key not in memo:
+        if left < 0:
+            text = _("overdue")
+        elif left == 0:
+            text = _("due today") + ", " + ngettext("%(num)s working minute left", "%(num)s working minutes left",
+                                                   minutes)
+        else:
+            text = ngettext("%(num)s working day left", "%(num)s working days left", left)
+        memo[key] = str(escape(text))
+    return memo[key]
 
 
 def mask_name(name: str) -> str:
@@ -106,6 +138,7 @@ def install_template_helpers(app: Flask) -> None:
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
+        deadline=deadline,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 

@@ -15,7 +15,7 @@ from portal.domain.catalog.spec import MAX_LENGTH
 from portal.domain.models import Membership, Person, Role
 from portal.domain.signing_flows import issuing_move
 from portal.domain.catalog import SERVICES
-from portal.domain.queues import parse_key, queue_page, read_filter, stage_choices
+from portal.domain.queues import parse_key, queue_page, read_filter, rows_of, stage_choices
 from portal.domain.workflow import available_transitions, open_step, process_of, service_of, staff_request, transition
 from portal.downloads import attachment_response, file_response, signed_application_response, staff_opened
 from portal.eds_web import cms_from, json_object, json_step
@@ -65,11 +65,10 @@ def queue():  # type: ignore[no-untyped-def]
                       after=parse_key(request.args.get("after", "")))
     kept = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
     executors = [] if current_user.role == Role.executor else _executors(current_user.provider_id)
-    return render_template("backoffice/queue.html", apps=page.apps, page=page, waiting=waiting, wanted=wanted,
-                           kept=kept, executors=executors, stages=stage_choices(), services=list(SERVICES.values()),
-                           channels=labels.CHANNEL, filter_titles=labels.QUEUE_FILTER,
-                           available_transitions=available_transitions,
-                           open_step=open_step, now=now())
+    return render_template("backoffice/queue.html", rows=rows_of(page.apps, current_user), page=page,
+                           waiting=waiting, wanted=wanted, kept=kept, executors=executors, stages=stage_choices(),
+                           services=list(SERVICES.values()), channels=labels.CHANNEL,
+                           filter_titles=labels.QUEUE_FILTER, now=now())
 
 
 @bp.route("/requests/<int:application_id>", methods=["GET", "POST"])

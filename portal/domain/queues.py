@@ -14,13 +14,17 @@ from functools import lru_cache, reduce
 from typing import Mapping
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true, union_all
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from portal.domain.catalog import VERSIONS
 from portal.domain.catalog.centre import CENTRE_ONLY
 from portal.domain.catalog.process import DRAFT, Actor, Text
 from portal.domain.models import Application, Channel, Person, Role, StepRecord
 from portal.domain.models.people import search_key
+from portal.domain.calendar import WorkingHours
+from portal.domain.catalog.spec import ServiceSpec
+from portal.domain.progress import Progress, progress
+from portal.domain.workflow import available_transitions, open_step, service_of
 
 #: requests on one page of a queue
 PAGE = 50
@@ -252,6 +256,14 @@ def _count_sum(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
     return reduce(operator.add, counts) if counts else literal(0)
 
 
+#: what a row shows, loaded with the page: the applicant's name and IIN and the result in the same statement,
+#: and of the steps only the open one (a row's `steps` hold just the open records: rows_of reads no other)
+_ROW_LOADS = (joinedload(Application.applicant).options(load_only(Person.id, Person.full_name, Person.iin),
+                                                        lazyload("*")),
+              joinedload(Application.result),
+              selectinload(Application.steps.and_(StepRecord.completed_at.is_(None))).options(lazyload("*")))
+
+
 def queue_page(session: Session, staff: Person, *, waiting: bool, now: datetime,
                wanted: QueueFilter = QueueFilter(), after: tuple[datetime, int] | None = None,
                size: int = PAGE) -> QueuePage:
@@ -268,7 +280,8 @@ def queue_page(session: Session, staff: Person, *, waiting: bool, now: datetime,
         keyset = or_(Application.deadline_at > deadline,
                      and_(Application.deadline_at == deadline, Application.id > last_id))
     order = (Application.deadline_at, Application.id)
-    branches = [and_(visible, b) for b in _branches(staff, waiting)]
+    mine, everything = ([and_(visible, b) for b in _branches(staff, tab)] for tab in (True, False))
+    branches = mine if waiting else everything
     if len(branches) == 1:
         query = select(Application).where(branches[0], keyset)
     else:
@@ -276,15 +289,32 @@ def queue_page(session: Session, staff: Person, *, waiting: bool, now: datetime,
                  for b in branches]
         ids = union_all(*(select(p.c.id) for p in parts)) if parts else select(Application.id).where(false())
         query = select(Application).where(Application.id.in_(ids))
-    rows = list(session.scalars(query.options(selectinload(Application.steps), selectinload(Application.applicant),
-                                              selectinload(Application.result))
-                                .order_by(*order).limit(size + 1)))
+    rows = list(session.scalars(query.options(*_ROW_LOADS).order_by(*order).limit(size + 1)))
     apps, more = rows[:size], len(rows) > size
-    mine = [and_(visible, b) for b in _branches(staff, waiting=True)]
-    counts = session.execute(select(_count_sum(mine), _count_sum([and_(visible, b) for b in _branches(staff, False)])
-                                    )).one()
+    counts = session.execute(select(_count_sum(mine), _count_sum(everything))).one()
     return QueuePage(apps=apps, next_key=(apps[-1].deadline_at, apps[-1].id) if more and apps[-1].deadline_at else None,
                      waiting=int(counts[0] or 0), total=int(counts[1] or 0), cap=COUNT_CAP)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """What a queue row shows, computed once per request: whether it awaits the person, its open step, its standing."""
+
+    app: Application
+    service: ServiceSpec
+    progress: Progress
+    #: the step record waiting to be worked (None when none is open)
+    step: StepRecord | None
+    #: the person may take a step on it now
+    mine: bool
+    #: the provider's hours, on which its deadlines count
+    hours: WorkingHours
+
+
+def rows_of(apps: list[Application], staff: Person) -> list[QueueRow]:
+    """Return the rows of a queue page."""
+    return [QueueRow(app=a, service=service_of(a), progress=progress(a), step=open_step(a),
+                     mine=bool(available_transitions(a, staff)), hours=a.provider.hours) for a in apps]
 
 
 def due_by(session: Session, staff: Person, until: datetime) -> list[tuple[Application, datetime]]:
