@@ -56,7 +56,7 @@ CABINET_REQUESTS = 5
 APPLICANT_PASSWORD = "bench-applicant-2026"
 #: submissions are drawn on a grid of this many minutes, each request shifted within its cell
 SLOT_MINUTES = 240
-LOADER_VERSION = 2
+LOADER_VERSION = 3
 
 SURNAMES = ("Ахметов", "Омаров", "Сейітов", "Жұмабеков", "Нұрланов", "Қасымов", "Байжанов", "Сағындықов",
             "Ким", "Иванов", "Петренко", "Смағұлов", "Әбілқасымов", "Мұқанов", "Есенов", "Төлеуов")
@@ -248,7 +248,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                      "resolution", "decision", "refusal_grounds", "refusal_codes", "result_fields", "completed_at",
                      "consent_given_at", "consent_version", "consent_by_id", "created_at", "updated_at", "version"),
     "step_records": ("id", "application_id", "step", "role", "normative", "actor_id", "started_at", "due_at",
-                     "completed_at", "late", "outcome"),
+                     "completed_at", "late", "outcome", "provider_id"),
     "audit_entries": ("id", "seq", "kind", "application_id", "actor_id", "subject_id", "organisation_id", "action",
                       "from_status", "to_status", "at", "details", "prev_hash", "hash"),
     "notifications": ("id", "application_id", "recipient_id", "code", "params", "created_at"),
@@ -416,7 +416,8 @@ def requests(n: int, seed: int, orgs: dict[str, Org], applicants: Applicants,
             started, due = e.started + shift, e.due + shift
             done = e.completed + shift if e.completed is not None else None
             if done is None or done > NOW:
-                steps.line(f"{app_id}\t{e.action}\t{e.role}\t{e.normative}\t\\N\t{started}\t{due}\t\\N\tf\t\\N")
+                steps.line(f"{app_id}\t{e.action}\t{e.role}\t{e.normative}\t\\N\t{started}\t{due}\t\\N\tf\t\\N"
+                           f"\t{org.id}")
                 break
             if e.role == "office_clerk":
                 actor = org.clerk
@@ -446,7 +447,7 @@ def requests(n: int, seed: int, orgs: dict[str, Org], applicants: Applicants,
                 d["late"] = late
                 details = details_json[key] = json.dumps(d, ensure_ascii=False)
             steps.line(f"{app_id}\t{e.action}\t{e.role}\t{e.normative}\t{actor}\t{started}\t{due}\t{done}"
-                       f"\t{'t' if late else 'f'}\t{e.action}")
+                       f"\t{'t' if late else 'f'}\t{e.action}\t{org.id}")
             audit_entry(audit, app_id, actor, applicant_id, org.id, e.action, e.source, e.target, done, details)
             if e.issues:
                 results.line(f"{app_id}\tB{app_id:011d}\t{decision or 'permitted'}\t{app_id:064x}\t48000"

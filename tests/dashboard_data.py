@@ -32,7 +32,7 @@ def add_request(session, provider: str, submitted: datetime | None, deadline: da
         app.steps.append(StepRecord(step=step, role=role, normative=normative, started_at=start,
                                     due_at=start + timedelta(hours=1),
                                     completed_at=None if hours is None else start + timedelta(hours=hours),
-                                    late=late))
+                                    late=late, provider_id=app.provider_id))
     session.add(app)
     return app
 

@@ -223,7 +223,8 @@ def submit(session: Session, app: Application, now: datetime) -> None:
     first = process.step_of(process.start)
     assert first is not None, "a process starts with a step"
     app.steps.append(StepRecord(step=first.action, role=first.role, normative=first.duration.code,
-                                started_at=start, due_at=first.duration.after(start, hours)))
+                                started_at=start, due_at=first.duration.after(start, hours),
+                                provider_id=app.provider_id))
     audit_trail.record(session, kind=audit_trail.STATE_CHANGE, action="submit", actor=app.applicant, at=now,
                        application=app, details={"number": app.number}, from_status=DRAFT,
                        to_status=process.start)

@@ -95,7 +95,8 @@ def file_at_centre(session: Session, operator: Person, filing: Filing, registrie
     assert first is not None and operator.provider is not None
     hours = operator.provider.hours
     app.steps.append(StepRecord(step=first.action, role=first.role, normative=first.duration.code,
-                                started_at=calendar.next_opening(now, hours), due_at=first.duration.after(now, hours)))
+                                started_at=calendar.next_opening(now, hours), due_at=first.duration.after(now, hours),
+                                provider_id=app.provider_id))
     audit_trail.record(session, kind=audit_trail.STATE_CHANGE, action="file_at_centre", actor=operator, at=now,
                        application=app, details=details, from_status="draft", to_status=process.start)
     notify(session, app, person, "filed_at_centre", {"number": app.number, "deadline": app.deadline_at.isoformat()},

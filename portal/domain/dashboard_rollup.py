@@ -241,7 +241,8 @@ def tally(session: Session, start: datetime, end: datetime, *, provider_id: int 
             select(Application.provider_id, Application.service_code, month_of(session, StepRecord.completed_at),
                    StepRecord.step, StepRecord.role, StepRecord.normative, _hours(session), StepRecord.late)
             .select_from(StepRecord).join(Application, Application.id == StepRecord.application_id)
-            .where(*where, StepRecord.completed_at >= start, StepRecord.completed_at < end,
+            .where(*where, *([StepRecord.provider_id == provider_id] if provider_id is not None else []),
+                   StepRecord.completed_at >= start, StepRecord.completed_at < end,
                    StepRecord.role.in_([str(r) for r in PROVIDER_ROLES]))):
         durations[(pid, code, month, step, role, norm)].append((float(hours), bool(step_late)))
     out.durations = dict(durations)

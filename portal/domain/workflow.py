@@ -118,7 +118,7 @@ def open_stage_step(app: Application, process: Process, stage: str, at: datetime
     if step.deliver_before_deadline_hours and app.deadline_at is not None:
         due = min(due, app.deadline_at - timedelta(hours=step.deliver_before_deadline_hours))
     app.steps.append(StepRecord(step=step.action, role=step.role, normative=step.duration.code,
-                                started_at=calendar.next_opening(at, hours), due_at=due))
+                                started_at=calendar.next_opening(at, hours), due_at=due, provider_id=app.provider_id))
 
 
 def hours_of(app: Application, move: Transition) -> calendar.WorkingHours:

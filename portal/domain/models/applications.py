@@ -136,6 +136,7 @@ class StepRecord(Base):
     """One regulated step of a request: who, when, how long it may take, and whether it ran late."""
 
     __tablename__ = "step_records"
+    __table_args__ = (Index("ix_step_records_provider_completed", "provider_id", "completed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the request
@@ -158,5 +159,7 @@ class StepRecord(Base):
     late: Mapped[bool] = mapped_column(default=False)
     #: the action that closed it: the step itself, or a side move such as a return (None while open)
     outcome: Mapped[str | None] = mapped_column(String(40))
+    #: the request's provider, copied: a provider's steps done in a span are found without visiting its requests
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
 
     actor = relationship("Person")
