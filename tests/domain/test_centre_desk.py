@@ -83,6 +83,7 @@ def test_the_centre_steps_run_on_the_centre_week_the_provider_steps_on_the_provi
         consent = open_step(filed)
         # 2 minutes on Saturday, Sunday closed, 3 minutes on Monday from 09:00
         assert (consent.step, consent.due_at) == ("take_consent", datetime(2026, 11, 30, 9, 3))
+        assert consent.provider_id == filed.provider_id is not None  # the request's provider, as every step names
         # the service's term runs on the provider's five-day week, from Monday's opening
         assert filed.clock_started_at == datetime(2026, 11, 30, 9, 0)
 

@@ -64,6 +64,7 @@ def test_whole_path_permitted(app, citizen):
             ("register", "office_clerk", "15m"), ("assign", "head", "20m"), ("draft_result", "executor", "14wd"),
             ("approve", "head", "20m"), ("send", "office_clerk", "15m")]
         assert all(r.completed_at and r.actor_id and not r.late for r in records)
+        assert {r.provider_id for r in records} == {a.provider_id}  # the dashboard finds them by provider
         assert [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.kind == "state_change")
                                             .order_by(AuditEntry.seq))] == [
             "consent", "submit", "register", "assign", "draft_result", "approve", "send"]
