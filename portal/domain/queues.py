@@ -13,13 +13,14 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache, reduce
 from typing import Mapping
 
-from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true, union_all
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true, union, union_all
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from portal.domain.catalog import VERSIONS
 from portal.domain.catalog.centre import CENTRE_ONLY
 from portal.domain.catalog.process import DRAFT, Actor, Text
-from portal.domain.models import Application, Channel, Person, Role, StepRecord
+from portal.domain.audit_trail import STATE_CHANGE
+from portal.domain.models import Application, AuditEntry, Channel, Person, Role, StepRecord
 from portal.domain.models.people import search_key
 from portal.domain.calendar import WorkingHours
 from portal.domain.catalog.spec import ServiceSpec
@@ -109,7 +110,13 @@ def _search(query: str) -> ColumnElement[bool]:
     if _NUMBER.match(query):
         return Application.number == query.upper()
     if query.isdecimal() and len(query) == 12:
-        return Application.applicant_id.in_(select(Person.id).where(Person.iin == query))
+        # the applicant's IIN, or that of the person they act for (a child): every entry of a request's
+        # audit trail names the represented person, by an index (audit_trail.record)
+        # (one list of ids from both indexes: an OR of two subqueries would be checked row by row)
+        return Application.id.in_(union(
+            select(Application.id).join(Person, Person.id == Application.applicant_id).where(Person.iin == query),
+            select(AuditEntry.application_id).where(AuditEntry.represented_iin == query,
+                                                    AuditEntry.kind == STATE_CHANGE)))
     key = search_key(query)
     if len(key) < MIN_NAME:
         return false()

@@ -9,9 +9,12 @@ from flask.testing import FlaskClient
 from lxml import html
 from sqlalchemy import select
 
+from portal import demo
+from portal.domain.audit_trail import represented_iin
 from portal.domain.models import Application, Person, Provider
 from portal.domain.queues import COUNT_CAP
 from tests.conftest import MONDAY_10, account, staff_client
+from tests.factories import submitted_request
 from tests.web.test_queue_pages import english, statements_for
 
 _serial = iter(range(1, 100_000))
@@ -102,6 +105,21 @@ def test_search_finds_by_number_iin_and_the_start_of_a_name_in_any_case(app: Fla
     assert counts["tab-all"] == "0"
     assert "No requests match the filter." in page.xpath("string(//p[@id='queue-empty'])")
     assert page.xpath("//input[@id='q']/@value") == ["Айгүл"]
+
+
+def test_search_finds_a_request_by_the_iin_of_the_child_it_is_for(app: Flask, citizen: FlaskClient):
+    app_id = submitted_request(app, citizen)
+    with app.extensions["portal"].sessions() as s:
+        filed = s.get(Application, app_id)
+        number, child = filed.number, represented_iin(filed)
+    assert child and child != demo.CITIZEN.iin
+    clerk = english(staff_client(app, "office_clerk"))
+    found, counts, _ = shown(clerk, f"/backoffice/?tab=all&q={child}")
+    assert found == {number} and counts["tab-all"] == "1"
+    other = child[:-1] + str((int(child[-1]) + 1) % 10)
+    assert shown(clerk, f"/backoffice/?tab=all&q={other}")[0] == set()
+    # another provider's clerk does not find it by the child's IIN either
+    assert shown(english(staff_client(app, "office_clerk", "aiyrtau")), f"/backoffice/?tab=all&q={child}")[0] == set()
 
 
 def test_search_never_reaches_another_providers_requests(app: Flask):
