@@ -143,9 +143,14 @@ def locale() -> str:
 
 def localized(text: Mapping[str, str] | None) -> str:
     """Pick the current language from a kk/ru/en mapping."""
+    return in_language(text, locale())
+
+
+def in_language(text: Mapping[str, str] | None, language: str) -> str:
+    """Pick a language from a kk/ru/en mapping, else Kazakh, else any (a long list asks for the language once)."""
     if not text:
         return ""
-    return text.get(locale()) or text.get("kk") or next(iter(text.values()))
+    return text.get(language) or text.get("kk") or next(iter(text.values()))
 
 
 def too_long(max_length: int) -> Length:

@@ -22,7 +22,7 @@ from portal.domain.models import Decision
 from portal.domain.progress import progress, step_times, timeline
 from portal.domain.workflow import service_of
 from portal.domain.refusals import refusal_grounds_of
-from portal.web import ctx, db, locale, localized
+from portal.web import ctx, db, in_language, locale, localized
 
 
 def kzdatetime(value: datetime | None) -> str:
@@ -32,7 +32,7 @@ def kzdatetime(value: datetime | None) -> str:
     return (to_kz_naive(value) if value.tzinfo else value).strftime("%d.%m.%Y %H:%M")
 
 
-def deadline(at: datetime | None, now: datetime, hours: WorkingHours | None = None) -> Markup:
+def deadline(at: datetime | None, now: datetime, hours: WorkingHours | None = None, lang: str | None = None) -> Markup:
     """Show a deadline with the working time left on the provider's hours, marked when due today or overdue."""
     if not at:
         return Markup("")
@@ -40,7 +40,7 @@ def deadline(at: datetime | None, now: datetime, hours: WorkingHours | None = No
     left = working_days_left(now, at, hours)
     minutes = working_minutes_left(now, at, hours) if left == 0 else 0
     return Markup(f'<span class="deadline{_DEADLINE_MARK[max(min(left, 1), -1)]}">{kzdatetime(at)} '
-                  f'({_time_left(left, minutes, locale())})</span>')
+                  f'({_time_left(left, minutes, lang or locale())})</span>')
 
 
 #: a deadline's class by the sign of the working days left
@@ -106,11 +106,15 @@ def decisions(service: ServiceSpec) -> list[tuple[str, str]]:
 
 
 def step_label(service: ServiceSpec, action: str) -> str:
-    """Return a step's short label: the portal's word for a known action, else the catalog's title."""
-    if action in labels.ACTION:
-        return str(labels.ACTION[action])
-    title = service.action_title(action)
-    return localized(title) if title else action
+    """Return a step's short label: the portal's word for a known action, else the catalog's title.
+
+    Translated once per request and language (a queue page names the same few steps fifty times).
+    """
+    memo, key = g.setdefault("step_labels", {}), (service.code, service.version, action, locale())
+    if key not in memo:
+        title = None if action in labels.ACTION else service.action_title(action)
+        memo[key] = str(labels.ACTION[action]) if action in labels.ACTION else localized(title) if title else action
+    return memo[key]
 
 
 def cert_revoked(serial_hex: str) -> bool:
@@ -132,7 +136,7 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, worktime=worktime, localized=localized,
                                  mask_name=mask_name, mask_iin=mask_iin)
     app.jinja_env.globals.update(
-        labels=labels, localized=localized, current_locale=locale, error_text=labels.error_text,
+        labels=labels, localized=localized, in_language=in_language, current_locale=locale, error_text=labels.error_text,
         notification_text=labels.notification_text, working_days_left=working_days_left,
         cert_revoked=cert_revoked, display=lambda spec, value: fields.display(spec, value, locale()),
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
