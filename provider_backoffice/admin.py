@@ -94,7 +94,7 @@ def _member_page(person, *, role_form: RoleForm | None = None, cert_form: Certif
     role_form.role.choices = _roles()
     return render_template("backoffice/admin_member.html", person=person, role_form=role_form,
                            cert_form=cert_form or CertificateForm(formdata=None), confirm=ConfirmForm(formdata=None),
-                           error=error, now=now()), status
+                           open_assigned=admin_.open_assigned(db(), person), error=error, now=now()), status
 
 
 @bp.route("/staff/<int:person_id>")

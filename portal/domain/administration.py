@@ -18,7 +18,7 @@ from portal.domain import audit_trail
 from portal.domain.accounts import EMAIL_RE, MAX_EMAIL, MAX_FULL_NAME, end_sessions, hash_password
 from portal.domain.db import is_row_id
 from portal.domain.errors import DomainError, NotAllowed, NotFound
-from portal.domain.models import CENTRE_ROLES, PROVIDER_ROLES, Membership, Person, Provider, Role, StaffCertificate
+from portal.domain.models import CENTRE_ROLES, PROVIDER_ROLES, Application, Membership, Person, Provider, Role, StaffCertificate
 from portal.domain.passwords import MAX_PASSWORD, check_password
 from portal.domain.staff_certificates import new_registration
 from portal.domain.validators import ValidationError, parse_iin
@@ -159,6 +159,12 @@ def change_role(session: Session, admin: Person, person_id: int, role: str, now:
     _audit(session, action="role_changed", actor=admin, at=now, subject=person,
            details={"old": str(old), "new": given.value})
     return person
+
+
+def open_assigned(session: Session, person: Person) -> int:
+    """Return how many unfinished requests are assigned to this person (after deactivation: the head's to reassign)."""
+    return session.scalar(select(func.count()).select_from(Application)
+                          .where(Application.executor_id == person.id, Application.completed_at.is_(None))) or 0
 
 
 def set_active(session: Session, admin: Person, person_id: int, active: bool, now: datetime) -> Person:

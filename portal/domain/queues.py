@@ -182,9 +182,33 @@ def _stages(role: str, regulated: bool) -> dict[str, tuple[frozenset[str], froze
     return {code: (frozenset(a), frozenset(b)) for code, (a, b) in found.items()}
 
 
+@lru_cache(maxsize=32)
+def _orphaned(role: str) -> dict[str, frozenset[str]]:
+    """Return per service the stages where an assignee works and this role may assign another (the head's reassign).
+
+    A request at such a stage whose executor was deactivated waits for this role: nobody else can move it.
+    """
+    found: dict[str, set[str]] = {}
+    for code, versions in VERSIONS.items():
+        for spec in versions:
+            for _, process in spec.handbook_processes():
+                for t in process.transitions:
+                    step = process.step_of(t.source)
+                    if (t.role == role and t.assigns_executor and t.calendar == "provider" and step is not None
+                            and step.actor == Actor.assignee):
+                        found.setdefault(code, set()).add(t.source)
+    return {code: frozenset(stages) for code, stages in found.items()}
+
+
+def _deactivated_executor() -> ColumnElement[bool]:
+    """Return the condition of a request whose assigned executor's account was deactivated."""
+    return Application.executor_id.in_(select(Person.id).where(Person.deactivated_at.is_not(None)))
+
+
 def _waits_for(staff: Person, regulated: bool = True) -> ColumnElement[bool]:
     """Return the condition of a request waiting for this person's step (any move of theirs: `regulated=False`)."""
-    clauses = []
+    clauses = [and_(Application.service_code == code, Application.stage.in_(stages), _deactivated_executor())
+               for code, stages in _orphaned(str(staff.role)).items()] if regulated else []
     for code, (anyone, assignee) in _stages(str(staff.role), regulated).items():
         if anyone:
             clauses.append(and_(Application.service_code == code, Application.stage.in_(anyone)))
@@ -238,6 +262,15 @@ def _stage_branches(staff: Person, regulated: bool, *, unassigned_only: bool = F
         if split:
             services = Application.service_code.in_(split)
             branches += [and_(base, services, w) for w in ((nobody,) if unassigned_only else (mine, nobody))]
+    if regulated and not unassigned_only:  # what a deactivated executor left, for whoever assigns another
+        orphans: dict[str, set[str]] = {}
+        for code, stages in _orphaned(str(staff.role)).items():
+            for stage in stages:
+                orphans.setdefault(stage, set()).add(code)
+        branches += [and_(Application.provider_id == staff.provider_id, Application.completed_at.is_(None),
+                          Application.stage == stage, Application.service_code.in_(sorted(codes)),
+                          _deactivated_executor())
+                     for stage, codes in sorted(orphans.items()) if stage not in by_stage]
     return branches
 
 

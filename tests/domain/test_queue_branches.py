@@ -17,7 +17,7 @@ from tests.conftest import MONDAY_10, account
 
 
 def _fill(app: Flask) -> None:
-    """Insert a request for every service, stage, assignee (the executor, another, nobody) and completion."""
+    """Insert a request for every service, stage, assignee (the executor, another who left, nobody) and completion."""
     with app.extensions["portal"].sessions() as s:
         applicant = s.scalar(select(Person.id).where(Person.iin == demo.CITIZEN.iin))
         executors = [s.scalar(select(Person.id).where(Person.iin == a.iin))
@@ -25,6 +25,8 @@ def _fill(app: Flask) -> None:
         providers = list(s.scalars(select(Provider.id).order_by(Provider.id).limit(2)))
         stages = [code for code, _ in queues.stage_choices()] + sorted(CENTRE_ONLY) + [DRAFT]
         rows = product(providers, VERSIONS, stages, [*executors, None], (None, MONDAY_10))
+        # the second executor has left: what is assigned to them waits for the head
+        s.get(Person, executors[1]).deactivated_at = MONDAY_10
         s.add_all(Application(service_code=service, catalog_version=1, applicant_id=applicant, provider_id=provider,
                               stage=stage, form={}, executor_id=executor, number=f"BR-2026-{i:06d}",
                               submitted_at=MONDAY_10, deadline_at=MONDAY_10 + timedelta(hours=i % 17),
@@ -62,3 +64,6 @@ def test_each_tab_is_exactly_what_the_role_may_see_and_what_waits_for_it(app: Fl
             assert expected, (who.role, waiting)
             assert got == expected, (who.role, waiting)
             assert count == len(expected), (who.role, waiting)
+            if who.role == "head" and waiting:
+                left = s.scalar(select(Person.id).where(Person.iin == demo.SECOND_EXECUTOR.iin))
+                assert any(s.get(Application, i).executor_id == left for i in got)

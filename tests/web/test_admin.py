@@ -440,3 +440,26 @@ def test_every_change_is_audited_with_its_old_and_new_value(app):
         assert rows[4].details == {"head_signs_results": {"old": True, "new": False}}
         assert rows[5].subject_id == person_id(app, HEAD.iin) and rows[5].details["serial"]
         assert verify(s).ok
+
+
+def test_what_a_deactivated_executor_left_awaits_the_head_who_reassigns_it(app, citizen):
+    from tests.web.test_queue_pages import numbers
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"}, until="assign")
+    with app.extensions["portal"].sessions() as s:
+        number = s.get(Application, app_id).number
+    head = staff_client(app, "head")
+    head.get("/lang/en")
+    assert number not in numbers(head, "/backoffice/")[0]  # in execution: it waits for the executor
+    admin = admin_client(app)
+    admin.post(f"/admin/staff/{person_id(app, EXECUTOR.iin)}/deactivate")
+    member = admin.get(f"/admin/staff/{person_id(app, EXECUTOR.iin)}").get_data(as_text=True)
+    assert re.search(r'id="open-assigned">1 — they await the head, who assigns another executor', member)
+    shown, _, tabs = numbers(head, "/backoffice/")
+    assert number in shown and "(1)" in tabs["tab-waiting"]
+    second = person_id(app, demo.SECOND_EXECUTOR.iin)
+    r = head.post(f"/backoffice/requests/{app_id}", data={"action": "reassign", "executor_id": str(second),
+                                                          "resolution": "Жаңа орындаушы."})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    assert number not in numbers(head, "/backoffice/")[0]
+    assert number in numbers(sign_in(app.test_client(), demo.SECOND_EXECUTOR), "/backoffice/")[0]
