@@ -4,12 +4,14 @@ Run as ``.venv/bin/python bench/backoffice_scale.py`` from the repository root. 
 (or reuses) a database of its own on BENCH_DATABASE_URL's server (default postgresql://root@127.0.0.1:5432/,
 databases bench_scale_<N>; see bench/scale_data.py for the mix), then requests each page through the real
 app (create_app, test client, signed-in staff of the big department) with the clock pinned to the data's
-day. Per page: the median and p95 server time over RUNS requests after warm-up, and the SQL statements
-one request runs. Each answer must be 200 and show what the page is for (a request's number), so a broken
-page never passes as fast. Prints both sizes side by side with the ratio of the medians and whether the
+day, the two sizes side by side: each page is requested at one size and then the other, in turn. Per page:
+the median and p95 server time over RUNS requests after warm-up, and the SQL statements one request runs.
+Each answer must be 200 and show what the page is for (a request's number), so a broken page never passes
+as fast. Prints both sizes side by side with the ratio of the medians and whether the
 targets hold (ratio <= 1.5, under 50 ms at the large size, at most 10 queries); no assertions on time.
 
-  --sizes 10000,1000000   what to measure (default: 10,000 and 1,000,000 when that one is loaded, else 100,000)
+  --sizes 10000,1000000   the two sizes to compare (default: 10,000 and 1,000,000 when that one is loaded,
+                          else 100,000)
   --rebuild               load the databases again even when they hold their data
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,47 +129,63 @@ def signed_in(app: Flask, credentials: str) -> FlaskClient:
     return client
 
 
-def measure(app: Flask, client: FlaskClient, page: Page, counter: list[int]) -> Figure:
-    """Request a page WARMUP + RUNS times; return its figures, or the problem that makes them meaningless."""
-    times, queries, problem, shown = [], 0, None, 0
-    for i in range(WARMUP + RUNS):
-        counter[0] = 0
-        start = time.perf_counter()
-        response = client.get(page.url)
-        elapsed = (time.perf_counter() - start) * 1000
-        if i == 0:
-            body = response.get_data(as_text=True)
-            if response.status_code != 200:
-                return Figure(0, 0, counter[0], f"answered {response.status_code}")
-            if page.expect and not re.search(page.expect, body):
-                problem = f"does not show {page.expect!r}"
-            shown = len(set(NUMBER.findall(body)))
-        if i >= WARMUP:
-            times.append(elapsed)
-            queries = max(queries, counter[0])
-    return Figure(statistics.median(times), statistics.quantiles(times, n=20)[-1], queries, problem, shown)
+@dataclass
+class Site:
+    """One size's portal: the app on its database, its signed-in clients, its pages and a statement counter."""
+
+    app: Flask
+    clients: dict[str, FlaskClient]
+    pages: dict[str, Page]
+    counter: list[int]
 
 
-def run_size(n: int, rebuild: bool) -> dict[str, Figure]:
-    """Load (or reuse) the database of n requests and measure every page on it."""
+def open_site(n: int, rebuild: bool, stack: ExitStack) -> Site:
+    """Load (or reuse) the database of n requests and start a portal on it, signed in as each role."""
     url = scale_load.database_url(n)
     if rebuild or not scale_load.loaded(url, n):
         print(f"loading {n:,} requests into {url.rsplit('/', 1)[-1]} ...", flush=True)
         seconds = scale_load.load(n, log=lambda line: print(line, flush=True))
         print(f"loaded {n:,} requests in {seconds:.0f} s", flush=True)
     todo, credentials = pages(url)
-    figures: dict[str, Figure] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, clock.pinned(data.NOW):
-        app = create_app(Config(instance_dir=Path(tmp), database_url=scale_load.sqlalchemy_url(url), testing=True,
-                                csrf_enabled=False, public_url="http://portal.bench"))
-        counter = [0]
-        engine = app.extensions["portal"].sessions.kw["bind"]
-        event.listen(engine, "before_cursor_execute", lambda *args: counter.__setitem__(0, counter[0] + 1))
-        clients = {role: signed_in(app, c) for role, c in credentials.items()}
-        for page in todo:
-            figures[page.label] = measure(app, clients[page.role], page, counter)
-        engine.dispose()
-    return figures
+    tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scale-"))
+    app = create_app(Config(instance_dir=Path(tmp), database_url=scale_load.sqlalchemy_url(url), testing=True,
+                            csrf_enabled=False, public_url="http://portal.bench"))
+    counter = [0]
+    engine = app.extensions["portal"].sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", lambda *args: counter.__setitem__(0, counter[0] + 1))
+    stack.callback(engine.dispose)
+    return Site(app, {role: signed_in(app, c) for role, c in credentials.items()}, {p.label: p for p in todo},
+                counter)
+
+
+def _checked(site: Site, page: Page) -> tuple[str | None, int]:
+    """Request a page once; return what makes its figures meaningless (if anything) and the requests it shows."""
+    response = site.clients[page.role].get(page.url)
+    body = response.get_data(as_text=True)
+    if response.status_code != 200:
+        return f"answered {response.status_code}", 0
+    problem = f"does not show {page.expect!r}" if page.expect and not re.search(page.expect, body) else None
+    return problem, len(set(NUMBER.findall(body)))
+
+
+def measure(sites: list[Site], label: str) -> list[Figure]:
+    """Request a page WARMUP + RUNS times at every size, alternating sizes request by request (side by side:
+    whatever else the machine does falls on both), and return each size's figures."""
+    checks = [_checked(site, site.pages[label]) for site in sites]
+    times: list[list[float]] = [[] for _ in sites]
+    queries = [0 for _ in sites]
+    for i in range(WARMUP + RUNS):
+        for k, site in enumerate(sites):
+            page = site.pages[label]
+            site.counter[0] = 0
+            start = time.perf_counter()
+            site.clients[page.role].get(page.url)
+            elapsed = (time.perf_counter() - start) * 1000
+            if i >= WARMUP:
+                times[k].append(elapsed)
+                queries[k] = max(queries[k], site.counter[0])
+    return [Figure(statistics.median(t), statistics.quantiles(t, n=20)[-1], q, problem, shown)
+            for t, q, (problem, shown) in zip(times, queries, checks)]
 
 
 def verdict(small: Figure, large: Figure, big_n: int) -> str:
@@ -201,9 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [SMALL, large]
         if large != LARGE:
             print(f"(1,000,000 requests not loaded: measuring {FALLBACK:,} instead; `make bench-scale` loads them)")
-    results = {n: run_size(n, args.rebuild) for n in sizes}
     small_n, big_n = sizes[0], sizes[-1]
-    small, big = results[small_n], results[big_n]
+    small, big = {}, {}
+    with ExitStack() as stack, clock.pinned(data.NOW):
+        sites = [open_site(n, args.rebuild, stack) for n in (small_n, big_n)]
+        for label in sites[0].pages:
+            small[label], big[label] = measure(sites, label)
     head = (f"{'page':<36} {small_n:>9,}: median   p95  SQL rows {big_n:>11,}: median   p95  SQL rows  ratio  "
             "targets")
     print(f"\nback office on PostgreSQL, server time per request in ms (median, p95 over {RUNS}), SQL statements")
