@@ -16,23 +16,14 @@ file with ~150 incremental signatures takes it minutes. So, in order:
 from __future__ import annotations
 
 import fcntl
-import logging
-import math
-import multiprocessing
 import os
-import resource
-import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-from portal import clock
 from portal.documents.verification import PdfVerdict, TooComplex, verify_pdf
-
-logger = logging.getLogger(__name__)
+from portal.sandbox import Budget, Stopped, run_bounded
 
 #: revisions (``%%EOF``/``startxref``) an upload may carry; a portal result has two or three
 MAX_REVISIONS = 10
@@ -110,74 +101,26 @@ def _slot(directory: Path, count: int) -> Iterator[None]:
     raise VerificationBusy()
 
 
-_mp_context: multiprocessing.context.ForkServerContext | None = None
-
-
-def _context() -> multiprocessing.context.ForkServerContext:
-    """Return the fork-server context, with pyHanko imported once in the server."""
-    # A fork server is a clean single-threaded process started once per worker: each check forks
-    # from it in milliseconds with pyHanko already imported (a fresh interpreter takes ~0.9 s),
-    # and without copying the worker's threads, locks or database connections.
-    global _mp_context
-    if _mp_context is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["portal.documents.verification"])
-        _mp_context = context
-    return _mp_context
-
-
 def _run_child(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: list[bytes],
                limits: VerifyLimits) -> PdfVerdict:
     """Run verify_pdf in a limited child process and return its verdict."""
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    child = _context().Process(target=_child_main, args=(sender, pdf, trust_roots_pem, intermediates_pem,
-                                                         limits.cpu_seconds, limits.memory_bytes, clock.pinned_at()),
-                               daemon=True)
+    budget = Budget(cpu_seconds=limits.cpu_seconds, memory_bytes=limits.memory_bytes,
+                    wall_seconds=limits.wall_seconds, niceness=CHILD_NICENESS)
     try:
-        child.start()
-    except OSError:  # no process can be started now (process or memory limits): as good as busy
-        logger.warning("could not start a verification process", exc_info=True)
-        sender.close()
-        receiver.close()
-        raise VerificationBusy() from None
-    sender.close()
-    try:
-        answer = receiver.recv() if receiver.poll(limits.wall_seconds) else ("timeout", None)
-    except EOFError:  # killed by its CPU limit (SIGPROF/SIGXCPU) before it answered
-        answer = ("killed", None)
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-        receiver.close()
-    kind, verdict = answer
-    if kind == "ok" and isinstance(verdict, PdfVerdict):
-        return verdict
-    if kind == "too_complex":
+        verdict = run_bounded(_verify, (pdf, trust_roots_pem, intermediates_pem), budget)
+    except Stopped as stopped:
+        if stopped.kind == "unstartable":  # no process can be started now: as good as busy
+            raise VerificationBusy() from None
+        raise VerificationRefused("verify_over_budget") from None
+    if verdict is None:
         raise VerificationRefused("verify_too_complex")
-    logger.warning("verification stopped: %s (exit code %s)", kind, child.exitcode)
-    raise VerificationRefused("verify_over_budget")
+    return verdict
 
 
-def _child_main(sender: Connection, pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: list[bytes],
-                cpu_seconds: float, memory_bytes: int, pinned: datetime | None) -> None:
-    """Lower priority, set the budget, verify and send the verdict back."""
-    clock.pin(pinned)  # the fork server never saw the worker's clock: validate at the worker's time
-    os.nice(CHILD_NICENESS)
-    # ITIMER_PROF counts this process's CPU time to the millisecond and its default action ends the
-    # process; RLIMIT_CPU (whole seconds) is the kernel's backstop that no Python code can defer.
-    signal.setitimer(signal.ITIMER_PROF, max(cpu_seconds, 0.001))
-    hard_cpu = math.ceil(cpu_seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (hard_cpu, hard_cpu + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    logging.disable(logging.CRITICAL)  # hostile files make pyHanko log megabytes of tracebacks
+def _verify(pdf: bytes, trust_roots_pem: list[bytes], intermediates_pem: list[bytes]) -> PdfVerdict | None:
+    """Verify in the child; None when the parsed file has more revisions or signatures than allowed."""
     try:
-        verdict = verify_pdf(pdf, trust_roots_pem, intermediates_pem,
-                             max_revisions=MAX_REVISIONS, max_signatures=MAX_SIGNATURES)
-        answer: tuple[str, PdfVerdict | None] = ("ok", verdict)
+        return verify_pdf(pdf, trust_roots_pem, intermediates_pem,
+                          max_revisions=MAX_REVISIONS, max_signatures=MAX_SIGNATURES)
     except TooComplex:
-        answer = ("too_complex", None)
-    except MemoryError:
-        answer = ("memory", None)
-    sender.send(answer)
-    sender.close()
+        return None

@@ -7,15 +7,12 @@ that runs JavaScript or launches a program on opening has no place among citizen
 from __future__ import annotations
 
 import io
-import os
 import re
-import resource
-import select
-import signal
 import struct
 import unicodedata
 
 from portal.domain.validators import ValidationError, sniff_upload
+from portal.sandbox import Budget, Stopped, run_bounded
 
 __all__ = ["MAX_FILENAME", "MAX_IMAGE_PIXELS", "check_upload", "clean_filename", "image_size"]
 
@@ -87,13 +84,11 @@ _ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch"})
 MAX_PDF_OBJECTS = 20_000
 #: the most dictionaries, arrays and references looked at, direct ones included
 MAX_PDF_NODES = 100_000
-#: what parsing one PDF may take: CPU seconds and memory beyond what the worker already uses (the
-#: largest package the limits above let through, 19,000 objects in object streams, takes about 1.2 s)
-PARSE_CPU_SECONDS = 3
-PARSE_MEMORY = 768 * 1024 * 1024
-#: how long the worker waits for that child, whatever it does (a child forked from a threaded worker
-#: may block on a lock another thread held, using no CPU at all)
-PARSE_WALL_SECONDS = 10
+#: what parsing one PDF may take: CPU seconds (the largest package the limits above let through,
+#: 19,000 objects in object streams, takes about 1.2 s), address space (the child starts at about
+#: 70 MB), and how long the worker waits for that child whatever it does (it may be stuck without
+#: using CPU)
+PARSE_BUDGET = Budget(cpu_seconds=3, memory_bytes=1024 * 1024 * 1024, wall_seconds=10)
 _STREAM_BODY = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _ACTIVE_NAME = re.compile(rb"/(?:JS|JavaScript|AA|Launch|XFA)(?=[\s/<>\[\]()%{}]|\Z)")
@@ -211,36 +206,15 @@ def _verdict(pdf: bytes) -> bytes:
 
 
 def _verdict_bounded(pdf: bytes) -> bytes:
-    """Return the structural verdict, parsed in a forked child held to PARSE_CPU_SECONDS and PARSE_MEMORY.
+    """Return the structural verdict, parsed in a child held to PARSE_BUDGET.
 
     The parser's own costs are not all linear (pyHanko reads an object stream's header anew for each
     object in it), so a crafted file could keep a worker busy for long; the child is simply stopped.
     """
-    if not hasattr(os, "fork"):  # pragma: no cover - the portal runs on Linux
-        return _verdict(pdf)
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: limits, the walk, one answer, and out without running any clean-up
-        try:
-            os.close(reading)
-            resource.setrlimit(resource.RLIMIT_CPU, (PARSE_CPU_SECONDS, PARSE_CPU_SECONDS + 1))
-            in_use = int(open("/proc/self/statm").read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-            resource.setrlimit(resource.RLIMIT_AS, (in_use + PARSE_MEMORY, in_use + PARSE_MEMORY))
-            os.write(writing, _verdict(pdf))
-        finally:
-            os._exit(0)
-    os.close(writing)
     try:
-        ready, _, _ = select.select([reading], [], [], PARSE_WALL_SECONDS)
-        verdict = os.read(reading, 64) if ready else b""
-    finally:
-        os.close(reading)
-        try:
-            os.kill(pid, signal.SIGKILL)  # gone already, or stuck: either way it ends here
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-    return verdict or b"pdf_too_complex"  # killed for its CPU time, out of memory, or out of time
+        return run_bounded(_verdict, (pdf,), PARSE_BUDGET)
+    except Stopped:  # killed for its CPU time, out of memory, or out of time
+        return b"pdf_too_complex"
 
 
 def _check_pdf(data: bytes) -> None:

@@ -6,6 +6,7 @@ import struct
 import threading
 import time
 import zlib
+from dataclasses import replace
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -186,32 +187,54 @@ def test_many_objects_in_object_streams_are_read_in_one_pass(monkeypatch: pytest
     assert err.value.code == "pdf_too_complex"
 
 
-def test_parsing_that_runs_long_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    def endless(pdf: bytes) -> bool:
-        while True:
-            pass
+def endless(pdf: bytes) -> bytes:
+    """A parser stuck on some crafted input (module-level: the fork server's child imports it by name)."""
+    while True:
+        pass
 
-    monkeypatch.setattr(scans, "_structural_active", endless)  # a parser stuck on some crafted input
+
+def blocked(pdf: bytes) -> bytes:
+    """A parser stuck on a lock that is never released: it uses no CPU at all."""
+    held = threading.Lock()
+    held.acquire()
+    held.acquire()
+    return b"ok"
+
+
+def test_parsing_that_runs_long_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scans, "_verdict", endless)
     started = time.monotonic()
     with pytest.raises(ValidationError) as err:
         check_upload(tiny_pdf())
     assert err.value.code == "pdf_too_complex"
-    assert time.monotonic() - started < 30  # 2 s of CPU in the child, however busy the machine
+    assert time.monotonic() - started < 30  # 3 s of CPU in the child, however busy the machine
 
 
 def test_a_parse_that_blocks_without_cpu_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A child stuck on a lock (forked from a threaded worker) uses no CPU: the wall limit ends it."""
-    def blocked(pdf: bytes) -> bool:
-        held = threading.Lock()
-        held.acquire()
-        held.acquire()  # as a lock another thread held at the fork: never released, no CPU used
-        return False
-
-    monkeypatch.setattr(scans, "_structural_active", blocked)
-    monkeypatch.setattr(scans, "PARSE_WALL_SECONDS", 1)
+    monkeypatch.setattr(scans, "_verdict", blocked)
+    monkeypatch.setattr(scans, "PARSE_BUDGET", replace(scans.PARSE_BUDGET, wall_seconds=1))
     with pytest.raises(ValidationError) as err:
         check_upload(tiny_pdf())
     assert err.value.code == "pdf_too_complex"
+
+
+def test_scans_are_checked_while_other_threads_keep_reading_the_clock() -> None:
+    """The check never forks the worker: a child forked while another thread held a lock could hang."""
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            time.time()
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert all(check_upload(tiny_pdf()) == "application/pdf" for _ in range(100))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
 
 
 def test_ordinary_object_streams_pass() -> None:
