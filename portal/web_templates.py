@@ -19,7 +19,7 @@ from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import DEFAULT_HOURS, WorkingHours, to_kz_naive, working_days_left, working_minutes_left
 from portal.domain.db import is_conflict
 from portal.domain.models import Decision
-from portal.domain.progress import progress, step_times, timeline
+from portal.domain.progress import Progress, progress, step_times, timeline
 from portal.domain.workflow import service_of
 from portal.domain.refusals import refusal_grounds_of
 from portal.web import ctx, db, in_language, locale, localized
@@ -61,6 +61,13 @@ def _time_left(left: int, minutes: int, language: str) -> str:
             text = ngettext("%(num)s working day left", "%(num)s working days left", left)
         memo[key] = str(escape(text))
     return memo[key]
+
+
+def status(p: Progress, lang: str | None = None) -> Markup:
+    """Show a request's public status as a badge, its stage's title as the hover text."""
+    lang = lang or locale()
+    title = f' title="{escape(in_language(p.stage.title, lang))}"' if p.stage else ""
+    return Markup(f'<span class="status s-{p.status}"{title}>{escape(in_language(p.status.title, lang))}</span>')
 
 
 def mask_name(name: str) -> str:
@@ -108,7 +115,7 @@ def decisions(service: ServiceSpec) -> list[tuple[str, str]]:
 def step_label(service: ServiceSpec, action: str) -> str:
     """Return a step's short label: the portal's word for a known action, else the catalog's title.
 
-    Translated once per request and language (a queue page names the same few steps fifty times).
+    Translated once per request and language (a queue page names the same few steps on every row).
     """
     memo, key = g.setdefault("step_labels", {}), (service.code, service.version, action, locale())
     if key not in memo:
@@ -142,7 +149,7 @@ def install_template_helpers(app: Flask) -> None:
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
-        deadline=deadline,
+        deadline=deadline, status=status,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 

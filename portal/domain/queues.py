@@ -301,6 +301,7 @@ def _count_sum(conditions: list[ColumnElement[bool]]) -> ColumnElement[int]:
 _ROW_LOADS = (joinedload(Application.applicant).options(load_only(Person.id, Person.full_name, Person.iin),
                                                         lazyload("*")),
               joinedload(Application.result),
+              lazyload(Application.provider),  # the staff member's own provider, already in the session
               selectinload(Application.steps.and_(StepRecord.completed_at.is_(None))).options(lazyload("*")))
 
 
