@@ -27,8 +27,8 @@ from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.progress import Progress, progress
 from portal.domain.workflow import available_transitions, open_step, service_of
 
-#: requests on one page of a queue
-PAGE = 50
+#: requests on one page of a queue: the soonest deadlines, about two screens; more follow page by page
+PAGE = 25
 #: a tab counts up to this many requests and then says "more than": a count never reads the whole table
 COUNT_CAP = 1_000
 #: a registration number as the portal gives them ("TVET-2026-000123")
