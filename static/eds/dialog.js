@@ -24,6 +24,7 @@
     wrong_password: "Wrong password. Check the keyboard layout and Caps Lock and try again.",
     not_a_p12: "This file is not an EDS key file (.p12).",
     unsupported_p12: "This key file cannot be opened in the browser. Sign with NCALayer instead.",
+    damaged_p12: "This key file is damaged: its integrity check failed. Use another copy of your key.",
     key_usage: "This key is not meant for this action: choose your signing key (RSA256_…) to sign, "
       + "your authentication key (AUTH_RSA256_…) to sign in.",
     cancelled: "Signing was cancelled.",

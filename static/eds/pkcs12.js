@@ -1,5 +1,7 @@
-// Open a PKCS#12 key file in the page with Web Crypto (docs/eds.md, ".p12 files").
-// Only PBES2 (PBKDF2 + AES-CBC) bags can be opened: that is all Web Crypto offers.
+// Open a PKCS#12 key file in the page (docs/eds.md, ".p12 files").
+// PBES2 (PBKDF2 + AES-CBC) bags are opened with Web Crypto; the legacy PKCS#12 encryptions of files
+// issued by the National Certification Centre (3DES for the key, 40-bit RC2 for the certificates)
+// and the file's integrity MAC with node-forge (static/vendor/forge/), since Web Crypto has neither.
 // The private key is imported non-extractable, so no script can read it back out.
 (function (kit) {
   "use strict";
@@ -26,6 +28,8 @@
     x509Certificate: "1.2.840.113549.1.9.22.1",
     localKeyId: "1.2.840.113549.1.9.21",
     pbes2: "1.2.840.113549.1.5.13",
+    pbeSha1TripleDes: "1.2.840.113549.1.12.1.3",
+    pbeSha1Rc2x40: "1.2.840.113549.1.12.1.6",
     pbkdf2: "1.2.840.113549.1.5.12",
     rsaEncryption: "1.2.840.113549.1.1.1",
     keyUsage: "2.5.29.15",
@@ -40,9 +44,17 @@
   // Chromium has no AES-192, so only these two.
   const AES_CBC = { "2.16.840.1.101.3.4.1.2": 128, "2.16.840.1.101.3.4.1.42": 256 };
   const MAX_ITERATIONS = 10000000; // a hostile file must not freeze the tab for minutes
+  // The PKCS#12 derivation runs in JavaScript (~1.3 ms per 1,000 rounds): at most a few seconds.
+  const MAX_PKCS12_ITERATIONS = 2000000;
+  // Digests of the integrity MAC (RFC 7292 appendix B derives its key with the same hash).
+  const MAC_HASH = {
+    "1.3.14.3.2.26": "sha1", "2.16.840.1.101.3.4.2.1": "sha256",
+    "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512",
+  };
 
   const UNSUPPORTED = "This key file is protected with an algorithm the browser cannot open "
-    + "(legacy 3DES/RC2, as in keys issued by NCA RK). Use NCALayer to sign with it.";
+    + "(such as a GOST key). Use NCALayer to sign with it.";
+  const DAMAGED = "The key file is damaged: its integrity check failed";
 
   const RDN = {
     "2.5.4.3": "CN", "2.5.4.4": "SURNAME", "2.5.4.5": "serialNumber", "2.5.4.6": "C",
@@ -101,11 +113,17 @@
     return info;
   }
 
-  // Read the PBES2 parameters without touching the password, so that an unsupported file
+  // Read the encryption's parameters without touching the password, so that an unsupported file
   // is reported as such instead of as a wrong password.
-  function pbes2Params(algId) {
+  function encryptionParams(algId) {
     const [algOid, params] = items(algId);
-    if (oid(algOid) !== OID.pbes2) throw new EdsError("unsupported_p12", UNSUPPORTED);
+    const algorithm = oid(algOid);
+    if (algorithm === OID.pbeSha1TripleDes || algorithm === OID.pbeSha1Rc2x40) {
+      const iterations = intNumber(items(params)[1]);
+      if (iterations < 1 || iterations > MAX_PKCS12_ITERATIONS) throw new EdsError("unsupported_p12", UNSUPPORTED);
+      return { legacy: algId.der };
+    }
+    if (algorithm !== OID.pbes2) throw new EdsError("unsupported_p12", UNSUPPORTED);
     const [kdf, scheme] = items(params);
     const [kdfOid, kdfParams] = items(kdf);
     if (oid(kdfOid) !== OID.pbkdf2) throw new EdsError("unsupported_p12", UNSUPPORTED);
@@ -122,7 +140,47 @@
     return { salt, iterations, hash, keyBits, iv: octets(expect(iv, TAG.OCTET_STRING, "IV")) };
   }
 
-  async function pbes2Decrypt(params, ciphertext, password) {
+  // node-forge speaks "binary strings": one character per byte.
+  function binary(bytes) {
+    let out = "";
+    for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return out;
+  }
+
+  function fromBinary(str) {
+    return Uint8Array.from(str, (c) => c.charCodeAt(0));
+  }
+
+  // pbeWithSHAAnd3-KeyTripleDES-CBC or pbeWithSHAAnd40BitRC2-CBC: the key and IV come from the
+  // PKCS#12 derivation over the password as a BMPString, which forge writes as RFC 7292 says.
+  function legacyDecrypt(algIdDer, ciphertext, password) {
+    const forge = window.forge;
+    let cipher;
+    try {
+      const algId = forge.asn1.fromDer(forge.util.createBuffer(binary(algIdDer)));
+      cipher = forge.pki.pbe.getCipher(forge.asn1.derToOid(algId.value[0].value), algId.value[1], password);
+      cipher.update(forge.util.createBuffer(binary(ciphertext)));
+    } catch (e) {
+      throw new EdsError("not_a_p12", "This file is not a PKCS#12 (.p12) key file");
+    }
+    if (!cipher.finish()) throw new EdsError("wrong_password", "Wrong password"); // broken padding
+    return fromBinary(cipher.output.getBytes());
+  }
+
+  // The integrity MAC (RFC 7292, 5.1): an HMAC over the authenticated safe, keyed from the password.
+  function macMatches(mac, password) {
+    const forge = window.forge;
+    const md = forge.md[mac.hash].create();
+    const key = forge.pkcs12.generateKey(password, forge.util.createBuffer(binary(mac.salt)), 3, mac.iterations,
+      md.digestLength, md);
+    const hmac = forge.hmac.create();
+    hmac.start(md, key);
+    hmac.update(binary(mac.authSafe));
+    return hmac.digest().getBytes() === binary(mac.digest);
+  }
+
+  async function decrypt(params, ciphertext, password) {
+    if (params.legacy) return legacyDecrypt(params.legacy, ciphertext, password);
     const subtle = crypto.subtle;
     // RFC 8018 leaves the password encoding open; OpenSSL/cryptography feed the raw UTF-8 bytes.
     const base = await subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveKey"]);
@@ -152,7 +210,17 @@
     return null;
   }
 
-  // Walk the PFX and return the encrypted pieces, checking every algorithm first.
+  // MacData { DigestInfo { algorithm, digest }, macSalt, iterations DEFAULT 1 }
+  function macData(node, authSafe) {
+    const [digestInfo, salt, count] = items(node);
+    const [algorithm, digest] = items(digestInfo);
+    const hash = MAC_HASH[oid(items(algorithm)[0])];
+    const iterations = count ? intNumber(count) : 1;
+    if (!hash || iterations < 1 || iterations > MAX_PKCS12_ITERATIONS) throw new EdsError("unsupported_p12", UNSUPPORTED);
+    return { hash, iterations, salt: octets(salt), digest: octets(digest), authSafe };
+  }
+
+  // Walk the PFX and return the encrypted pieces and the MAC, checking every algorithm first.
   function readPfx(bytes) {
     let pfx;
     try {
@@ -165,16 +233,18 @@
       const [ctype, content] = items(pfx[1]);
       // Public-key integrity mode (signedData) is not used by any key file we know of.
       if (oid(ctype) !== OID.data) throw new EdsError("unsupported_p12", UNSUPPORTED);
-      const safes = items(decode(octets(expect(content, 0xa0).children[0])));
-      return safes.map((ci) => {
+      const authSafe = octets(expect(content, 0xa0).children[0]);
+      const safes = items(decode(authSafe));
+      const mac = pfx[2] ? macData(pfx[2], authSafe) : null;
+      return { mac, safes: safes.map((ci) => {
         const [type, body] = items(ci);
         const inner = expect(body, 0xa0).children[0];
         const t = oid(type);
         if (t === OID.data) return { plain: decode(octets(inner)) };
         if (t !== OID.encryptedData) throw new EdsError("unsupported_p12", UNSUPPORTED);
         const eci = items(items(inner)[1]); // EncryptedData { version, EncryptedContentInfo }
-        return { params: pbes2Params(eci[1]), ciphertext: octets(eci[2]) };
-      });
+        return { params: encryptionParams(eci[1]), ciphertext: octets(eci[2]) };
+      }) };
     } catch (e) {
       if (e instanceof EdsError) throw e;
       throw new EdsError("not_a_p12", "This file is not a PKCS#12 (.p12) key file");
@@ -184,7 +254,7 @@
   // Opens the file: resolves with [{key: CryptoKey (sign only, non-extractable), cert, chain}],
   // one entry per private key in the file (in practice one).
   async function openP12(fileBytes, password) {
-    const safes = readPfx(fileBytes);
+    const { safes, mac } = readPfx(fileBytes);
     const keys = [];   // {pkcs8 | encrypted, localKeyId}
     const certs = [];  // {der, localKeyId}
 
@@ -195,7 +265,7 @@
         const localKeyId = localKeyIdOf(bag);
         if (type === OID.shroudedKeyBag) {
           const [algId, enc] = items(value);
-          keys.push({ params: pbes2Params(algId), ciphertext: octets(enc), localKeyId });
+          keys.push({ params: encryptionParams(algId), ciphertext: octets(enc), localKeyId });
         } else if (type === OID.keyBag) {
           keys.push({ pkcs8: value.der, localKeyId });
         } else if (type === OID.certBag) {
@@ -216,15 +286,23 @@
       if (e instanceof EdsError) throw e;
       throw new EdsError("not_a_p12", "This file is not a PKCS#12 (.p12) key file");
     }
+    // A MAC that does not match is a wrong password, unless the password opens the file: then the
+    // file was altered or damaged, and nothing in it is to be trusted.
+    const intact = mac !== null && macMatches(mac, password);
     for (const s of safes) {
       if (s.plain) continue;
-      const plain = parseDecrypted(await pbes2Decrypt(s.params, s.ciphertext, password));
+      const plain = parseDecrypted(await decrypt(s.params, s.ciphertext, password));
       try { walkBags(plain); } catch (e) {
         if (e instanceof EdsError) throw e;
         throw new EdsError("wrong_password", "Wrong password");
       }
     }
     if (keys.length === 0) throw new EdsError("not_a_p12", "The key file holds no private key");
+    if (!intact) {
+      // the password is right if it opens the key (a wrong one almost always breaks the padding)
+      for (const k of keys) if (!k.pkcs8) (await decrypt(k.params, k.ciphertext, password)).fill(0);
+      throw new EdsError("damaged_p12", DAMAGED);
+    }
 
     let parsed;
     try {
@@ -234,7 +312,7 @@
     }
     const result = [];
     for (const k of keys) {
-      const pkcs8 = k.pkcs8 || await pbes2Decrypt(k.params, k.ciphertext, password);
+      const pkcs8 = k.pkcs8 || await decrypt(k.params, k.ciphertext, password);
       let modulus;
       try {
         const pki = items(decode(pkcs8));

@@ -1,7 +1,8 @@
 // window.EDS: answers NCALayer's commonUtils messages (docs/eds.md, "The messages") in the page.
 // The key file and password stay in this tab: the only thing handed back is the CMS.
 //
-//   <script src="/static/eds/der.js"></script> then pkcs12.js, cms.js, dialog.js, signer.js
+//   <script src="/static/vendor/forge/forge.min.js"></script>, <script src="/static/eds/der.js"></script>,
+//   then pkcs12.js, cms.js, dialog.js, signer.js
 //   (plain scripts, in this order: each adds its part to window.EDSKit for the next)
 //   const answer = await EDS.request({module: "kz.gov.pki.knca.commonUtils",
 //     method: "createCMSSignatureFromBase64", args: ["PKCS12", "SIGNATURE", b64, false]});

@@ -9,7 +9,9 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
+import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ from werkzeug.serving import make_server
 pytestmark = pytest.mark.browser
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
+#: the demo page that drives the signer: a test's page, never served by the portal
+DEMO = Path(__file__).resolve().parent / "demo"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SIGN_PASSWORD = "Құпия сөз 2026!"  # not ASCII on purpose: PBKDF2 must get the UTF-8 bytes
@@ -118,8 +122,9 @@ def pki() -> Pki:
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """Serve static/ at /static/ on loopback (a secure context, so Web Crypto is there)."""
-    app = SharedDataMiddleware(NotFound(), {"/static": str(STATIC)}, cache=False)
+    """Serve static/ at /static/ on loopback (a secure context, so Web Crypto is there), the demo page beside the signer."""
+    demo = {f"/static/eds/{f.name}": str(f) for f in DEMO.iterdir()}
+    app = SharedDataMiddleware(NotFound(), {**demo, "/static": str(STATIC)}, cache=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -234,7 +239,7 @@ def assert_nothing_leaves(run: dict[str, Any], base: str, password: str, p12: by
     assert run["requests_while_signing"] == []
     secrets = [password.encode(), password.encode("utf-16-be"), p12[:64], base64.b64encode(p12)[:64]]
     for req in run["requests"]:
-        assert req["url"].startswith(f"{base}/static/eds/"), req["url"]
+        assert req["url"].startswith((f"{base}/static/eds/", f"{base}/static/vendor/forge/")), req["url"]
         assert req["method"] == "GET" and not req["post"], req
         blob = (req["url"] + json.dumps(req["headers"])).encode()
         assert not any(s in blob for s in secrets)
@@ -375,12 +380,63 @@ def test_a_random_file_is_not_a_p12(chromium: Chromium, base_url: str) -> None:
     assert run["answer"]["code"] == "500" and run["answer"]["errorCode"] == "not_a_p12", run["answer"]
 
 
-def test_a_legacy_3des_p12_is_unsupported(chromium: Chromium, base_url: str, pki: Pki) -> None:
+def legacy_p12(pki: Pki, who: Identity, password: str, tmp_path: Path) -> bytes:
+    """Write a key file as NCA RK's are: 3DES for the key, 40-bit RC2 for the certificates, an SHA-1 MAC."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, certs, out = tmp_path / "key.pem", tmp_path / "certs.pem", tmp_path / "legacy.p12"
+    key.write_bytes(who.key.private_bytes(serialization.Encoding.PEM, PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    certs.write_bytes(b"".join(i.cert.public_bytes(serialization.Encoding.PEM) for i in (who, pki.issuing, pki.root)))
+    subprocess.run(["openssl", "pkcs12", "-export", "-legacy", "-inkey", str(key), "-in", str(certs),
+                    "-passout", "env:P12_PASSWORD", "-out", str(out)],
+                   env={**os.environ, "P12_PASSWORD": password}, check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def encryptions(p12: bytes) -> set[str]:
+    """Return the names of the encryption algorithms a key file uses (its bags and its safes)."""
+    found = {m.group(0).hex() for m in re.finditer(rb"\x06\x0a\x2a\x86\x48\x86\xf7\x0d\x01\x0c\x01[\x01-\x06]", p12)}
+    names = {"060a2a864886f70d010c0103": "3DES", "060a2a864886f70d010c0106": "RC2-40"}
+    return {names.get(f, f) for f in found}
+
+
+def test_a_key_file_as_nca_issues_them_signs(chromium: Chromium, base_url: str, pki: Pki, tmp_path: Path) -> None:
+    p12 = legacy_p12(pki, pki.person, SIGN_PASSWORD, tmp_path)
+    assert encryptions(p12) == {"3DES", "RC2-40"}  # no AES anywhere: Web Crypto alone could not open it
+    run = chromium.run(sign_in_page, base_url, p12=p12, passwords=["wrong-1", SIGN_PASSWORD])
+    assert [a["code"] for a in run["attempts"]] == ["wrong_password"]
+    assert run["answer"]["code"] == "200", run["answer"]
+    check_cms(run["answer"]["responseObject"], pki.person, DATA, False)
+    assert_nothing_leaves(run, base_url, SIGN_PASSWORD, p12)
+
+
+def test_a_3des_key_file_signs(chromium: Chromium, base_url: str, pki: Pki) -> None:
     p12 = pki.p12(pki.person, SIGN_PASSWORD, pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+    assert encryptions(p12) == {"3DES"}
     run = chromium.run(sign_in_page, base_url, p12=p12, passwords=[SIGN_PASSWORD])
-    answer = run["answer"]
-    assert answer["code"] == "500" and answer["errorCode"] == "unsupported_p12", answer
-    assert "NCALayer" in answer["message"]
+    assert run["answer"]["code"] == "200", run["answer"]
+    check_cms(run["answer"]["responseObject"], pki.person, DATA, False)
+
+
+@pytest.mark.parametrize("kind", ["aes", "legacy"])
+def test_a_key_file_whose_integrity_check_fails_is_refused(chromium: Chromium, base_url: str, pki: Pki,
+                                                           tmp_path: Path, kind: str) -> None:
+    """The right password, but the MAC no longer matches: the file was altered, nothing in it is used."""
+    p12 = pki.p12(pki.person, SIGN_PASSWORD) if kind == "aes" else legacy_p12(pki, pki.person, SIGN_PASSWORD, tmp_path)
+    mac = pkcs12_mac(p12)
+    altered = p12.replace(mac, bytes(b ^ 0xFF for b in mac))
+    run = chromium.run(sign_in_page, base_url, p12=altered, passwords=[SIGN_PASSWORD])
+    assert run["answer"]["code"] == "500" and run["answer"]["errorCode"] == "damaged_p12", run["answer"]
+    assert "responseObject" not in run["answer"]
+    run = chromium.run(sign_in_page, base_url, p12=altered, passwords=["wrong-1", SIGN_PASSWORD])
+    assert [a["code"] for a in run["attempts"]] == ["wrong_password"]  # a wrong password is still told as such
+
+
+def pkcs12_mac(p12: bytes) -> bytes:
+    """Return the digest of a key file's MacData."""
+    from asn1crypto import pkcs12 as asn1_pkcs12
+    return asn1_pkcs12.Pfx.load(p12)["mac_data"]["mac"]["digest"].native
 
 
 def test_cancel_answers_cancelled(chromium: Chromium, base_url: str) -> None:

@@ -151,9 +151,13 @@ def test_json_with_personal_data_is_not_cached(app: Flask, citizen: FlaskClient)
 def test_public_ca_files_stay_cacheable_and_static_files_carry_the_csp(app: Flask):
     client = app.test_client()
     assert client.get("/pki/root.cer").headers["Cache-Control"].startswith("public")
-    page = client.get("/static/eds/demo.html")
-    assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    _, inline = inline_code(page.get_data(as_text=True))
+    script = client.get("/static/eds/signer.js")
+    assert script.status_code == 200 and script.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert client.get("/static/eds/demo.html").status_code == 404  # the signer's test page is the tests' own
+
+
+def test_the_signers_test_page_is_free_of_inline_code():
+    _, inline = inline_code((ROOT / "tests" / "eds_js" / "demo" / "demo.html").read_text())
     assert inline == []
 
 
