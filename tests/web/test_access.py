@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
+from lxml import html as lxml_html
 from werkzeug.routing import IntegerConverter, Rule
 
 from portal import demo
@@ -125,3 +126,26 @@ def test_a_signed_out_browser_is_anonymous_for_json_steps(app: Flask, citizen: F
     citizen.post("/auth/sign-out")
     r = citizen.post("/apply/1/sign/prepare", json={})
     assert r.status_code == 401 and r.get_json()["code"] == "sign_in_required"
+
+
+def test_a_signed_out_link_says_why_it_asks_to_sign_in_and_comes_back(app: Flask):
+    """A cabinet link opened signed out lands on the sign-in page with a reason, then on the page itself."""
+    client = app.test_client()
+    client.get("/lang/en")
+    response = client.get("/cabinet/")
+    assert response.status_code == 302 and "/auth/sign-in?next=/cabinet/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<div class="flash info" role="status">Please sign in to continue.</div>' in page
+    back = client.post(response.headers["Location"], data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password})
+    assert back.status_code == 302 and back.headers["Location"].endswith("/cabinet/")
+    assert "Please sign in to continue." not in client.get("/cabinet/").get_data(as_text=True)
+
+
+def test_every_page_names_the_portals_icon_and_the_conventional_address_leads_to_it(app: Flask):
+    client = app.test_client()
+    icon = lxml_html.fromstring(client.get("/").get_data(as_text=True)).xpath("//link[@rel='icon']/@href")
+    assert icon == ["/static/favicon.svg"]
+    served = client.get(icon[0])
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml" and b"<svg" in served.data
+    moved = client.get("/favicon.ico")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/static/favicon.svg")
