@@ -15,6 +15,12 @@ from portal.web import commit, db, safe_next
 bp = Blueprint("catalog", __name__)
 
 
+@bp.route("/favicon.ico")
+def favicon():  # type: ignore[no-untyped-def]
+    """Send a browser that asks for the site's icon at the conventional address to the portal's emblem."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     """List every service with what it needs and how long it takes."""
