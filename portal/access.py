@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Collection
 
-from flask import Flask, abort, flash, jsonify, redirect, request, url_for
+from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -52,8 +52,6 @@ def check_access() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
         if request.is_json:  # the EDS pages' fetch() shows `error`; a redirect to an HTML page would mean nothing
             return jsonify(error=str(SIGN_IN_FIRST), code="sign_in_required"), 401
-        # said at once: nothing is written, so there is no commit for the message to wait for
-        flash(str(SIGN_IN_FIRST), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path))
     roles = ROLES_OF.get(request.blueprint or "")
     if roles is not None and current_user.role not in roles:

@@ -85,7 +85,9 @@ def sign_in():  # type: ignore[no-untyped-def]
             commit()
             return remember_device(redirect(safe_next(request.args.get("next")) or _home_for(person)), person.iin)
     status = 200 if request.method == "GET" else (401 if error else 422)
-    return render_template("portal/sign_in.html", form=form, error=error), status
+    # a page opened signed out sent the person here (portal.access): the sign-in page says why
+    asked = bool(safe_next(request.args.get("next")))
+    return render_template("portal/sign_in.html", form=form, error=error, asked=asked), status
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -135,7 +135,8 @@ def test_a_signed_out_link_says_why_it_asks_to_sign_in_and_comes_back(app: Flask
     response = client.get("/cabinet/")
     assert response.status_code == 302 and "/auth/sign-in?next=/cabinet/" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert '<div class="flash info" role="status">Please sign in to continue.</div>' in page
+    assert '<div class="flash info" role="status" id="sign-in-reason">Please sign in to continue.</div>' in page
+    assert "sign-in-reason" not in client.get("/auth/sign-in").get_data(as_text=True)  # asked for itself: no reason
     back = client.post(response.headers["Location"], data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password})
     assert back.status_code == 302 and back.headers["Location"].endswith("/cabinet/")
     assert "Please sign in to continue." not in client.get("/cabinet/").get_data(as_text=True)
