@@ -172,5 +172,5 @@ def sign_finish(application_id: int):  # type: ignore[no-untyped-def]
         signing_flows.sign_and_submit(db(), ctx().store, ctx().ca, app, current_user,
                                       token=str(payload.get("token") or ""), cms_der=cms_from(payload), now=now())
         tell(_("Request %(number)s has been signed and submitted.", number=app.number), "success")
-        return jsonify(redirect=url_for("cabinet.detail", application_id=app.id))
+        return jsonify(redirect=url_for("cabinet.submitted", application_id=app.id))
     return json_step(work)

@@ -15,7 +15,7 @@ from portal.domain.models import Application
 from portal.domain.notifications import mark_read, unread_by_request
 from portal.domain.progress import progress
 from portal.domain.refusal_receipts import receipt_pdf, receipts_of
-from portal.domain.workflow import is_draft, service_of
+from portal.domain.workflow import is_draft, process_of, service_of
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.web import commit, ctx, db, now
 
@@ -51,6 +51,16 @@ def detail(application_id: int):  # type: ignore[no-untyped-def]
     viewed = viewings(db(), app, before=int(before) if before.isdecimal() and len(before) <= 18 else None)
     return render_template("portal/request_detail.html", app=app, service=service_of(app), now=now(),
                            receipts=receipts_of(db(), app), fresh=fresh, viewed=viewed)
+
+
+@bp.route("/requests/<int:application_id>/submitted")
+def submitted(application_id: int):  # type: ignore[no-untyped-def]
+    """Confirm a submission: the registration number, the deadline, and the steps the regulation sets next."""
+    app = _own(application_id)
+    if is_draft(app):
+        return redirect(url_for("apply.edit", application_id=app.id))
+    return render_template("portal/submitted.html", app=app, service=service_of(app), steps=process_of(app).main_path(),
+                           now=now())
 
 
 @bp.route("/requests/<int:application_id>/receipts/<int:receipt_id>.pdf")

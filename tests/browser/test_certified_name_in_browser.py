@@ -26,7 +26,7 @@ def test_the_signed_application_names_the_certificate_and_no_csp_violation(app, 
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
 
     sign_in_and_submit(page, live_url, app_id, key_file)
-    page.wait_for_url(f"**/cabinet/requests/{app_id}")
+    page.wait_for_url(f"**/cabinet/requests/{app_id}/submitted")
 
     ctx = app.extensions["portal"]
     with ctx.sessions() as s:

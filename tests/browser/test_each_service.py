@@ -69,8 +69,10 @@ def test_service_in_the_browser(app, page, live_url, tmp_path, code):
     page.check("#consent")
     page.click("#submit-request")
     sign_with_dialog(page, key.signing_file, key.password)
+    page.wait_for_selector("#confirmation")
+    number = page.inner_text("#registration-number")
+    page.click("#to-request")
     page.wait_for_selector("#timeline")
-    number = page.inner_text("h1").split()[-1]
     assert number.startswith(spec.number_prefix)
     sign_out(page)
 

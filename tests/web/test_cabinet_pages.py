@@ -53,3 +53,25 @@ def test_a_centres_requests_wait_for_an_eds_sign_in_and_are_counted(app: Flask, 
         s.commit()
     page = html.fromstring(citizen.get("/cabinet/").get_data(as_text=True))
     assert len(page.xpath("//table[@id='requests']/tbody/tr")) == 2 and not page.xpath("//div[@id='hidden-requests']")
+
+
+def test_signing_a_request_leads_to_a_confirmation_with_its_number_deadline_and_next_steps(app: Flask, citizen):
+    from tests.eds_helpers import signer
+    from tests.web.test_unit_of_work import draft_ready, signed_body
+    citizen.get("/lang/en")
+    app_id = draft_ready(app, citizen)
+    assert citizen.get(f"/cabinet/requests/{app_id}/submitted").status_code == 302  # a draft has nothing to confirm
+    body = signed_body(citizen, f"/apply/{app_id}/sign/prepare", signer(app, demo.CITIZEN.iin), consent=True)
+    finished = citizen.post(f"/apply/{app_id}/sign/finish", json=body)
+    assert finished.status_code == 200 and finished.get_json()["redirect"] == f"/cabinet/requests/{app_id}/submitted"
+    page = html.fromstring(citizen.get(finished.get_json()["redirect"]).get_data(as_text=True))
+    with app.extensions["portal"].sessions() as s:
+        number = s.get(Application, app_id).number
+    assert page.xpath("string(//*[@id='registration-number'])") == number
+    assert "has been signed and submitted" in page.xpath("string(//*[contains(@class, 'flash')])")
+    deadline = page.xpath("string(//*[@id='submitted-deadline'])")
+    assert "working days left" in deadline and deadline[:2].isdigit()
+    steps = [" ".join(li.text_content().split()) for li in page.xpath("//ol[@id='next-steps']/li")]
+    assert steps[0].startswith("Receive") and "office clerk" in steps[0].lower() and "15 minutes" in steps[0], steps
+    assert any("working days" in s for s in steps) and len(steps) >= 4, steps
+    assert page.xpath("//a[@id='to-request']/@href") == [f"/cabinet/requests/{app_id}"]
