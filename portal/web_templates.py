@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from wtforms import Field
 
 from portal import clock, labels
 from portal.domain import fields, notifications
@@ -68,6 +69,13 @@ def status(p: Progress, lang: str | None = None) -> Markup:
     lang = lang or locale()
     title = f' title="{escape(in_language(p.stage.title, lang))}"' if p.stage else ""
     return Markup(f'<span class="status s-{p.status}"{title}>{escape(in_language(p.status.title, lang))}</span>')
+
+
+def described_by(f: Field, hint: bool = False) -> dict[str, str]:
+    """Return an input's attributes tying it to its hint and errors, and marking it invalid when it has errors."""
+    ids = ([f"{f.id}-hint"] if hint else []) + ([f"{f.id}-error"] if f.errors else [])
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    return {**attrs, "aria-invalid": "true"} if f.errors else attrs
 
 
 def mask_name(name: str) -> str:
@@ -149,7 +157,7 @@ def install_template_helpers(app: Flask) -> None:
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
-        deadline=deadline, status=status,
+        deadline=deadline, status=status, described_by=described_by,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 

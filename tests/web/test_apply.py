@@ -8,6 +8,7 @@ from portal import clock, demo
 from portal.domain.catalog import SERVICES
 from portal.domain.models import Application, Notification
 from portal.domain.validators import make_iin
+from lxml import html as lxml_html
 from sqlalchemy import select
 from tests.conftest import sign_in
 from tests.eds_helpers import announce, signer
@@ -148,3 +149,25 @@ def test_staff_cannot_use_the_citizen_side(app):
 def test_anonymous_is_sent_to_sign_in(app):
     r = app.test_client().get("/cabinet/")
     assert r.status_code == 302 and "/auth/sign-in" in r.headers["Location"]
+
+
+def test_errors_are_summed_up_at_the_top_each_linking_to_its_field_and_tied_to_it(app, citizen):
+    """GOV.UK's error summary: every error listed and linked; each field says which error describes it."""
+    citizen.get("/lang/en")
+    app_id = start(citizen)
+    html_as_pdf = (io.BytesIO(b"<html><script>alert(1)</script></html>"), "conclusion.pdf")
+    for posted, expected in (({"school": "ш" * 5000}, {"#school": "At most 300 characters"}),
+                             ({"doc_medical_035": html_as_pdf}, {"#doc_medical_035": "not a PDF, JPEG or PNG"})):
+        r = citizen.post(f"/apply/{app_id}", data={**fill_form(app), **posted, "next": "review"},
+                         content_type="multipart/form-data")
+        assert r.status_code == 422
+        page = lxml_html.fromstring(r.get_data(as_text=True))
+        summary = page.get_element_by_id("error-summary")
+        assert summary.get("role") == "alert" and "There is a problem" in summary.text_content()
+        links = {a.get("href"): a.text_content() for a in summary.xpath(".//a")}
+        assert set(links) == set(expected) and all(expected[k] in links[k] for k in links), links
+        for target, text in links.items():
+            field, error = page.get_element_by_id(target[1:]), page.get_element_by_id(f"{target[1:]}-error")
+            assert field.get("aria-describedby") == f"{target[1:]}-error" and field.get("aria-invalid") == "true"
+            assert text in error.text_content()
+        assert page.get_element_by_id("grade").get("aria-describedby") is None  # no error, no description
