@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _, ngettext
 from markupsafe import Markup, escape
 from flask_login import current_user
@@ -209,4 +209,7 @@ def install_error_pages(app: Flask) -> None:
         if err.code not in titles:
             return err
         title, message = titles[err.code]()
-        return render_template("error.html", title=title, message=message), err.code
+        # a draft's upload over the request's limit (a browser without the page's own check): back to the draft,
+        # which keeps what was saved before
+        back = request.path if err.code == 413 and request.endpoint == "apply.edit" else None
+        return render_template("error.html", title=title, message=message, back=back), err.code

@@ -12,7 +12,7 @@ from portal.domain.catalog import UnknownService, get_service
 from portal.domain.consent import CONSENT_TITLE, consent_text
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider
-from portal.domain.validators import ValidationError
+from portal.domain.validators import MAX_UPLOAD_BYTES, ValidationError
 from portal.domain.workflow import is_draft
 from portal.eds_web import certificate_from, cms_from, json_object, json_step
 from portal.labels import error_text
@@ -116,7 +116,7 @@ def _edit_page(form, app, service, *, posted_whole: bool = False) -> str:  # typ
     return render_template("portal/apply_edit.html", form=form, app=app, service=service,
                            attachments={a.kind: a for a in app.attachments},
                            awaits_check=identity.awaits_registry_check(service, app.form) and not posted_whole,
-                           link=identity.link_of(service, app.form))
+                           link=identity.link_of(service, app.form), max_file_bytes=MAX_UPLOAD_BYTES)
 
 
 @bp.route("/<int:application_id>/attachments/<int:attachment_id>/remove", methods=["POST"])

@@ -165,3 +165,18 @@ def test_a_persons_daily_upload_budget_bounds_the_disk(app: Flask, database_url:
     assert page.status_code == 429 and "Too many requests" in page.get_data(as_text=True)
     other = sign_in(small.test_client(), account("office_clerk"))  # someone else's budget is their own
     assert other.get("/backoffice/").status_code == 200
+
+
+def test_a_body_over_the_limit_on_a_draft_leads_back_to_the_draft(app, citizen):
+    """Without the page's own check a browser sends it all: the answer says why and leads back to the draft."""
+    import io
+    from lxml import html as lxml_html
+    citizen.get("/lang/en")
+    app_id = int(citizen.post("/apply/external_study/start").headers["Location"].rstrip("/").split("/")[-1])
+    huge = (io.BytesIO(b"%PDF-1.4\n" + bytes(app.config["MAX_CONTENT_LENGTH"])), "big-scan.pdf")
+    r = citizen.post(f"/apply/{app_id}", data={"school": "typed", "doc_medical_035": huge, "next": "save"},
+                     content_type="multipart/form-data")
+    assert r.status_code == 413
+    page = lxml_html.fromstring(r.get_data(as_text=True))
+    assert page.xpath("string(//h1)") == "The upload is too large"
+    assert page.xpath("//a[@class='button']/@href") == [f"/apply/{app_id}"]
