@@ -94,16 +94,24 @@ class StepTime:
     running: bool
     #: the step took (or has taken so far) longer than its normative time allowed
     over_norm: bool
+    #: when the step reached its role: the previous step's end, or the submission (its clock may start later,
+    #: at the organisation's next opening)
+    received_at: datetime | None = None
+    #: the step waits for its organisation's working time to begin: not started yet
+    not_started: bool = False
 
 
 def step_times(app: Application, now: datetime) -> list[StepTime]:
     """Return each step of the request with the working time it took, on its own organisation's hours."""
-    found = []
+    found, received = [], app.submitted_at
     for record in app.steps:
         # the centre's steps run on the centre's week, the provider's on its own hours (as their deadlines did)
         hours = app.centre.hours if record.role == Role.operator and app.centre is not None else app.provider.hours
         end = record.completed_at or now
         found.append(StepTime(record=record, actual_minutes=calendar.working_minutes_left(record.started_at, end, hours),
                               day_minutes=hours.minutes_per_day, running=record.completed_at is None,
-                              over_norm=record.late if record.completed_at else now > record.due_at))
+                              over_norm=record.late if record.completed_at else now > record.due_at,
+                              received_at=min(received, record.started_at) if received else record.started_at,
+                              not_started=record.completed_at is None and now < record.started_at))
+        received = record.completed_at or received
     return found

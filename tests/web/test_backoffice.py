@@ -201,3 +201,27 @@ def test_queue_puts_the_awaiting_request_first(app, citizen):
     app_id = submitted_request(app, citizen)
     page = staff_client(app, "office_clerk").get("/backoffice/").get_data(as_text=True)
     assert f"/backoffice/requests/{app_id}" in page and 'class="mine"' in page
+
+
+def test_the_step_table_tells_the_real_times_of_an_evening_submission_and_step(app, citizen):
+    """Filed on a Sunday evening: the step was received then, its working time runs from Monday's opening."""
+    sunday_evening = datetime(2026, 11, 22, 21, 0)
+    with clock.pinned(sunday_evening):
+        app_id = submitted_request(app, citizen)
+        head = staff_client(app, "head")
+        head.get("/lang/en")
+
+        def register_row() -> html.HtmlElement:
+            page = html.fromstring(head.get(f"/backoffice/requests/{app_id}").get_data(as_text=True))
+            return page.xpath("//table[@id='steps']//tr[@data-step='register']")[0]
+
+        row = register_row()
+        assert " ".join(row.xpath("string(td[@class='actual'])").split()) == "not started yet"
+        received = " ".join(row.xpath("string(td[@class='received'])").split())
+        assert received.startswith("22.11.2026 21:00") and "working time from 23.11.2026 09:00" in received, received
+    with clock.pinned(datetime(2026, 11, 22, 21, 6)):  # the clerk registers it that same evening
+        assert do(app, "office_clerk", app_id, "register").status_code == 302
+        row = register_row()
+        cells = [" ".join(td.text_content().split()) for td in row.xpath("td")]
+        assert cells[4].startswith("22.11.2026 21:00") and cells[6].startswith("22.11.2026 21:06"), cells
+        assert "not started yet" not in cells[3] and "so far" not in cells[3]
