@@ -10,7 +10,7 @@ from portal.domain.bpmn import bpmn_xml
 from portal.domain.catalog import SERVICES, UnknownService, get_service
 from portal.domain.models import LOCALES, Provider
 from portal.domain.notifications import choose_locale
-from portal.web import commit, db, safe_next
+from portal.web import commit, db, locale, safe_next
 
 bp = Blueprint("catalog", __name__)
 
@@ -23,8 +23,10 @@ def favicon():  # type: ignore[no-untyped-def]
 
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
-    """List every service with what it needs and how long it takes."""
-    return render_template("portal/catalog.html", services=list(SERVICES.values()))
+    """List every service with what it needs and how long it takes, narrowed by a search."""
+    query = " ".join(request.args.get("q", "").split())[:100]
+    services = [s for s in SERVICES.values() if s.matches(query, locale())]
+    return render_template("portal/catalog.html", services=services, query=query)
 
 
 @bp.route("/services/<code>")

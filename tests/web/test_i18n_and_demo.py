@@ -62,3 +62,22 @@ def test_unknown_page_is_a_translated_404(app):
     client.get("/lang/ru")
     r = client.get("/no-such-page")
     assert r.status_code == 404 and 'lang="ru"' in r.get_data(as_text=True)
+
+
+def test_the_catalog_names_services_plainly_finds_them_and_keeps_the_official_title_on_their_page(app):
+    from lxml import html as lxml_html
+    client = app.test_client()
+    client.get("/lang/ru")
+    page = lxml_html.fromstring(client.get("/").get_data(as_text=True))
+    titles = [" ".join(h.text_content().split()) for h in page.xpath("//li[@class='card']/h2")]
+    assert titles[0] == "Разрешение на обучение экстерном" and len(titles) == 4  # the most used first
+    assert all(len(t) <= 45 for t in titles), titles
+    found = lxml_html.fromstring(client.get("/?q=колледж").get_data(as_text=True))
+    assert [" ".join(h.text_content().split()) for h in found.xpath("//li[@class='card']/h2")] == [
+        "Справка не завершившим обучение в колледже", "Перевод и восстановление в колледже"]
+    assert found.xpath("//input[@id='q']/@value") == ["колледж"]
+    none = lxml_html.fromstring(client.get("/?q=zzz").get_data(as_text=True))
+    assert none.xpath("//li[@class='card']") == [] and "zzz" in none.get_element_by_id("no-services").text_content()
+    service = client.get("/services/external_study").get_data(as_text=True)
+    assert "<h1>Разрешение на обучение экстерном</h1>" in service
+    assert "Выдача разрешения на обучение в форме экстерната" in service

@@ -39,6 +39,8 @@ GROUNDS = (
 )
 
 SERVICE = ServiceSpec(
+    short_name={"kk": "Экстернат нысанында оқуға рұқсат", "ru": "Разрешение на обучение экстерном",
+                "en": "Permission to study in external form"},
     code="external_study",
     number_prefix="EXT",
     source="004",

@@ -198,6 +198,8 @@ class ServiceSpec:
     refusal_grounds: tuple[RefusalGround, ...] = ()
     #: how the applicant appeals a refusal (to whom, and where that is set); printed on the refusal
     appeal: Text = field(default_factory=dict)
+    #: a short plain name for lists and search; the official `name` stays on the service's page and documents
+    short_name: Text = field(default_factory=dict)
     #: the form field whose value picks a sub-flow, and the sub-flows; empty when there is one flow
     subflow_field: str | None = None
     subflows: tuple[Subflow, ...] = ()
@@ -309,6 +311,16 @@ class ServiceSpec:
     def refusal_ground(self, code: str) -> RefusalGround | None:
         """Return the refusal ground with this code, if any."""
         return next((g for g in self.refusal_grounds if g.code == code), None)
+
+    @property
+    def title(self) -> Text:
+        """Return the short plain name, or the official one where none is given."""
+        return self.short_name or self.name
+
+    def matches(self, query: str, language: str) -> bool:
+        """Tell whether every word of a search appears in the service's names or description in a language."""
+        text = " ".join(t.get(language) or t.get("kk", "") for t in (self.title, self.name, self.description)).casefold()
+        return all(word in text for word in query.casefold().split())
 
     def document(self, code: str) -> DocumentSpec | None:
         """Return the document spec with this code, if any."""

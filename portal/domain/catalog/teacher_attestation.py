@@ -67,6 +67,8 @@ CENTRE_PATH = CentrePath(
 )
 
 SERVICE = ServiceSpec(
+    short_name={"kk": "Педагогтарды аттестаттауға құжат қабылдау", "ru": "Приём документов на аттестацию педагогов",
+                "en": "Teacher attestation: accepting documents"},
     code="teacher_attestation",
     number_prefix="ATT",
     source="003",

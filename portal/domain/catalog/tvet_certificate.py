@@ -60,6 +60,8 @@ RECORD_INPUTS = (
 )
 
 SERVICE = ServiceSpec(
+    short_name={"kk": "Колледжде оқуды аяқтамағандарға анықтама", "ru": "Справка не завершившим обучение в колледже",
+                "en": "Certificate of incomplete college studies"},
     code="tvet_certificate",
     number_prefix="TVC",
     source="001, 002",

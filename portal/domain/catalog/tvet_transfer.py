@@ -68,6 +68,8 @@ TRANSFER_FLOW = Subflow(TRANSFER, _TRANSFER_TITLE, _process(15, Duration(working
 READMISSION_FLOW = Subflow(READMISSION, _READMISSION_TITLE, _process(5, Duration(working_days=8)))
 
 SERVICE = ServiceSpec(
+    short_name={"kk": "Колледжге ауыстыру және қайта қабылдау", "ru": "Перевод и восстановление в колледже",
+                "en": "College transfer and re-admission"},
     code="tvet_transfer",
     number_prefix="TRF",
     source="001",
