@@ -138,6 +138,8 @@ ERROR = {
     "draft_incomplete": _l("The request is not complete yet; see the marked fields."),
     "consent_required": _l("Tick the consent to the use of legally protected data held in information systems: "
                            "without it the request cannot be sent. Your answers and files are kept."),
+    "personal_data_consent_required": _l("Tick the consent to the processing of your personal data: without it "
+                                         "the account cannot be created. What you typed is kept."),
     "not_a_draft": _l("This request has already been submitted and cannot be changed."),
     "service_not_at_centre": _l("This service is not filed through the State Corporation."),
     "provider_required": _l("Choose the provider of this service."),

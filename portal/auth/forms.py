@@ -1,7 +1,7 @@
 """Registration and sign-in forms; every field stops at the length the domain accepts."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, TelField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired
 
 from portal.domain.accounts import MAX_EMAIL, MAX_FULL_NAME, MAX_PASSWORD, MAX_PHONE
@@ -24,6 +24,10 @@ class RegisterForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
     password_again = PasswordField(_l("Password again"), validators=[REQUIRED, too_long(MAX_PASSWORD)],
                                    render_kw={"autocomplete": "new-password"})
+    #: the consent to the processing of personal data; checked by the domain, which says what is missing
+    consent = BooleanField(_l("I agree to the processing of my personal data: the portal keeps my IIN, name, phone "
+                              "and e-mail and shows them to the organisations I apply to (Law of the Republic of "
+                              "Kazakhstan No. 94-V of 21 May 2013 \"On personal data and their protection\")."))
 
 
 class SignInForm(FlaskForm):

@@ -50,7 +50,8 @@ def register():  # type: ignore[no-untyped-def]
             try:
                 person = register_citizen(session, iin=form.iin.data, full_name=form.full_name.data,
                                           phone=form.phone.data, email=form.email.data,
-                                          password=form.password.data, now=now(), locale=locale())
+                                          password=form.password.data, now=now(), locale=locale(),
+                                          consents=form.consent.data is True)
             except (DomainError, ValidationError) as err:
                 params = getattr(err, "params", {})
                 getattr(form, params.get("field") or FIELD_OF.get(err.code, "iin")).errors.append(

@@ -53,8 +53,14 @@ def normalise_phone(raw: str) -> str:
 
 
 def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, email: str,
-                     password: str, now: datetime, locale: str = "kk") -> Person:
-    """Create an applicant's account after checking every field; `locale` is the language they registered in."""
+                     password: str, now: datetime, locale: str = "kk", consents: bool = False) -> Person:
+    """Create an applicant's account after checking every field; `locale` is the language they registered in.
+
+    The citizen must agree to the processing of their personal data (`consents`): the portal keeps and shows
+    their IIN, name and contacts to the providers they apply to.
+    """
+    if not consents:
+        raise DomainError("personal_data_consent_required", field="consent")
     parsed = parse_iin(_bounded("iin", iin, 20))
     full_name = _bounded("full_name", " ".join(full_name.split()), MAX_FULL_NAME)
     phone = normalise_phone(_bounded("phone", phone, MAX_PHONE))
@@ -69,7 +75,7 @@ def register_citizen(session: Session, *, iin: str, full_name: str, phone: str, 
         raise DomainError("iin_taken")
     person = Person(iin=parsed.value, full_name=full_name, phone=phone,
                     email=email, password_hash=hash_password(password),
-                    created_at=now, locale=locale if locale in LOCALES else "kk")
+                    created_at=now, locale=locale if locale in LOCALES else "kk", personal_data_consent_at=now)
     try:
         with session.begin_nested():  # two registrations of one IIN at once: the loser is told it is taken
             session.add(person)

@@ -130,7 +130,7 @@ def test_submitted_request_cannot_be_edited(app, citizen):
 def test_another_citizens_request_is_not_found(app, citizen):
     app_id = submitted_request(app, citizen)
     other = app.test_client()
-    other.post("/auth/register", data={"iin": make_iin(date(1980, 1, 1), "M", 9), "full_name": "Басқа Адам",
+    other.post("/auth/register", data={"consent": "y", "iin": make_iin(date(1980, 1, 1), "M", 9), "full_name": "Басқа Адам",
                                        "phone": "+77011112233", "email": "b@example.kz",
                                        "password": "password-123", "password_again": "password-123"})
     for url in (f"/cabinet/requests/{app_id}", f"/apply/{app_id}", f"/apply/{app_id}/review",

@@ -210,7 +210,7 @@ def test_a_staff_view_is_audited_and_shown_to_the_citizen_only(app, citizen):
     assert "Отдел образования города Петропавловска" in shown or "Петропавл" in shown
     # another citizen sees neither the request nor who opened it
     other = app.test_client()
-    other.post("/auth/register", data={"iin": OTHER_IIN, "full_name": "Әлиева Сәуле Бекқызы",
+    other.post("/auth/register", data={"consent": "y", "iin": OTHER_IIN, "full_name": "Әлиева Сәуле Бекқызы",
                                        "phone": "8 701 234 56 78", "email": "saule@example.kz",
                                        "password": "long-enough-1", "password_again": "long-enough-1"})
     page = other.get(f"/cabinet/requests/{app_id}")

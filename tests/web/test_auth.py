@@ -9,13 +9,16 @@ from portal import clock
 from portal import demo
 from portal.domain import throttle
 from portal.domain.validators import make_iin
+from sqlalchemy import select
+
+from portal.domain.models import Person
 from tests.conftest import MONDAY_10, account, csrf_token
 
 NEW_IIN = make_iin(date(1991, 3, 8), "F", 777)
 
 
 def register(client, **over):  # type: ignore[no-untyped-def]
-    data = {"iin": NEW_IIN, "full_name": "Әлиева Сәуле Бекқызы", "phone": "8 701 234 56 78",
+    data = {"consent": "y", "iin": NEW_IIN, "full_name": "Әлиева Сәуле Бекқызы", "phone": "8 701 234 56 78",
             "email": "saule@example.kz", "password": "long-enough-1", "password_again": "long-enough-1"}
     data.update(over)
     return client.post("/auth/register", data=data)
@@ -220,3 +223,23 @@ def test_one_ipv6_subscriber_is_one_source(app):
     # the owner, at another subscriber's address, is let in
     r = post_from(app.test_client(), "2001:db8:9:9::1", demo.CITIZEN.iin, demo.CITIZEN.password)
     assert r.status_code == 302
+
+
+def test_registration_asks_for_the_consent_to_process_personal_data_and_keeps_what_was_typed(app):
+    from lxml import html as lxml_html
+    client = app.test_client()
+    client.get("/lang/en")
+    r = register(client, consent="")
+    assert r.status_code == 422
+    page = lxml_html.fromstring(r.get_data(as_text=True))
+    assert page.xpath("//*[@id='error-summary']//a/@href") == ["#consent"]
+    error = page.get_element_by_id("consent-error").text_content()
+    assert "Tick the consent to the processing of your personal data" in error
+    assert page.get_element_by_id("consent").get("aria-describedby") == "consent-error"
+    assert page.get_element_by_id("full_name").get("value") == "Әлиева Сәуле Бекқызы"
+    assert "On personal data and their protection" in page.xpath("string(//label[input[@id='consent']])")
+    with app.extensions["portal"].sessions() as s:
+        assert s.scalar(select(Person).where(Person.iin == NEW_IIN)) is None
+    assert register(client).status_code == 302
+    with app.extensions["portal"].sessions() as s:
+        assert s.scalar(select(Person.personal_data_consent_at).where(Person.iin == NEW_IIN)) == MONDAY_10

@@ -37,7 +37,7 @@ def registered_draft(app: Flask) -> tuple[FlaskClient, int]:
     """Register with a typed name, fill a complete request; return the client and the draft's id."""
     registry_person(app, IIN, CERTIFIED, parent_of=CHILD_IIN)  # the registry names her as her certificate does
     client = app.test_client()
-    r = client.post("/auth/register", data={"iin": IIN, "full_name": TYPED, "phone": "+77015550101",
+    r = client.post("/auth/register", data={"consent": "y", "iin": IIN, "full_name": TYPED, "phone": "+77015550101",
                                             "email": "maria@example.org", "password": PASSWORD,
                                             "password_again": PASSWORD})
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]

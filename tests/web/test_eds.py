@@ -302,7 +302,7 @@ def test_eds_endpoints_need_csrf(app, citizen):
 def test_eds_sign_in_takes_over_an_account_someone_registered_with_a_password(app):
     victim_iin = make_iin(date(1990, 5, 5), "F", 5151)
     attacker = app.test_client()
-    r = attacker.post("/auth/register", data={"iin": victim_iin, "full_name": "Attacker Chosen Name",
+    r = attacker.post("/auth/register", data={"consent": "y", "iin": victim_iin, "full_name": "Attacker Chosen Name",
                                               "phone": "+77010000001", "email": "attacker@evil.test",
                                               "password": "attacker-pass", "password_again": "attacker-pass"})
     assert r.status_code == 302 and attacker.get("/cabinet/").status_code == 200

@@ -38,7 +38,7 @@ def text(client: FlaskClient, url: str) -> str:
 def registered(app: Flask, iin: str, typed_name: str) -> FlaskClient:
     """Register an account with a password, in English."""
     client = app.test_client()
-    r = client.post("/auth/register", data={"iin": iin, "full_name": typed_name, "phone": "+77015550102",
+    r = client.post("/auth/register", data={"consent": "y", "iin": iin, "full_name": typed_name, "phone": "+77015550102",
                                             "email": "n@example.org", "password": PASSWORD,
                                             "password_again": PASSWORD})
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]

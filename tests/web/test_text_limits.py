@@ -93,7 +93,7 @@ def test_crafted_values_past_the_form_are_refused_by_the_domain(app: Flask, citi
 def test_registration_fields_are_bounded(app: Flask, field: str, value: str) -> None:
     client = app.test_client()
     client.get("/lang/en")
-    data = {"iin": NEW_IIN, "full_name": "Сейітов Нұрлан", "phone": "+77012345678",
+    data = {"consent": "y", "iin": NEW_IIN, "full_name": "Сейітов Нұрлан", "phone": "+77012345678",
             "email": "n@mail.kz", "password": "long enough 1", "password_again": "long enough 1", field: value}
     if field == "password":
         data["password_again"] = value
@@ -105,7 +105,8 @@ def test_registration_fields_are_bounded(app: Flask, field: str, value: str) -> 
     with app.extensions["portal"].sessions() as s:
         assert s.scalar(select(Person).where(Person.iin == NEW_IIN)) is None
         with pytest.raises(DomainError) as err:
-            accounts.register_citizen(s, **{**{k: v for k, v in data.items() if k != "password_again"}},
+            accounts.register_citizen(s, **{k: v for k, v in data.items() if k not in ("password_again", "consent")},
+                                      consents=True,
                                       now=MONDAY_10)
         assert err.value.code == "too_long" and err.value.params["field"] == field
 

@@ -87,7 +87,7 @@ def test_a_failed_commit_of_the_signed_request_shows_no_success(app: Flask, citi
 def test_a_failed_commit_of_a_registration_neither_signs_in_nor_welcomes(app: Flask):
     client = app.test_client()
     client.get("/lang/en")
-    data = {"iin": make_iin(date(1991, 3, 8), "F", 778), "full_name": "Әлиева Сәуле Бекқызы",
+    data = {"consent": "y", "iin": make_iin(date(1991, 3, 8), "F", 778), "full_name": "Әлиева Сәуле Бекқызы",
             "phone": "8 701 234 56 78", "email": "saule@example.kz", "password": "long-enough-1",
             "password_again": "long-enough-1"}
     with commits_fail(app) as failed:

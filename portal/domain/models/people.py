@@ -90,6 +90,9 @@ class Person(Base):
     created_at: Mapped[datetime]
     #: when the person first proved this IIN with their EDS; None while only a password vouches for it
     eds_verified_at: Mapped[datetime | None]
+    #: when the citizen agreed, registering, to the processing of their personal data (Law No. 94-V of
+    #: 21 May 2013); None for accounts an administrator or the demo created
+    personal_data_consent_at: Mapped[datetime | None]
     #: bumped to end every session of the account (e.g. when an EDS sign-in takes over an unproven account)
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: when the organisation's administrator deactivated the account; None while it may sign in and act
