@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
+from portal import dates
 from portal.domain.models import Decision
 
 ROLE = {
@@ -233,7 +234,7 @@ def notification_text(code: str, params: dict[str, Any]) -> str:
     """Return the translated text of a notification."""
     values = dict(params)
     if "deadline" in values:
-        values["deadline"] = format_datetime(datetime.fromisoformat(values["deadline"]), "dd.MM.yyyy HH:mm")
+        values["deadline"] = dates.minute(datetime.fromisoformat(values["deadline"]))
     return str(NOTIFICATION.get(code, code)) % values
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from wtforms import Field
 
+from portal import dates
 from portal import clock, labels
 from portal.domain import fields, notifications
 from portal.domain.catalog import get_service
@@ -27,10 +28,10 @@ from portal.web import ctx, db, in_language, locale, localized
 
 
 def kzdatetime(value: datetime | None) -> str:
-    """Format a Kazakhstan local time as dd.MM.yyyy HH:mm (the same digits in every language)."""
+    """Format a Kazakhstan local time the portal's one way (the same digits in every language)."""
     if not value:
         return ""
-    return (to_kz_naive(value) if value.tzinfo else value).strftime("%d.%m.%Y %H:%M")
+    return dates.minute(to_kz_naive(value) if value.tzinfo else value)
 
 
 def deadline(at: datetime | None, now: datetime, hours: WorkingHours | None = None, lang: str | None = None) -> Markup:

@@ -20,6 +20,7 @@ from datetime import datetime
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from portal import dates
 from portal.documents.render import (
     BOLD,
     MARGIN_TOP,
@@ -88,7 +89,7 @@ class ReceiptOfRefusal:
 
 def _when(moment: datetime) -> str:
     """Format the time of issue."""
-    return moment.strftime("%d.%m.%Y %H:%M")
+    return dates.minute(moment)
 
 
 def _header(data: ReceiptOfRefusal) -> list[_Para]:

@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from portal import dates
 from portal.documents.fonts import BOLD_TTF, REGULAR_TTF
 from portal.documents.result_context import CitedGround, OrderRef
 from portal.domain.models.applications import Decision
@@ -141,7 +142,7 @@ def _em_width(text: str, font: str) -> float:
 
 def _d(value: date) -> str:
     """Format a date the way Kazakh official documents print it."""
-    return value.strftime("%d.%m.%Y")
+    return dates.day(value)
 
 
 #: the words a refusal is printed with, per language: heading, explanation, grounds alone, appeal

@@ -19,6 +19,7 @@ from datetime import datetime
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from portal import dates
 from portal.documents.render import (
     BOLD,
     MARGIN_BOTTOM,
@@ -135,7 +136,7 @@ class _Block:
 
 def _stamp(moment: datetime) -> str:
     """Format the preparation time."""
-    return moment.strftime("%d.%m.%Y %H:%M")
+    return dates.minute(moment)
 
 
 def _size(size: int) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from portal import dates
 from portal.domain.models.applications import Decision
 
 #: the decisions a result states: the domain's own, not spelled again here
@@ -27,7 +28,7 @@ class Line:
 
 def _d(value: date) -> str:
     """Format a date the way Kazakh official documents print it."""
-    return value.strftime("%d.%m.%Y")
+    return dates.day(value)
 
 
 @dataclass(frozen=True)

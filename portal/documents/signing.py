@@ -45,6 +45,7 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp.qr import QRStamp
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from portal import dates
 from portal import clock
 from portal.documents.fonts import stamp_font_factory
 from portal.documents.render import STAMP_BOX
@@ -223,7 +224,7 @@ def format_signing_time(moment: datetime) -> str:
     offset = moment.utcoffset() or timedelta(0)
     hours, rem = divmod(int(offset.total_seconds()), 3600)
     suffix = f"UTC{hours:+d}" + (f":{rem // 60:02d}" if rem else "")
-    return f"{moment:%d.%m.%Y %H:%M:%S} ({suffix})"
+    return f"{dates.second(moment)} ({suffix})"
 
 
 class PortalTimeStamper(TimeStamper):

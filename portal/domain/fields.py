@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
+from portal import dates
 from portal.domain.catalog.spec import Field
 from portal.domain.errors import DomainError
 from portal.domain.validators import ValidationError, parse_iin
@@ -75,5 +76,7 @@ def problems(fields: tuple[Field, ...], form: Mapping[str, Any]) -> list[tuple[s
 def display(field: Field, value: Any, locale: str) -> str:
     """Return the value as people read it (a choice's title rather than its code)."""
     text = "" if value is None else str(value)
+    if field.kind == "date":
+        return dates.typed_day(text)
     choice = field.choice(text) if field.kind == "choice" else None
     return (choice.title.get(locale) or choice.title["kk"]) if choice else text

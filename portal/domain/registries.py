@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import dates
 from portal.domain.errors import DomainError
 from portal.domain.models import RegistryFamilyTie, RegistryPerson, RegistryPowerOfAttorney
 
@@ -42,8 +43,8 @@ class PowerOfAttorneyExpired(RegistryRefusal):
     """The power of attorney exists but is not in force on the day asked (expired or not yet begun)."""
 
     def __init__(self, poa: PowerOfAttorney) -> None:
-        super().__init__("poa_expired", number=poa.number, valid_from=f"{poa.valid_from:%d.%m.%Y}",
-                         valid_until=f"{poa.valid_until:%d.%m.%Y}")
+        super().__init__("poa_expired", number=poa.number, valid_from=dates.day(poa.valid_from),
+                         valid_until=dates.day(poa.valid_until))
 
 
 class PowerOfAttorneyOutOfScope(RegistryRefusal):

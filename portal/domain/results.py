@@ -8,6 +8,7 @@ from typing import Mapping
 
 from sqlalchemy.orm import Session, object_session
 
+from portal import dates
 from portal.documents.results import CitedGround, Line, OrderRef, ResultContext, render_result
 from portal.documents.signing import RESULT_REASON, PortalTimeStamper, ResultSigner
 from portal.domain import identity
@@ -23,6 +24,11 @@ from portal.domain.workflow import service_of
 from portal.pki.ca import LocalCA
 
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _shown(spec: Field, value: str) -> str:
+    """Write a field's value as the document prints it (a date day first, as every date is)."""
+    return dates.typed_day(value) if spec.kind == "date" else value
 
 
 def new_result_number() -> str:
@@ -60,10 +66,10 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
         if title:  # templates print a choice in each language
             form[f"{spec.name}_kk"], form[f"{spec.name}_ru"] = title["kk"], title["ru"]
         if value:
-            lines.append(Line(spec.title["kk"], spec.title["ru"], _both(title) if title else value))
+            lines.append(Line(spec.title["kk"], spec.title["ru"], _both(title) if title else _shown(spec, value)))
     inputs = [f for move in service.process_for(app.form).transitions for f in move.inputs]
     result_values = app.result_fields or {}
-    result_lines = tuple(Line(f.title["kk"], f.title["ru"], str(result_values.get(f.name) or ""))
+    result_lines = tuple(Line(f.title["kk"], f.title["ru"], _shown(f, str(result_values.get(f.name) or "")))
                          for f in inputs if result_values.get(f.name))
     documents = tuple(Line(service.document(a.kind).title["kk"], service.document(a.kind).title["ru"],
                            a.original_name) for a in app.attachments if service.document(a.kind))

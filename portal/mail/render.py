@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822_date
 
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, gettext as _
 
-from portal import clock, labels
+from portal import clock, dates, labels
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.models import OutboxMessage
 from portal.web import localized
@@ -57,13 +57,13 @@ def _notification(message: OutboxMessage, letterhead: Letterhead) -> tuple[str, 
 def _digest(message: OutboxMessage, letterhead: Letterhead) -> tuple[str, str]:
     """Return the subject and body of a staff member's daily digest."""
     params = message.params
-    day = format_datetime(datetime.fromisoformat(params["day"]), "dd.MM.yyyy")
+    day = dates.day(date.fromisoformat(params["day"]))
     items = params["items"]
     subject = _("Requests due today and overdue, %(day)s: %(count)s", day=day, count=len(items) + params["more"])
     lines = [_("Hello, %(name)s!", name=message.recipient.full_name),
              _("These requests wait for your step and are due by the end of %(day)s:", day=day), ""]
     for item in items:
-        due = format_datetime(datetime.fromisoformat(item["due_at"]), "dd.MM.yyyy HH:mm")
+        due = dates.minute(datetime.fromisoformat(item["due_at"]))
         mark = _("overdue since %(time)s", time=due) if item["overdue"] else _("due by %(time)s", time=due)
         lines.append(f"- {item['number']} — {_service_name(item['service'])} — {mark}")
     if params["more"]:

@@ -83,7 +83,7 @@ def test_birth_certificate_required_when_the_registry_says_born_before_2008(app,
     citizen.get("/lang/en")
     page = citizen.get(f"/apply/{app_id}/review").get_data(as_text=True)
     assert "Birth certificate" in page and "cannot be submitted yet" in page
-    assert "<dd>2007-05-01</dd>" in page and "Сейітов Ерасыл Болатұлы" in page
+    assert "<dd>01.05.2007</dd>" in page and "Сейітов Ерасыл Болатұлы" in page
 
 
 def test_the_childs_name_and_birth_date_come_from_the_registry_not_from_the_post(app, citizen):

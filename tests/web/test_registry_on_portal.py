@@ -57,7 +57,7 @@ def test_the_form_asks_the_childs_iin_before_anything_else(app, citizen):
     page = text(citizen, f"/apply/{app_id}")
     assert 'id="request-form"' in page and 'name="school"' in page
     assert "confirms that you are this child's parent or guardian" in page
-    assert f"<strong>{reg.CHILD_NAME}</strong>" in page and "<strong>2012-09-03</strong>" in page
+    assert f"<strong>{reg.CHILD_NAME}</strong>" in page and "<strong>03.09.2012</strong>" in page
     assert 'data-doc="representation"' not in page  # nothing to prove
 
 
@@ -140,7 +140,7 @@ def test_the_application_and_the_result_state_the_registrys_names_not_the_typed_
     review_name = f"{demo.CITIZEN.full_name}, IIN {demo.CITIZEN.iin}"
     application = text_of(citizen.get(f"/cabinet/requests/{app_id}/application.pdf").data, tmp_path)
     assert demo.CITIZEN.full_name in application and "Typed Wrong Name" not in application
-    assert reg.CHILD_NAME in application and "2012-09-03" in application
+    assert reg.CHILD_NAME in application and "03.09.2012" in application
 
     clerk = staff_client(app, "office_clerk")
     clerk.get("/lang/en")
