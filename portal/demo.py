@@ -74,6 +74,32 @@ DEPARTMENTS_004 = (
 )
 
 
+#: each department's name in English and its area in Russian and English (the regulations give Kazakh and Russian)
+DEPARTMENT_NAMES: dict[str, tuple[str, str, str]] = {
+    "petropavl": ("Education Department of Petropavl City", "город Петропавловск", "Petropavl city"),
+    "aiyrtau": ("Education Department of Aiyrtau District, North Kazakhstan Region", "Айыртауский район",
+                "Aiyrtau district"),
+    "akzhar": ("Education Department of Akzhar District, North Kazakhstan Region", "Акжарский район",
+               "Akzhar district"),
+    "akkayin": ("Akkayin District Education Department", "Аккайынский район", "Akkayin district"),
+    "esil": ("Education Department of Esil District, North Kazakhstan Region", "Есильский район", "Esil district"),
+    "zhambyl": ("Education Department of Zhambyl District", "Жамбылский район", "Zhambyl district"),
+    "magzhan": ("Education Department of Magzhan Zhumabayev District", "район Магжана Жумабаева",
+                "Magzhan Zhumabayev district"),
+    "kyzylzhar": ("Kyzylzhar District Education Department", "Кызылжарский район", "Kyzylzhar district"),
+    "mamlyut": ("Education Department of Mamlyut District, North Kazakhstan Region", "Мамлютский район",
+                "Mamlyut district"),
+    "musrepov": ("Education Department of Gabit Musrepov District, North Kazakhstan Region",
+                 "район имени Габита Мусрепова", "Gabit Musrepov district"),
+    "tayinsha": ("Education Department of Tayinsha District, North Kazakhstan Region", "Тайыншинский район",
+                 "Tayinsha district"),
+    "timiryazev": ("Education Department of Timiryazev District, North Kazakhstan Region", "Тимирязевский район",
+                   "Timiryazev district"),
+    "ualikhanov": ("Education Department of Ualikhanov District", "Уалихановский район", "Ualikhanov district"),
+    "shal_akyn": ("Education Department of Shal Akyn District", "район Шал акына", "Shal Akyn district"),
+}
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     """A demo account to print for the newcomer."""
@@ -135,6 +161,9 @@ ACCOUNTS = (CITIZEN, *STAFF, ADMIN)
 
 
 AREA_CENTRE = "Петропавл қаласы"
+#: the State Corporation centre's name in English and its area in Russian and English
+CENTRE_NAMES = ("Petropavl City Service Centre No. 1, State Corporation \"Government for Citizens\"",
+                "город Петропавловск", "Petropavl city")
 
 #: providers whose heads sign results with their own EDS (the others' results are sealed by the portal)
 HEAD_SIGNS = frozenset({"petropavl"})
@@ -201,6 +230,12 @@ def load(session: Session, now: datetime) -> list[DemoAccount]:
             schedule_kk=CENTRE_SCHEDULE, bin="990340000501", opens="09:00", closes="20:00", lunch_from=None,
             lunch_to=None, weekdays="012345", is_demo=True)
         session.add(providers[CENTRE_CODE])
+    names = {**DEPARTMENT_NAMES, CENTRE_CODE: CENTRE_NAMES,
+             **{p.code: (p.name_en, p.area_ru, p.area_en) for p in DEMO_PROVIDERS}}
+    for code, (name_en, area_ru, area_en) in names.items():  # also for a database loaded before they existed
+        provider = providers[code]
+        if not provider.name_en:
+            provider.name_en, provider.area_ru, provider.area_en = name_en, area_ru, area_en
     session.flush()
     existing = set(session.scalars(select(Person.iin)))
     for account in ACCOUNTS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 AREA_PETROPAVL = "Петропавл қаласы"
+AREA_PETROPAVL_RU, AREA_PETROPAVL_EN = "город Петропавловск", "Petropavl city"
 
 COLLEGE_SCHEDULE = ("Дүйсенбі – жұма, сағат 08.30-дан 17.30-ға дейін, түскі үзіліс сағат 12.30-дан 13.30-ға "
                     "дейін; демалыс және мереке күндерін қоспағанда")
@@ -25,7 +26,10 @@ class DemoProvider:
     kind: str
     name_kk: str
     name_ru: str
+    name_en: str
     area_kk: str
+    area_ru: str
+    area_en: str
     address: str
     bin: str
     opens: str = "09:00"
@@ -46,7 +50,8 @@ DEMO_PROVIDERS: tuple[DemoProvider, ...] = (
         kind="college",
         name_kk="«Петропавл құрылыс-экономикалық колледжі»",
         name_ru="«Петропавловский строительно-экономический колледж»",
-        area_kk=AREA_PETROPAVL,
+        name_en="Petropavl College of Construction and Economics",
+        area_kk=AREA_PETROPAVL, area_ru=AREA_PETROPAVL_RU, area_en=AREA_PETROPAVL_EN,
         address="Солтүстік Қазақстан облысы, Петропавл қаласы, Жамбыл көшесі, 187",
         bin="990140001011",
         opens="08:30", closes="17:30", lunch_from="12:30", lunch_to="13:30",
@@ -62,7 +67,8 @@ DEMO_PROVIDERS: tuple[DemoProvider, ...] = (
         kind="college",
         name_kk="«Солтүстік Қазақстан агротехникалық колледжі»",
         name_ru="«Северо-Казахстанский агротехнический колледж»",
-        area_kk=AREA_PETROPAVL,
+        name_en="North Kazakhstan Agrotechnical College",
+        area_kk=AREA_PETROPAVL, area_ru=AREA_PETROPAVL_RU, area_en=AREA_PETROPAVL_EN,
         address="Солтүстік Қазақстан облысы, Петропавл қаласы, Мағжан Жұмабаев көшесі, 112",
         bin="990140002018",
         opens="08:30", closes="17:30", lunch_from="12:30", lunch_to="13:30",
@@ -78,7 +84,8 @@ DEMO_PROVIDERS: tuple[DemoProvider, ...] = (
         kind="school",
         name_kk="Петропавл қаласының «№ 7 мектеп-гимназиясы»",
         name_ru="«Школа-гимназия № 7» города Петропавловска",
-        area_kk=AREA_PETROPAVL,
+        name_en="School-Gymnasium No. 7, Petropavl",
+        area_kk=AREA_PETROPAVL, area_ru=AREA_PETROPAVL_RU, area_en=AREA_PETROPAVL_EN,
         address="Солтүстік Қазақстан облысы, Петропавл қаласы, Абай көшесі, 46",
         bin="990240003015",
         opens="08:00", closes="17:00", lunch_from="13:00", lunch_to="14:00",
@@ -94,7 +101,8 @@ DEMO_PROVIDERS: tuple[DemoProvider, ...] = (
         kind="school",
         name_kk="Петропавл қаласының «№ 12 жалпы білім беретін мектебі»",
         name_ru="«Общеобразовательная школа № 12» города Петропавловска",
-        area_kk=AREA_PETROPAVL,
+        name_en="Comprehensive School No. 12, Petropavl",
+        area_kk=AREA_PETROPAVL, area_ru=AREA_PETROPAVL_RU, area_en=AREA_PETROPAVL_EN,
         address="Солтүстік Қазақстан облысы, Петропавл қаласы, Ғабит Мүсірепов көшесі, 9",
         bin="990240004012",
         opens="08:00", closes="17:00", lunch_from="13:00", lunch_to="14:00",
@@ -110,7 +118,9 @@ DEMO_PROVIDERS: tuple[DemoProvider, ...] = (
         kind="regional_department",
         name_kk="«Солтүстік Қазақстан облысы әкімдігінің білім басқармасы»",
         name_ru="«Управление образования акимата Северо-Казахстанской области»",
-        area_kk="Солтүстік Қазақстан облысы",
+        name_en="Education Office of the North Kazakhstan Region Akimat",
+        area_kk="Солтүстік Қазақстан облысы", area_ru="Северо-Казахстанская область",
+        area_en="North Kazakhstan region",
         address="Солтүстік Қазақстан облысы, Петропавл қаласы, Қазақстан Конституциясы көшесі, 58",
         bin="990340005019",
         opens="09:00", closes="18:30", lunch_from="13:00", lunch_to="14:30",

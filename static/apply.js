@@ -81,3 +81,31 @@
     }
   });
 })();
+
+// The provider picker: a search over the names, districts and addresses narrows the grouped list as
+// one types; without JS the whole list is shown, grouped by district.
+(function () {
+  const box = document.querySelector(".provider-search");
+  if (!box) return;
+  const input = document.getElementById("provider-search");
+  const none = document.getElementById("provider-none");
+  const fold = (text) => text.toLocaleLowerCase().replace(/[«»"“”'.,№-]/g, " ").replace(/\s+/g, " ");
+  const options = [...document.querySelectorAll(".provider-option")].map(function (label) {
+    const group = label.closest(".provider-group");
+    return { label: label, group: group, text: fold(group.querySelector("h3").textContent + " " + label.textContent) };
+  });
+  box.hidden = false;
+  input.addEventListener("input", function () {
+    const words = fold(input.value).trim().split(" ").filter(Boolean);
+    let matches = 0;
+    options.forEach(function (o) {
+      const match = words.every((w) => o.text.includes(w));
+      matches += match ? 1 : 0;
+      o.label.hidden = !match && !o.label.querySelector("input").checked;  // the chosen one stays in view
+    });
+    document.querySelectorAll(".provider-group").forEach(function (group) {
+      group.hidden = !group.querySelector(".provider-option:not([hidden])");
+    });
+    none.hidden = matches > 0;
+  });
+})();

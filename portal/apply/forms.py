@@ -41,7 +41,7 @@ def form_field(spec: Field) -> FormField:
 def build_form(service: ServiceSpec, providers: list[Provider], locale: str, **kwargs) -> FlaskForm:  # type: ignore[no-untyped-def]
     """Return the request form: the service's fields, the provider, one file field per document."""
     class RequestForm(FlaskForm):
-        provider_id = SelectField(_l("Provider"), choices=[], validate_choice=False, validators=[too_long(12)])
+        provider_id = RadioField(_l("Provider"), choices=[], validate_choice=False, validators=[too_long(12)])
 
     for spec in service.typed_fields:  # the registry fills the others; the page shows them read-only
         setattr(RequestForm, spec.name, form_field(spec))
@@ -49,7 +49,13 @@ def build_form(service: ServiceSpec, providers: list[Provider], locale: str, **k
         if doc.uploadable:
             setattr(RequestForm, f"doc_{doc.code}", FileField(localized(doc.title), render_kw=ACCEPT))
     form = RequestForm(**kwargs)
-    demo = f" ({_l('demo')})"
-    form.provider_id.choices = [("", "—")] + [(str(p.id), f"{p.name(locale)}{demo if p.is_demo else ''} — {p.address}")
-                                              for p in providers]
+    form.provider_id.choices = [(str(p.id), p.name(locale)) for p in providers]
     return form
+
+
+def provider_groups(providers: list[Provider], locale: str) -> list[tuple[str, list[Provider]]]:
+    """Group the providers by the district or city they serve, keeping the regulation's order."""
+    groups: dict[str, list[Provider]] = {}
+    for provider in providers:
+        groups.setdefault(provider.area(locale), []).append(provider)
+    return list(groups.items())

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.apply.forms import build_form
+from portal.apply.forms import build_form, provider_groups
 from portal.domain import applications as requests_, identity, signing_flows
 from portal.domain.catalog import UnknownService, get_service
 from portal.domain.consent import CONSENT_TITLE, consent_text
@@ -78,7 +78,7 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
             discard()
             app = _own(application_id)
             form[err.params.get("field", "provider_id")].errors = [error_text(err.code, **err.params)]
-            return _edit_page(form, app, service, posted_whole=request.form.get("next") != "check"), 422
+            return _edit_page(form, app, service, providers, posted_whole=request.form.get("next") != "check"), 422
         for doc in service.documents:
             upload = request.files.get(f"doc_{doc.code}")
             if upload and upload.filename:
@@ -105,15 +105,16 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
             form[p.field].errors = list(form[p.field].errors) + [error_text(p.code)]
     status = 422 if upload_failed or form.errors and request.method == "POST" else 200
     posted_whole = request.method == "POST" and request.form.get("next") != "check"
-    return _edit_page(form, app, service, posted_whole=posted_whole), status
+    return _edit_page(form, app, service, providers, posted_whole=posted_whole), status
 
 
-def _edit_page(form, app, service, *, posted_whole: bool = False) -> str:  # type: ignore[no-untyped-def]
+def _edit_page(form, app, service, providers, *, posted_whole: bool = False) -> str:  # type: ignore[no-untyped-def]
     """Render the draft's form: first the represented child's IIN alone, then everything else.
 
     A whole form posted back with errors is shown whole, so that nothing typed disappears.
     """
     return render_template("portal/apply_edit.html", form=form, app=app, service=service,
+                           provider_groups=provider_groups(providers, locale()),
                            attachments={a.kind: a for a in app.attachments},
                            awaits_check=identity.awaits_registry_check(service, app.form) and not posted_whole,
                            link=identity.link_of(service, app.form), max_file_bytes=MAX_UPLOAD_BYTES)

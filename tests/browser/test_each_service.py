@@ -28,7 +28,7 @@ def fill_request(page, spec, values: dict, provider_id: int, scan) -> None:  # t
             page.select_option(f"#{field.name}", value)
         else:
             page.fill(f"#{field.name}", value)
-    page.select_option("#provider_id", str(provider_id))
+    page.check(f"input[name=provider_id][value='{provider_id}']")
     for doc in spec.required_documents(values):
         page.set_input_files(f"#doc_{doc.code}", str(scan))
 

@@ -45,8 +45,14 @@ class Provider(Base):
     name_kk: Mapped[str] = mapped_column(String(300))
     #: the official name in Russian
     name_ru: Mapped[str] = mapped_column(String(300))
+    #: the name in English, for the English interface (empty: the Russian name is shown)
+    name_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: the district or city it serves
     area_kk: Mapped[str] = mapped_column(String(200), default="")
+    #: the district or city in Russian
+    area_ru: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: the district or city in English
+    area_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: postal address, verbatim from the regulation
     address: Mapped[str] = mapped_column(String(400))
     #: working schedule, verbatim from the regulation
@@ -81,5 +87,13 @@ class Provider(Base):
         return self.kind == ProviderKind.service_centre
 
     def name(self, locale: str) -> str:
-        """Return the name in the given locale (Kazakh otherwise)."""
-        return self.name_ru if locale == "ru" else self.name_kk
+        """Return the name in the given locale (in English where there is one, else in Russian; Kazakh otherwise)."""
+        if locale == "en":
+            return self.name_en or self.name_ru or self.name_kk
+        return (self.name_ru or self.name_kk) if locale == "ru" else self.name_kk
+
+    def area(self, locale: str) -> str:
+        """Return the district or city it serves in the given locale, as name() chooses."""
+        if locale == "en":
+            return self.area_en or self.area_ru or self.area_kk
+        return (self.area_ru or self.area_kk) if locale == "ru" else self.area_kk
