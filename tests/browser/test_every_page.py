@@ -115,3 +115,15 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(app, page, live_url):
 
     walk(app, page, live_url, visit)
     assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_the_header_does_not_wrap_on_a_desktop_in_any_language(app, page, live_url):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    for lang in LANGUAGES:
+        page.context.clear_cookies()
+        page.goto(f"{live_url}/lang/{lang}")
+        sign_in(page, live_url, demo.CITIZEN)
+        rows = {sel: page.evaluate(f"""[...document.querySelectorAll('{sel} > *')]
+                    .map(e => Math.round(e.getBoundingClientRect().top))""") for sel in (".top-row", ".main-nav")}
+        # each row's items stand side by side: the same top edge, give or take the font's baseline
+        assert all(max(tops) - min(tops) <= 8 for tops in rows.values()), (lang, rows)
