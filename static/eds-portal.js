@@ -55,6 +55,7 @@
       } catch (err) {
         if (!err.quiet) showError(button, err.message);
         button.disabled = false;
+        button.focus();  // the dialog gave the focus back while the button was disabled: put it where it was
       }
     });
     button.disabled = false;  // bound: the page may sign now
@@ -74,6 +75,7 @@
       } catch (err) {
         if (!err.quiet) showError(signIn, err.message);
         signIn.disabled = false;
+        signIn.focus();
       }
     });
     signIn.disabled = false;  // bound: the page may sign in now
