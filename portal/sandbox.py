@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 #: modules the fork server imports once, so that children start with them loaded (named, not
 #: imported here: the sandbox knows nothing of what runs in it)
-PRELOAD = ["portal.domain.scans", "portal.documents.verification"]
+PRELOAD = ["portal.domain.scans", "portal.documents.verification", "portal.domain.previews"]
 
 
 @dataclass(frozen=True)

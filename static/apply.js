@@ -109,3 +109,49 @@
     none.hidden = matches > 0;
   });
 })();
+
+// Scans are sent with a progress bar: the form goes by XMLHttpRequest, which reports the bytes sent,
+// and the page the server answers with (the draft, its errors or the review) replaces this one.
+// Without JS, or with no file chosen, the form is sent the ordinary way.
+(function () {
+  const form = document.getElementById("request-form");
+  const box = document.getElementById("upload-progress");
+  if (!form || !box || !window.FormData) return;
+  const bar = document.getElementById("upload-bar");
+  const percent = document.getElementById("upload-percent");
+  const failed = document.getElementById("upload-error");
+
+  form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;  // a scan over the limit was stopped above
+    const files = [...form.querySelectorAll("input[type=file]")].some((input) => input.files && input.files.length);
+    if (!files) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+    const buttons = [...form.querySelectorAll("button[type=submit]")];
+    buttons.forEach((b) => { b.disabled = true; });
+    box.hidden = false;
+    failed.hidden = true;
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) return;
+      const done = Math.round((100 * e.loaded) / e.total);
+      bar.value = done;
+      percent.textContent = done + "%";
+    });
+    xhr.addEventListener("load", function () {
+      const url = xhr.responseURL;
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+      if (url) window.history.replaceState(null, "", url);
+    });
+    xhr.addEventListener("error", function () {
+      failed.textContent = form.dataset.uploadFailed;
+      failed.hidden = false;
+      buttons.forEach((b) => { b.disabled = false; });
+    });
+    xhr.send(data);
+  });
+})();

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.domain.cabinet import cabinet_page
 from portal.domain.queues import parse_key
-from portal.domain.applications import applicants_request, shown_to
+from portal.domain.applications import applicants_request, attachment_of, shown_to
 from portal.domain.audit_trail import viewings
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
@@ -77,6 +77,20 @@ def attachment(application_id: int, attachment_id: int):  # type: ignore[no-unty
     """Show one of the applicant's own scans."""
     app = _own(application_id)
     return attachment_response(app, attachment_id)
+
+
+@bp.route("/requests/<int:application_id>/attachments/<int:attachment_id>/preview.png")
+def attachment_preview(application_id: int, attachment_id: int):  # type: ignore[no-untyped-def]
+    """Show the picture of one of the applicant's own scans (its first page)."""
+    app = _own(application_id)
+    try:
+        attachment = attachment_of(app, attachment_id)
+    except NotFound:
+        abort(404)
+    if attachment.preview_sha256 is None:
+        abort(404)
+    return file_response(ctx().store.get(attachment.preview_sha256), "image/png",
+                         f"{attachment.kind}-{attachment.id}-preview.png", inline=True)
 
 
 @bp.route("/requests/<int:application_id>/result.pdf")

@@ -19,6 +19,7 @@ from portal.domain.models import Application, Attachment, Channel, Person, Provi
 from portal.domain.notifications import notify
 from portal.domain.registries import DataCannotBeObtained, RegisteredPerson, registries
 from portal.domain.storage import FileStore
+from portal.domain.previews import preview
 from portal.domain.scans import check_upload, clean_filename
 
 #: what one draft may hold: the scans' total size and their number (each replaces its kind's earlier scan)
@@ -163,10 +164,12 @@ def attach(session: Session, store: FileStore, app: Application, kind: str, file
     if sum(a.size for a in others) + len(data) > MAX_DRAFT_BYTES:
         raise DomainError("draft_quota_bytes", mb=MAX_DRAFT_BYTES // (1024 * 1024))
     sha = store.put(data)
+    picture = preview(data, content_type)
     for old in [a for a in app.attachments if a.kind == kind]:
         app.attachments.remove(old)  # its blob stays until `flask cleanup-files` finds it unreferenced
     attachment = Attachment(kind=kind, original_name=clean_filename(filename, kind), content_type=content_type,
-                            size=len(data), sha256=sha, uploaded_at=now)
+                            size=len(data), sha256=sha, uploaded_at=now,
+                            preview_sha256=store.put(picture) if picture else None)
     app.attachments.append(attachment)
     app.updated_at = now
     session.flush()

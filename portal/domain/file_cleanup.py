@@ -33,6 +33,7 @@ def needed_blobs(session: Session, now: datetime) -> set[str]:
     (the signed PDF is stored on its own), nor is an expired one's: it is refused anyway.
     """
     needed: set[str] = set(session.scalars(select(Attachment.sha256)))
+    needed.update(session.scalars(select(Attachment.preview_sha256).where(Attachment.preview_sha256.is_not(None))))
     needed.update(session.scalars(select(ResultDocument.sha256)))
     needed.update(session.scalars(select(SignatureRecord.pdf_sha256)))
     needed.update(session.scalars(select(SigningSession.pdf_sha256).where(

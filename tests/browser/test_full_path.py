@@ -87,7 +87,7 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page
     # a wrong file first: a clear error, and what was typed stays
     page.set_input_files("#doc_medical_035", str(wrong))
     page.click("button[value=review]")
-    assert page.locator(".error", has_text="not a PDF, JPEG or PNG").is_visible()
+    page.locator(".error", has_text="not a PDF, JPEG or PNG").wait_for()  # the page the server answered
     assert page.input_value("#school") == "№ 7 мектеп-гимназия"
     page.set_input_files("#doc_medical_035", str(scan))
     page.click("button[value=review]")

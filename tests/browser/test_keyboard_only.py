@@ -50,7 +50,7 @@ def test_a_citizen_signs_and_submits_a_request_with_the_keyboard_alone(app, page
     page.wait_for_selector("#request-form")
     tab_to(page, lambda f: f == "Continue: check your answers")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#consent")
+    page.wait_for_selector("#submit-request:enabled")  # the signer has loaded: the button works now
     tab_to(page, lambda f: f == "consent")
     page.keyboard.press("Space")
     assert page.is_checked("#consent")

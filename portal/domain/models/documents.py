@@ -29,6 +29,8 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     #: when it was uploaded
     uploaded_at: Mapped[datetime]
+    #: SHA-256 of a PNG of its first page, for its owner to check (None: it could not be drawn)
+    preview_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
     application = relationship("Application", back_populates="attachments")
 
