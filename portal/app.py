@@ -14,7 +14,7 @@ from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import LOCALES, Person
 from portal.domain.results import ResultIssuer
 from portal.domain.throttle import SignInThrottle, source_of
-from portal.domain.storage import FileStore
+from portal.domain.storage import DatabaseFileStore, FileStore, FolderFileStore
 from portal.pki.ca import LocalCA
 from portal.web import PortalContext, RowIdConverter, close_db, db
 from portal.web_templates import install_error_pages, install_template_helpers
@@ -64,7 +64,8 @@ def create_app(config: Config | None = None) -> Flask:
 
     engine = make_engine(config.database_url)
     ca = LocalCA.load_or_create(config.pki_dir, config.public_url)
-    store = FileStore(config.instance_dir / "files")
+    store: FileStore = (DatabaseFileStore(engine) if config.file_store == "database"
+                        else FolderFileStore(config.instance_dir / "files"))
     app.extensions["portal"] = PortalContext(config=config, sessions=make_session_factory(engine), store=store,
                                              ca=ca, issuer=ResultIssuer(ca, store, config.public_url))
     app.teardown_appcontext(close_db)

@@ -60,6 +60,10 @@ class Config:
     #: megabytes of address space that check may map
     verify_memory_mb: int = field(default_factory=lambda: int(os.environ.get("PORTAL_VERIFY_MEMORY_MB", "1024")))
 
+    #: where scans and PDFs are kept: "local" (instance/files, one machine) or "database" (the shared
+    #: PostgreSQL, for several machines with no disk in common)
+    file_store: str = field(default_factory=lambda: os.environ.get("PORTAL_FILE_STORE", "local"))
+
     #: the mail server the outbox's sender delivers through; unset: e-mails are written to instance/mail/
     smtp_host: str = field(default_factory=lambda: os.environ.get("SMTP_HOST", ""))
     #: its port
@@ -73,6 +77,10 @@ class Config:
             self.database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{self.instance_dir / 'portal.sqlite3'}"
         if self.database_url.startswith("postgresql://"):
             self.database_url = "postgresql+psycopg://" + self.database_url[len("postgresql://"):]
+        if self.file_store not in ("local", "database"):
+            raise ValueError(f"PORTAL_FILE_STORE must be local or database, not {self.file_store!r}")
+        if self.file_store == "database" and not self.database_url.startswith("postgresql"):
+            raise ValueError("PORTAL_FILE_STORE=database needs PostgreSQL (DATABASE_URL): SQLite allows one writer")
 
     @property
     def uploads_dir(self) -> Path:

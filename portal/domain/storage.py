@@ -1,17 +1,49 @@
-"""Local file storage addressed by content hash."""
+"""File storage addressed by content hash: in a folder (one machine) or in the database (several)."""
 from __future__ import annotations
 
 import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Protocol
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from portal.domain.models.stored_files import StoredFile
 
 _BLOB_NAME = re.compile(r"[0-9a-f]{64}")
 
 
-class FileStore:
+class FileStore(Protocol):
+    """Where the portal keeps blobs (scans, prepared and signed PDFs, results), each named by its SHA-256."""
+
+    def put(self, data: bytes) -> str:
+        """Store the bytes and return their SHA-256; storing the same bytes again only makes them fresh."""
+
+    def get(self, sha256: str) -> bytes:
+        """Return the stored bytes."""
+
+    def exists(self, sha256: str) -> bool:
+        """Tell whether a blob with this hash is stored."""
+
+    def blobs(self) -> Iterator[tuple[str, float]]:
+        """Yield (SHA-256, last written as a Unix time) of every stored blob."""
+
+    def file_time_now(self) -> float:
+        """Return the current time as the store stamps blobs."""
+
+    def remove_if_older(self, sha256: str, cutoff: float) -> int:
+        """Delete a blob last written before `cutoff`; return the bytes freed, 0 if kept."""
+
+    def remove_stale_temporaries(self, cutoff: float) -> int:
+        """Delete half-written leftovers from before `cutoff`; return how many."""
+
+
+class FolderFileStore:
     """Keep blobs under a folder, named by their SHA-256; writing the same content twice is a no-op."""
 
     def __init__(self, root: Path) -> None:
@@ -100,3 +132,62 @@ class FileStore:
             except FileNotFoundError:
                 continue
         return removed
+
+
+class DatabaseFileStore:
+    """Keep blobs in the database (table stored_files), so that every machine of the portal reaches them.
+
+    Each write is its own transaction on its own connection, as a file written to disk is there whether
+    or not the request that wrote it commits; the clean-up removes what no row came to need. It is meant
+    for PostgreSQL: SQLite allows one writer, and the request's own transaction may be it.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def put(self, data: bytes) -> str:
+        """Store the bytes and return their SHA-256."""
+        sha = hashlib.sha256(data).hexdigest()
+        now = time.time()
+        with self.engine.begin() as conn:
+            fresh = update(StoredFile).where(StoredFile.sha256 == sha).values(written_at=now)
+            if conn.execute(fresh).rowcount:  # stored before: fresh again, so the clean-up spares it
+                return sha
+            insert = (pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(StoredFile)
+            conn.execute(insert.values(sha256=sha, data=data, size=len(data), written_at=now)
+                         .on_conflict_do_update(index_elements=["sha256"], set_={"written_at": now}))
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        """Return the stored bytes; raise FileNotFoundError as the folder's store does."""
+        with self.engine.connect() as conn:
+            data = conn.scalar(select(StoredFile.data).where(StoredFile.sha256 == sha256))
+        if data is None:
+            raise FileNotFoundError(sha256)
+        return bytes(data)
+
+    def exists(self, sha256: str) -> bool:
+        """Tell whether a blob with this hash is stored."""
+        with self.engine.connect() as conn:
+            return conn.scalar(select(StoredFile.size).where(StoredFile.sha256 == sha256)) is not None
+
+    def blobs(self) -> Iterator[tuple[str, float]]:
+        """Yield (SHA-256, last written as a Unix time) of every stored blob."""
+        with self.engine.connect() as conn:
+            yield from conn.execute(select(StoredFile.sha256, StoredFile.written_at).order_by(StoredFile.sha256))
+
+    def file_time_now(self) -> float:
+        """Return the current time as put() stamps blobs (the machines' clocks, kept in step by NTP)."""
+        return time.time()
+
+    def remove_if_older(self, sha256: str, cutoff: float) -> int:
+        """Delete a blob last written before `cutoff` (a Unix time); return the bytes freed, 0 if kept."""
+        with self.engine.begin() as conn:
+            size = conn.scalar(select(StoredFile.size).where(StoredFile.sha256 == sha256))
+            gone = conn.execute(delete(StoredFile).where(StoredFile.sha256 == sha256,
+                                                         StoredFile.written_at < cutoff)).rowcount
+        return size if gone and size else 0
+
+    def remove_stale_temporaries(self, cutoff: float) -> int:
+        """Return 0: a database write leaves no half-written file behind."""
+        return 0

@@ -1,0 +1,55 @@
+"""With PORTAL_FILE_STORE=database every scan and PDF lives in PostgreSQL, not on the machine's disk."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, func, select
+
+from portal import demo
+from portal.app import create_app
+from portal.config import Config
+from portal.domain.models import Application, StoredFile
+from portal.domain.storage import DatabaseFileStore, FolderFileStore
+from tests.conftest import MONDAY_10, wipe
+from tests.factories import submitted_request
+from tests.web.test_backoffice import work_through
+from tests.web.test_uploads import test_cleanup_removes_replaced_removed_and_abandoned_files_only  # noqa: F401
+
+
+@pytest.fixture
+def app(database_url: str, instance_dir: Path, engine: Engine) -> Iterator[Flask]:
+    """Return the app keeping its files in the database (PostgreSQL only)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the database file store is for PostgreSQL (DATABASE_URL)")
+    wipe(engine)
+    application = create_app(Config(instance_dir=instance_dir, database_url=database_url, testing=True,
+                                    csrf_enabled=False, public_url="http://portal.test", file_store="database"))
+    with application.app_context():
+        with application.extensions["portal"].sessions() as session:
+            demo.load(session, MONDAY_10)
+            session.commit()
+    yield application
+    application.extensions["portal"].sessions.kw["bind"].dispose()
+
+
+def test_scans_results_and_signed_applications_are_kept_in_the_database(app, citizen, instance_dir, engine):
+    assert isinstance(app.extensions["portal"].store, DatabaseFileStore)
+    app_id = submitted_request(app, citizen)
+    work_through(app, app_id, {"decision": "permitted"})
+    with app.extensions["portal"].sessions() as s:
+        a = s.get(Application, app_id)
+        shas = {a.result.sha256, *(x.sha256 for x in a.attachments)}
+        stored = set(s.scalars(select(StoredFile.sha256)))
+        assert shas <= stored and s.scalar(select(func.count()).select_from(StoredFile)) >= 4
+    folder = FolderFileStore(instance_dir / "files")
+    assert not any(folder.exists(sha) for sha in shas)  # nothing of it on this machine's disk
+    pdf = citizen.get(f"/cabinet/requests/{app_id}/result.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_the_database_store_needs_postgresql(tmp_path):
+    with pytest.raises(ValueError, match="needs PostgreSQL"):
+        Config(instance_dir=tmp_path, database_url="sqlite:///x.db", file_store="database")
