@@ -106,7 +106,7 @@
     document.querySelectorAll(".provider-group").forEach(function (group) {
       group.hidden = !group.querySelector(".provider-option:not([hidden])");
     });
-    none.hidden = matches > 0;
+    none.textContent = matches > 0 ? "" : none.dataset.none;  // the region is always there, so it is read out
   });
 })();
 
@@ -131,14 +131,15 @@
     const buttons = [...form.querySelectorAll("button[type=submit]")];
     buttons.forEach((b) => { b.disabled = true; });
     box.hidden = false;
-    failed.hidden = true;
+    failed.textContent = "";
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action || window.location.href);
     xhr.upload.addEventListener("progress", function (e) {
       if (!e.lengthComputable) return;
       const done = Math.round((100 * e.loaded) / e.total);
       bar.value = done;
-      percent.textContent = done + "%";
+      const step = Math.floor(done / 10) * 10 + "%";  // read out by tens, not at every event
+      if (percent.textContent !== step) percent.textContent = step;
     });
     xhr.addEventListener("load", function () {
       const url = xhr.responseURL;
@@ -149,8 +150,8 @@
     });
     xhr.addEventListener("error", function () {
       failed.textContent = form.dataset.uploadFailed;
-      failed.hidden = false;
       buttons.forEach((b) => { b.disabled = false; });
+      failed.focus();  // the pressed button lost the focus while disabled
     });
     xhr.send(data);
   });

@@ -8,14 +8,14 @@ from __future__ import annotations
 import io
 
 import pypdfium2
-from PIL import Image
+from PIL import Image, ImageOps
 
 from portal.sandbox import Budget, Stopped, run_bounded
 
 #: the widest a preview is, in pixels (a page twice as tall as wide at most keeps its proportions)
 PREVIEW_WIDTH = 240
 #: what drawing one preview may cost (a one-page scan takes about 20 ms)
-PREVIEW_BUDGET = Budget(cpu_seconds=2, memory_bytes=1 << 30, wall_seconds=8, niceness=5)
+PREVIEW_BUDGET = Budget(cpu_seconds=1, memory_bytes=1 << 30, wall_seconds=3, niceness=5)
 
 
 def _render(data: bytes, content_type: str) -> bytes:
@@ -28,6 +28,7 @@ def _render(data: bytes, content_type: str) -> bytes:
     else:
         image = Image.open(io.BytesIO(data))  # its size was checked before (portal.domain.scans)
         image.draft("RGB", box)  # a JPEG decodes straight at a fraction of its size
+        image = ImageOps.exif_transpose(image)  # a phone's photo stands as it was taken
         image.thumbnail(box)
     out = io.BytesIO()
     image.convert("RGB").save(out, "PNG", optimize=True)

@@ -5,11 +5,10 @@ import hashlib
 import os
 import re
 import tempfile
-import time
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import ColumnElement, Engine, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -148,8 +147,8 @@ class DatabaseFileStore:
     def put(self, data: bytes) -> str:
         """Store the bytes and return their SHA-256."""
         sha = hashlib.sha256(data).hexdigest()
-        now = time.time()
         with self.engine.begin() as conn:
+            now = float(conn.scalar(select(self._now())))
             fresh = update(StoredFile).where(StoredFile.sha256 == sha).values(written_at=now)
             if conn.execute(fresh).rowcount:  # stored before: fresh again, so the clean-up spares it
                 return sha
@@ -176,17 +175,23 @@ class DatabaseFileStore:
         with self.engine.connect() as conn:
             yield from conn.execute(select(StoredFile.sha256, StoredFile.written_at).order_by(StoredFile.sha256))
 
+    def _now(self) -> ColumnElement[float]:
+        """Return the database's clock as a Unix time: one clock for every machine that writes or cleans."""
+        if self.engine.dialect.name == "postgresql":
+            return func.extract("epoch", func.clock_timestamp())
+        return (func.julianday("now") - 2440587.5) * 86400.0
+
     def file_time_now(self) -> float:
-        """Return the current time as put() stamps blobs (the machines' clocks, kept in step by NTP)."""
-        return time.time()
+        """Return the current time as put() stamps blobs: the database's, whichever machine asks."""
+        with self.engine.connect() as conn:
+            return float(conn.scalar(select(self._now())))
 
     def remove_if_older(self, sha256: str, cutoff: float) -> int:
         """Delete a blob last written before `cutoff` (a Unix time); return the bytes freed, 0 if kept."""
         with self.engine.begin() as conn:
-            size = conn.scalar(select(StoredFile.size).where(StoredFile.sha256 == sha256))
-            gone = conn.execute(delete(StoredFile).where(StoredFile.sha256 == sha256,
-                                                         StoredFile.written_at < cutoff)).rowcount
-        return size if gone and size else 0
+            size = conn.scalar(delete(StoredFile).where(StoredFile.sha256 == sha256, StoredFile.written_at < cutoff)
+                               .returning(StoredFile.size))
+        return size or 0
 
     def remove_stale_temporaries(self, cutoff: float) -> int:
         """Return 0: a database write leaves no half-written file behind."""

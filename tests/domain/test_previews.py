@@ -61,4 +61,4 @@ def test_a_scan_that_cannot_be_drawn_within_budget_is_kept_without_a_picture(app
     monkeypatch.setattr(previews, "PREVIEW_BUDGET", Budget(0.5, 1 << 30, 3))
     started = time.perf_counter()
     assert picture(app, "medical_035", "035.pdf", pdf_bytes()) == (None, False)
-    assert time.perf_counter() - started < 5
+    assert 0.5 <= time.perf_counter() - started < 5  # it ran until its CPU budget stopped it
