@@ -94,18 +94,23 @@ def wipe(engine: Engine) -> None:
             conn.execute(table.delete())
 
 
-@pytest.fixture
-def app(database_url: str, instance_dir: Path, engine: Engine) -> Iterator[Flask]:
-    """Return the app on an empty database with the demo data, the clock pinned to a Monday morning."""
+def demo_app(database_url: str, instance_dir: Path, engine: Engine, **settings: str) -> Iterator[Flask]:
+    """Yield the app on an empty database with the demo data (settings: more Config fields), then dispose of it."""
     wipe(engine)
     application = create_app(Config(instance_dir=instance_dir, database_url=database_url, testing=True,
-                                    csrf_enabled=False, public_url="http://portal.test"))
+                                    csrf_enabled=False, public_url="http://portal.test", **settings))
     with application.app_context():
         with application.extensions["portal"].sessions() as session:
             demo.load(session, MONDAY_10)
             session.commit()
     yield application
     application.extensions["portal"].sessions.kw["bind"].dispose()
+
+
+@pytest.fixture
+def app(database_url: str, instance_dir: Path, engine: Engine) -> Iterator[Flask]:
+    """Return the app on an empty database with the demo data, the clock pinned to a Monday morning."""
+    yield from demo_app(database_url, instance_dir, engine)
 
 
 def sign_in(client: FlaskClient, account: demo.DemoAccount) -> FlaskClient:

@@ -8,12 +8,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, func, select
 
-from portal import demo
-from portal.app import create_app
 from portal.config import Config
 from portal.domain.models import Application, StoredFile
 from portal.domain.storage import DatabaseFileStore, FolderFileStore
-from tests.conftest import MONDAY_10, wipe
+from tests.conftest import demo_app
 from tests.factories import submitted_request
 from tests.web.test_backoffice import work_through
 from tests.web.test_uploads import test_cleanup_removes_replaced_removed_and_abandoned_files_only  # noqa: F401
@@ -24,15 +22,7 @@ def app(database_url: str, instance_dir: Path, engine: Engine) -> Iterator[Flask
     """Return the app keeping its files in the database (PostgreSQL only)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("the database file store is for PostgreSQL (DATABASE_URL)")
-    wipe(engine)
-    application = create_app(Config(instance_dir=instance_dir, database_url=database_url, testing=True,
-                                    csrf_enabled=False, public_url="http://portal.test", file_store="database"))
-    with application.app_context():
-        with application.extensions["portal"].sessions() as session:
-            demo.load(session, MONDAY_10)
-            session.commit()
-    yield application
-    application.extensions["portal"].sessions.kw["bind"].dispose()
+    yield from demo_app(database_url, instance_dir, engine, file_store="database")
 
 
 def test_scans_results_and_signed_applications_are_kept_in_the_database(app, citizen, instance_dir, engine):
