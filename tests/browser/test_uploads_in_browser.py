@@ -75,7 +75,8 @@ def test_a_scan_is_sent_with_a_progress_bar_and_comes_back_with_a_picture_of_its
     assert page.is_disabled("button[value=save]")  # not sent twice
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
                                                   "uploadThroughput": -1})
-    page.locator(".flash.success", has_text="Draft saved").wait_for()  # the server's page replaced the form
+    # the server's page replaced the form (a line still slow for the rest of the upload would take 8 s more)
+    page.locator(".flash.success", has_text="Draft saved").wait_for(timeout=60000)
     assert sent == ["xhr"]
     assert page.input_value("#school") == "typed before the upload"
     assert "scan-at-600-dpi.pdf" in page.inner_text("[data-doc=medical_035]")
