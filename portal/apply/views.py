@@ -12,6 +12,7 @@ from portal.domain.catalog import UnknownService, get_service
 from portal.domain.consent import CONSENT_TITLE, consent_text
 from portal.domain.errors import DomainError, NotFound
 from portal.domain.models import Provider
+from portal.domain.scans import clean_filename
 from portal.domain.validators import MAX_UPLOAD_BYTES, ValidationError
 from portal.domain.workflow import is_draft
 from portal.eds_web import certificate_from, cms_from, json_object, json_step
@@ -84,8 +85,10 @@ def edit(application_id: int):  # type: ignore[no-untyped-def]
             if upload and upload.filename:
                 try:
                     requests_.attach(session, ctx().store, app, doc.code, upload.filename, upload.read(), now())
-                except (ValidationError, DomainError) as err:
-                    form[f"doc_{doc.code}"].errors = [error_text(err.code, **getattr(err, "params", {}))]
+                except (ValidationError, DomainError) as err:  # the field is empty again: say which file it was
+                    reason = error_text(err.code, **getattr(err, "params", {}))
+                    form[f"doc_{doc.code}"].errors = [_("%(name)s was not attached: %(reason)s",
+                                                        name=clean_filename(upload.filename, doc.code), reason=reason)]
                     upload_failed = True
         # an IIN the registry does not know stops here, with what was typed kept
         unanswered = bool(identity.registry_problems(service, app.form))

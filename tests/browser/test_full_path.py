@@ -88,6 +88,7 @@ def test_citizen_applies_staff_work_it_citizen_downloads_signed_result(app, page
     page.set_input_files("#doc_medical_035", str(wrong))
     page.click("button[value=review]")
     page.locator(".error", has_text="not a PDF, JPEG or PNG").wait_for()  # the page the server answered
+    assert f"{wrong.name} was not attached" in page.inner_text("#doc_medical_035-error")  # the file is named
     assert page.input_value("#school") == "№ 7 мектеп-гимназия"
     page.set_input_files("#doc_medical_035", str(scan))
     page.click("button[value=review]")

@@ -47,7 +47,7 @@ def test_png_bomb_is_refused_and_the_answers_kept(app: Flask, citizen: FlaskClie
     r = _post(citizen, app, app_id, {"medical_035": (png_claiming(20000, 20000), "scan.png")}, school="Гимназия № 8")
     page = r.get_data(as_text=True)
     assert r.status_code == 422
-    assert "слишком много пикселей" in page and "Гимназия № 8" in page
+    assert "scan.png не прикреплён: " in page and "слишком много пикселей" in page and "Гимназия № 8" in page
     with app.extensions["portal"].sessions() as s:
         draft = s.get(Application, app_id)
         assert draft.attachments == [] and draft.form["school"] == "Гимназия № 8"
@@ -58,6 +58,7 @@ def test_pdf_with_javascript_is_refused(app: Flask, citizen: FlaskClient) -> Non
     citizen.get("/lang/kk")
     r = _post(citizen, app, app_id, {"medical_035": (pdf_of(ACTIVE["escaped_names"]), "анықтама.pdf")})
     assert r.status_code == 422 and "скрипттер" in r.get_data(as_text=True)
+    assert "анықтама.pdf тіркелмеді: " in r.get_data(as_text=True)
     with app.extensions["portal"].sessions() as s:
         assert s.get(Application, app_id).attachments == []
 
