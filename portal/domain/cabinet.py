@@ -1,13 +1,15 @@
 """The citizen's cabinet: their requests, most recently changed first, a keyset page at a time."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.domain.applications import problems
 from portal.domain.models import Application, Channel, Person
+from portal.domain.workflow import is_draft
 
 #: requests on one page of the cabinet
 CABINET_PAGE = 20
@@ -21,6 +23,8 @@ class CabinetPage:
     next_key: tuple[datetime, int] | None
     #: requests a centre filed for this IIN, not shown until the account proves the IIN with EDS
     hidden: int
+    #: for each draft on the page, how many things keep it from being signed (0: ready to sign)
+    left: dict[int, int] = field(default_factory=dict)
 
 
 def cabinet_page(session: Session, applicant: Person, *, after: tuple[datetime, int] | None = None,
@@ -33,9 +37,12 @@ def cabinet_page(session: Session, applicant: Person, *, after: tuple[datetime, 
         changed, last_id = after
         query = query.where(or_(Application.updated_at < changed,
                                 and_(Application.updated_at == changed, Application.id < last_id)))
-    rows = list(session.scalars(query.options(selectinload(Application.result), selectinload(Application.provider))
+    rows = list(session.scalars(query.options(selectinload(Application.result), selectinload(Application.provider),
+                                              selectinload(Application.attachments))
                                 .order_by(Application.updated_at.desc(), Application.id.desc()).limit(size + 1)))
     apps, more = rows[:size], len(rows) > size
     hidden = 0 if applicant.eds_verified_at is not None else session.scalar(
         select(func.count(Application.id)).where(mine, Application.channel != Channel.portal)) or 0
-    return CabinetPage(apps=apps, next_key=(apps[-1].updated_at, apps[-1].id) if more else None, hidden=hidden)
+    left = {a.id: len(problems(a)) for a in apps if is_draft(a)}  # the draft's task list, counted
+    return CabinetPage(apps=apps, next_key=(apps[-1].updated_at, apps[-1].id) if more else None, hidden=hidden,
+                       left=left)

@@ -57,7 +57,7 @@ def test_the_cabinet_tells_a_refusal_from_a_grant_and_offers_each_result(app, pa
     assert "working days left" in pending_cell and "Result ready" not in pending_cell
     assert row(page, ids["pending"]).locator(".status").inner_text() == "Submitted"
     draft = page.locator("#requests tbody tr").filter(has=page.locator(f"a[href$='/apply/{ids['draft']}']"))
-    assert draft.locator("td.outcome").inner_text() == "Not submitted yet"
+    assert draft.locator("td.outcome").inner_text() == "Not submitted yet — ready to sign"
     shot(page, "cabinet-list")
 
     with page.expect_download() as download:

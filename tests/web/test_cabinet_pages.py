@@ -75,3 +75,18 @@ def test_signing_a_request_leads_to_a_confirmation_with_its_number_deadline_and_
     assert steps[0].startswith("Receive") and "office clerk" in steps[0].lower() and "15 minutes" in steps[0], steps
     assert any("working days" in s for s in steps) and len(steps) >= 4, steps
     assert page.xpath("//a[@id='to-request']/@href") == [f"/cabinet/requests/{app_id}"]
+
+
+def test_a_draft_in_the_cabinet_counts_what_is_left_before_it_can_be_signed(app: Flask, citizen):
+    from portal.domain.applications import problems
+    r = citizen.post("/apply/external_study/start")
+    draft_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    with app.extensions["portal"].sessions() as s:
+        left = len(problems(s.get(Application, draft_id)))
+    assert left >= 2
+    citizen.get("/lang/en")
+    page = html.fromstring(citizen.get("/cabinet/").get_data(as_text=True))
+    row = page.xpath(f"//tr[.//a[contains(@href, '/apply/{draft_id}')]]")[0]
+    cell = row.xpath("string(.//td[@class='outcome'])").strip()
+    assert cell == f"Not submitted yet — {left} things left to do"
+    assert row.xpath(".//td[@class='outcome']//a/@href") == [f"/apply/{draft_id}/review"]
