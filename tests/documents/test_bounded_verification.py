@@ -77,9 +77,12 @@ def test_a_file_over_the_wall_time_is_stopped(ca: LocalCA, seal: IssuedKey, tmp_
 
 
 def test_a_file_over_the_memory_cap_is_stopped(ca: LocalCA, seal: IssuedKey, tmp_path: Path) -> None:
-    pdf = bloated_at_cap(seal, pages=300)
+    # The child starts with the fork server's heap, part of it free: a file must need clearly more than that
+    # (300 pages once fitted in it), and only the memory cap may stop it (the time budgets are generous).
+    pdf = bloated_at_cap(seal, pages=1000)
     with pytest.raises(VerificationRefused) as refused:
-        verify_upload(pdf, ca.trust_roots_pem(), [], _limits(tmp_path, memory_bytes=64 * 1024 * 1024))
+        verify_upload(pdf, ca.trust_roots_pem(), [], _limits(tmp_path, memory_bytes=64 * 1024 * 1024,
+                                                             cpu_seconds=60, wall_seconds=60))
     assert refused.value.code == "verify_over_budget"
 
 
