@@ -12,10 +12,11 @@ from portal import clock
 from portal.config import ROOT, Config
 from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import LOCALES, Person
-from portal.domain.results import ResultIssuer
+from portal.domain.pki_store import DatabasePkiStore
 from portal.domain.throttle import SignInThrottle, source_of
 from portal.domain.storage import DatabaseFileStore, FileStore, FolderFileStore
 from portal.pki.ca import LocalCA
+from portal.pki.store import FolderPkiStore, PkiStore
 from portal.web import PortalContext, RowIdConverter, close_db, db
 from portal.web_templates import install_error_pages, install_template_helpers
 
@@ -63,11 +64,14 @@ def create_app(config: Config | None = None) -> Flask:
     config.instance_dir.mkdir(parents=True, exist_ok=True)
 
     engine = make_engine(config.database_url)
-    ca = LocalCA.load_or_create(config.pki_dir, config.public_url)
-    store: FileStore = (DatabaseFileStore(engine) if config.file_store == "database"
-                        else FolderFileStore(config.instance_dir / "files"))
+    shared = config.file_store == "database"
+    store: FileStore = DatabaseFileStore(engine) if shared else FolderFileStore(config.instance_dir / "files")
+    pki: PkiStore = DatabasePkiStore(engine) if shared else FolderPkiStore(config.pki_dir)
     app.extensions["portal"] = PortalContext(config=config, sessions=make_session_factory(engine), store=store,
-                                             ca=ca, issuer=ResultIssuer(ca, store, config.public_url))
+                                             load_ca=lambda: LocalCA.load_or_create(pki, config.public_url))
+    if not shared:
+        app.extensions["portal"].ca  # noqa: B018 - a folder is there at once: load before the first request
+
     app.teardown_appcontext(close_db)
     app.after_request(security_headers)
 

@@ -81,6 +81,10 @@ class Config:
             raise ValueError(f"PORTAL_FILE_STORE must be local or database, not {self.file_store!r}")
         if self.file_store == "database" and not self.database_url.startswith("postgresql"):
             raise ValueError("PORTAL_FILE_STORE=database needs PostgreSQL (DATABASE_URL): SQLite allows one writer")
+        if self.file_store == "database" and not os.environ.get("SECRET_KEY"):
+            # a secret made on first run is kept in one machine's instance folder: the others would not
+            # accept its session cookies
+            raise ValueError("PORTAL_FILE_STORE=database is for several machines: set SECRET_KEY, the same on each")
 
     @property
     def uploads_dir(self) -> Path:

@@ -1,6 +1,7 @@
 """Helpers shared by the citizen and staff blueprints: the request's session, unit of work, clock and context."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Mapping
@@ -27,8 +28,29 @@ class PortalContext:
     config: Config
     sessions: sessionmaker[Session]
     store: FileStore
-    ca: LocalCA
-    issuer: ResultIssuer
+    #: loads (or creates) the CA: on first use, since its store may be the database, migrated after start
+    load_ca: Callable[[], LocalCA]
+    _ca: LocalCA | None = field(default=None, init=False, repr=False)
+    _issuer: ResultIssuer | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def ca(self) -> LocalCA:
+        """Return the test CA, loading it once per process."""
+        with self._lock:
+            if self._ca is None:
+                self._ca = self.load_ca()
+            return self._ca
+
+    @property
+    def issuer(self) -> ResultIssuer:
+        """Return the result issuer, built once per process."""
+        ca = self.ca
+        with self._lock:
+            if self._issuer is None:
+                self._issuer = ResultIssuer(ca, self.store, self.config.public_url,
+                                            font_cache_dir=self.config.instance_dir / "cache")
+            return self._issuer
 
     @property
     def effects(self) -> Mapping[str, Callable]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 import threading
 from datetime import date, datetime
+from pathlib import Path
 from typing import Mapping
 
 from sqlalchemy.orm import Session, object_session
@@ -97,8 +98,9 @@ def result_context(app: Application, signer: Person, number: str, issued_on: dat
 class ResultIssuer:
     """The issue_result effect: one signed PDF per request, kept by content hash."""
 
-    def __init__(self, ca: LocalCA, store: FileStore, public_url: str) -> None:
+    def __init__(self, ca: LocalCA, store: FileStore, public_url: str, font_cache_dir: Path | None = None) -> None:
         self.ca, self.store, self.public_url = ca, store, public_url.rstrip("/")
+        self.font_cache_dir = font_cache_dir
         self._signers: dict[tuple[str, str], ResultSigner] = {}
         self._lock = threading.Lock()
 
@@ -112,7 +114,7 @@ class ResultIssuer:
         with self._lock:
             if (code, reason) not in self._signers:
                 key = self.ca.provider_key(code=code, organisation=organisation, bin=bin)
-                self._signers[(code, reason)] = ResultSigner(key, font_cache_dir=self.ca.directory,
+                self._signers[(code, reason)] = ResultSigner(key, font_cache_dir=self.font_cache_dir,
                                                              timestamper=PortalTimeStamper(self.ca.tsa), reason=reason)
             return self._signers[(code, reason)]
 

@@ -1,6 +1,7 @@
 """The portal's local two-level test certification authority (NOT FOR PRODUCTION).
 
-Keys and certificates live as PEM files in one directory (docs/eds.md):
+Keys and certificates live as PEM files in the CA's store (portal.pki.store): a folder by default,
+or the database when the portal runs on several machines (docs/eds.md). In a folder:
 
     root.key.pem, root.cert.pem                 the self-signed root (RSA-3072, 10 y)
     issuing.key.pem, issuing.cert.pem           the issuing CA under the root (RSA-2048, 5 y, pathlen 0)
@@ -10,8 +11,8 @@ Keys and certificates live as PEM files in one directory (docs/eds.md):
     .lock                                       flock for read-modify-write steps
 
 Creation is safe when several processes (gunicorn workers) start at once on an
-empty directory: every file is written to a private temporary file and then
-published with ``os.link``, which fails if the name already exists; the loser
+empty store: every file is published only if its name is still free (``os.link``
+in a folder, an insert that yields to an existing row in the database); the loser
 discards its own file and re-reads the winner's. A certificate is always built
 from the key that won, so a key and its certificate always match. Renewals
 (same key, new certificate) happen under the folder lock.
@@ -59,6 +60,7 @@ from portal.pki.names import (
 )
 from portal.pki.persons import PERSON_VALIDITY_DAYS, PersonKeys, issue_person_keys
 from portal.pki.registry import Registry
+from portal.pki.store import PkiStore, pki_store
 from portal.pki.tsa import TimeStampAuthority
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
@@ -90,14 +92,14 @@ def _path_length_ok(cert: x509.Certificate) -> bool:
     return constraints.ca and (constraints.path_length is None or constraints.path_length >= 1)
 
 
-def _ensure_root(directory: Path) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+def _ensure_root(store: PkiStore) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     """Load the root, creating it, or re-signing a stale or legacy (pathlen 0) one with its key."""
-    key = ensure_key(directory / "root.key.pem", ROOT_BITS)
-    path = directory / "root.cert.pem"
+    key = ensure_key(store, "root.key.pem", ROOT_BITS)
 
     def build() -> x509.Certificate:
         """Self-sign the root, keeping the subject of an existing (possibly legacy) root."""
-        subject = x509.load_pem_x509_certificate(path.read_bytes()).subject if path.exists() else None
+        existing = store.read("root.cert.pem")
+        subject = x509.load_pem_x509_certificate(existing).subject if existing else None
         subject = subject or ca_name(ROOT_COMMON_NAME)
         start = now() - SKEW
         return build_cert(
@@ -114,14 +116,14 @@ def _ensure_root(directory: Path) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
         """Keep a root that allows a CA below it and has two years left."""
         return _path_length_ok(cert) and cert.not_valid_after_utc - ROOT_RENEW_BEFORE > now()
 
-    return key, ensure_cert(path, key, build, still_good, lock_dir=directory)
+    return key, ensure_cert(store, "root.cert.pem", key, build, still_good)
 
 
 def _ensure_issuing(
-    directory: Path, root_key: rsa.RSAPrivateKey, root: x509.Certificate
+    store: PkiStore, root_key: rsa.RSAPrivateKey, root: x509.Certificate
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     """Load the issuing CA, issuing or renewing it under the root as needed."""
-    key = ensure_key(directory / "issuing.key.pem")
+    key = ensure_key(store, "issuing.key.pem")
     subject = ca_name(ISSUING_COMMON_NAME)
 
     def build() -> x509.Certificate:
@@ -145,40 +147,39 @@ def _ensure_issuing(
             and cert.not_valid_after_utc - ISSUING_RENEW_BEFORE > now()
         )
 
-    return key, ensure_cert(directory / "issuing.cert.pem", key, build, still_good, lock_dir=directory)
+    return key, ensure_cert(store, "issuing.cert.pem", key, build, still_good)
 
 
 class LocalCA:
-    """A file-backed two-level test CA: seals, persons, revocation, CRL and TSA."""
+    """A two-level test CA kept in a store: seals, persons, revocation, CRL and TSA."""
 
     def __init__(
         self,
-        directory: Path,
+        store: PkiStore,
         public_url: str,
         root_cert: x509.Certificate,
         issuing_key: rsa.RSAPrivateKey,
         issuing_cert: x509.Certificate,
     ) -> None:
         """Wrap already loaded certificates and the issuing key."""
-        self.directory = directory
+        self.store = store
         self.public_url = public_url.rstrip("/")
         self.root_cert = root_cert
         self.issuing_cert = issuing_cert
         self._issuing_key = issuing_key
         self.root_cert_pem: bytes = cert_pem(root_cert)
         self.issuing_cert_pem: bytes = cert_pem(issuing_cert)
-        self.registry = Registry(directory)
+        self.registry = Registry(store)
         self._tsa: TimeStampAuthority | None = None
         self._tsa_lock = threading.Lock()
 
     @classmethod
-    def load_or_create(cls, directory: Path, public_url: str = DEFAULT_PUBLIC_URL) -> LocalCA:
-        """Load the CA from ``directory``, creating root and issuing CA on first use."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        root_key, root = _ensure_root(directory)
-        issuing_key, issuing = _ensure_issuing(directory, root_key, root)
-        return cls(directory, public_url, root, issuing_key, issuing)
+    def load_or_create(cls, where: Path | str | PkiStore, public_url: str = DEFAULT_PUBLIC_URL) -> LocalCA:
+        """Load the CA from a store (or a folder), creating root and issuing CA on first use."""
+        store = pki_store(where)
+        root_key, root = _ensure_root(store)
+        issuing_key, issuing = _ensure_issuing(store, root_key, root)
+        return cls(store, public_url, root, issuing_key, issuing)
 
     # -- certificates -------------------------------------------------------------------------
 
@@ -234,17 +235,15 @@ class LocalCA:
         organisation = " ".join(organisation.split())
         if not organisation:
             raise ValueError("organisation name is empty")
-        folder = self.directory / "providers"
-        folder.mkdir(exist_ok=True)
-        key = ensure_key(folder / f"{code}.key.pem")
+        key = ensure_key(self.store, f"providers/{code}.key.pem")
         subject = seal_name(organisation, bin)
         usage = key_usage(digital_signature=True, non_repudiation=True)
         cert = ensure_cert(
-            folder / f"{code}.cert.pem",
+            self.store,
+            f"providers/{code}.cert.pem",
             key,
             lambda: self._issue_end_entity(key, subject, PROVIDER_VALIDITY, usage, []),
             lambda c: self._end_entity_good(c, subject),
-            lock_dir=self.directory,
             on_issued=lambda c: self.registry.record_issued(c, f"seal:{code}"),
         )
         return IssuedKey(key_pem=key_to_pem(key), cert_pem=cert_pem(cert), chain_pem=self.chain_pem)
@@ -291,14 +290,14 @@ class LocalCA:
         return serial in self.registry.revocations()
 
     @property
-    def crl_path(self) -> Path:
-        """Return where the cached CRL is kept."""
-        return self.directory / crl_module.CRL_FILE
+    def crl_location(self) -> str:
+        """Say where the cached CRL is kept."""
+        return self.store.where(crl_module.CRL_FILE)
 
     def crl_der(self) -> bytes:
         """Return the current CRL (DER), regenerating it if a revocation was added or it is a day old."""
         return crl_module.current_crl_der(
-            self.directory, self._issuing_key, self.issuing_cert, self.registry.revocations
+            self.store, self._issuing_key, self.issuing_cert, self.registry.revocations
         )
 
     # -- time stamping ------------------------------------------------------------------------
@@ -312,15 +311,15 @@ class LocalCA:
 
     def _load_tsa(self) -> TimeStampAuthority:
         """Load or issue the TSA key and certificate."""
-        key = ensure_key(self.directory / "tsa.key.pem")
+        key = ensure_key(self.store, "tsa.key.pem")
         subject = ca_name(TSA_COMMON_NAME)
         usage = key_usage(digital_signature=True, non_repudiation=True)
         cert = ensure_cert(
-            self.directory / "tsa.cert.pem",
+            self.store,
+            "tsa.cert.pem",
             key,
             lambda: self._issue_end_entity(key, subject, TSA_VALIDITY, usage, [ExtendedKeyUsageOID.TIME_STAMPING]),
             lambda c: self._end_entity_good(c, subject),
-            lock_dir=self.directory,
             on_issued=lambda c: self.registry.record_issued(c, "tsa"),
         )
         return TimeStampAuthority(key, cert, self.issuing_cert)

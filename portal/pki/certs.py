@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -15,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from portal import clock
-from portal.pki.files import locked, publish_once, replace
+from portal.pki.store import PkiStore
 
 Extension = tuple[x509.ExtensionType, bool]
 
@@ -190,36 +189,40 @@ def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     return True
 
 
-def ensure_key(path: Path, bits: int = 2048) -> rsa.RSAPrivateKey:
-    """Load the key at ``path``, creating it first if it does not exist."""
-    pem = path.read_bytes() if path.exists() else publish_once(path, key_to_pem(new_key(bits)), 0o600)
+def ensure_key(store: PkiStore, name: str, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """Load the key ``name``, creating it first if it does not exist."""
+    pem = store.read(name)
+    if pem is None:
+        pem = store.publish_once(name, key_to_pem(new_key(bits)), secret=True)
     return load_key(pem)
 
 
 def ensure_cert(
-    path: Path,
+    store: PkiStore,
+    name: str,
     key: rsa.RSAPrivateKey,
     build: Callable[[], x509.Certificate],
     still_good: Callable[[x509.Certificate], bool],
     *,
-    lock_dir: Path,
     on_issued: Callable[[x509.Certificate], None] | None = None,
 ) -> x509.Certificate:
-    """Load the certificate at ``path``; issue it when missing, renew it (under the lock) when stale."""
-    if not path.exists():
+    """Load the certificate ``name``; issue it when missing, renew it (under the lock) when stale."""
+    pem = store.read(name)
+    if pem is None:
         built = build()
-        if publish_once(path, cert_pem(built), 0o644) == cert_pem(built) and on_issued:
+        pem = store.publish_once(name, cert_pem(built))
+        if pem == cert_pem(built) and on_issued:
             on_issued(built)
-    cert = x509.load_pem_x509_certificate(path.read_bytes())
+    cert = x509.load_pem_x509_certificate(pem)
     if spki(cert.public_key()) != spki(key.public_key()):
-        raise ValueError(f"{path} does not match its private key")
+        raise ValueError(f"{store.where(name)} does not match its private key")
     if not still_good(cert):
         renewed = False
-        with locked(lock_dir):  # not re-entrant: on_issued may take it again, so call that outside
-            cert = x509.load_pem_x509_certificate(path.read_bytes())
+        with store.locked():  # not re-entrant: on_issued may take it again, so call that outside
+            cert = x509.load_pem_x509_certificate(store.read(name) or b"")
             if not still_good(cert):  # another process may have renewed it meanwhile
                 cert = build()
-                replace(path, cert_pem(cert), 0o644)
+                store.replace(name, cert_pem(cert))
                 renewed = True
         if renewed and on_issued:
             on_issued(cert)

@@ -94,10 +94,10 @@ def revoke_command(serial: int, reason: str) -> None:
 
 @eds.command("publish-crl")
 def publish_crl_command() -> None:
-    """Write the current CRL to the PKI folder and print its path and number of revoked certificates."""
+    """Write the current CRL to the CA's store and print where, with its number of revoked certificates."""
     ca = _ca()
     crl = x509.load_der_x509_crl(ca.crl_der())
-    click.echo(f"{ca.crl_path}  ({len(crl)} revoked)")
+    click.echo(f"{ca.crl_location}  ({len(crl)} revoked)")
 
 
 def register_pki_cli(app: Flask) -> None:

@@ -1,34 +1,33 @@
-"""The issuing CA's CRL: v2, nextUpdate = thisUpdate + 7 days, cached in ``issuing.crl`` (DER).
+"""The issuing CA's CRL: v2, nextUpdate = thisUpdate + 7 days, cached as ``issuing.crl`` (DER) in the CA's store.
 
 The cached file is reused while it is less than a day old, signed by the
-current issuing key, and lists exactly the serials of ``revoked.jsonl``;
-otherwise it is rebuilt under the folder lock and swapped in atomically.
+current issuing key, and lists exactly the serials of the revoked book;
+otherwise it is rebuilt under the store's lock and swapped in atomically.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from portal.pki.certs import now
-from portal.pki.files import locked, replace
 from portal.pki.registry import Revocation
+from portal.pki.store import PkiStore
 
 CRL_FILE = "issuing.crl"
 NEXT_UPDATE = dt.timedelta(days=7)
 REFRESH_AFTER = dt.timedelta(days=1)
 
 
-def _load(path: Path) -> x509.CertificateRevocationList | None:
+def _load(der: bytes | None) -> x509.CertificateRevocationList | None:
     """Return the cached CRL, or None if missing or unreadable."""
     try:
-        return x509.load_der_x509_crl(path.read_bytes())
-    except (FileNotFoundError, ValueError):
+        return x509.load_der_x509_crl(der) if der else None
+    except ValueError:
         return None
 
 
@@ -84,21 +83,22 @@ def build_crl(
 
 
 def current_crl_der(
-    directory: Path,
+    store: PkiStore,
     issuing_key: rsa.RSAPrivateKey,
     issuing_cert: x509.Certificate,
     read_revocations: Callable[[], dict[int, Revocation]],
 ) -> bytes:
     """Return the current CRL as DER, regenerating the cached file when needed."""
-    path = directory / CRL_FILE
-    if _fresh(_load(path), issuing_cert, set(read_revocations())):
-        return path.read_bytes()
-    with locked(directory):
-        cached = _load(path)
+    der = store.read(CRL_FILE)
+    if der and _fresh(_load(der), issuing_cert, set(read_revocations())):
+        return der
+    with store.locked():
+        der = store.read(CRL_FILE)
+        cached = _load(der)
         revocations = read_revocations()
-        if _fresh(cached, issuing_cert, set(revocations)):
-            return path.read_bytes()
+        if der and _fresh(cached, issuing_cert, set(revocations)):
+            return der
         crl = build_crl(issuing_key, issuing_cert, list(revocations.values()), _crl_number(cached))
         der = crl.public_bytes(serialization.Encoding.DER)
-        replace(path, der, 0o644)
+        store.replace(CRL_FILE, der)
         return der

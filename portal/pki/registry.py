@@ -1,6 +1,6 @@
 """The CA's books: every certificate it issued and every revocation, as JSON lines.
 
-``issued.jsonl`` and ``revoked.jsonl`` in the PKI folder; serials are lower-case
+The books "issued" and "revoked" of the CA's store; serials are lower-case
 hex strings (JSON numbers lose precision above 2**53 in most readers). Both are
 small and re-read on every question, so several processes always agree.
 """
@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
-
 from cryptography import x509
 
 from portal.pki.certs import as_utc
-from portal.pki.files import append_json_line, locked, read_json_lines
+from portal.pki.store import PkiStore
 
-ISSUED_FILE = "issued.jsonl"
-REVOKED_FILE = "revoked.jsonl"
+ISSUED = "issued"
+REVOKED = "revoked"
 REASONS = frozenset(flag.name for flag in x509.ReasonFlags if flag is not x509.ReasonFlags.remove_from_crl)
 
 
@@ -31,11 +29,11 @@ class Revocation:
 
 
 class Registry:
-    """Reads and appends the issued and revoked lists of one PKI folder."""
+    """Reads and appends the issued and revoked books of one CA store."""
 
-    def __init__(self, directory: Path) -> None:
-        """Use the lists in ``directory``."""
-        self.directory = directory
+    def __init__(self, store: PkiStore) -> None:
+        """Use the books in ``store``."""
+        self.store = store
 
     def record_issued(self, cert: x509.Certificate, kind: str) -> None:
         """Append a freshly issued certificate to the issued list."""
@@ -46,12 +44,12 @@ class Registry:
             "not_before": cert.not_valid_before_utc.isoformat(),
             "not_after": cert.not_valid_after_utc.isoformat(),
         }
-        with locked(self.directory):
-            append_json_line(self.directory / ISSUED_FILE, record)
+        with self.store.locked():
+            self.store.append(ISSUED, record)
 
     def issued(self) -> list[dict[str, str]]:
         """Return every issued-certificate record, oldest first."""
-        return read_json_lines(self.directory / ISSUED_FILE)
+        return self.store.records(ISSUED)
 
     def find_issued(self, serial: int) -> dict[str, str] | None:
         """Return the record of the certificate with ``serial``, if we issued it."""
@@ -61,7 +59,7 @@ class Registry:
     def revocations(self) -> dict[int, Revocation]:
         """Return the revocations by serial (the first one of a serial counts)."""
         found: dict[int, Revocation] = {}
-        for record in read_json_lines(self.directory / REVOKED_FILE):
+        for record in self.store.records(REVOKED):
             try:
                 serial = int(record["serial"], 16)
                 revocation = Revocation(serial, str(record["reason"]), dt.datetime.fromisoformat(record["at"]))
@@ -79,7 +77,7 @@ class Registry:
             raise ValueError(f"unknown revocation reason {reason!r}; use one of {sorted(REASONS)}")
         if self.find_issued(serial) is None:
             raise ValueError(f"no certificate with serial {serial:x} was issued by this CA")
-        with locked(self.directory):
+        with self.store.locked():
             if serial in self.revocations():
                 return False
             record = {
@@ -87,5 +85,5 @@ class Registry:
                 "reason": reason,
                 "at": as_utc(at).replace(microsecond=0).isoformat(),
             }
-            append_json_line(self.directory / REVOKED_FILE, record)
+            self.store.append(REVOKED, record)
         return True

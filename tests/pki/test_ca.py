@@ -255,5 +255,5 @@ def test_tsa_certificate_profile(ca: LocalCA) -> None:
     eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
     assert eku.critical and list(eku.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
     assert ca.tsa() is ca.tsa()
-    assert LocalCA.load_or_create(ca.directory).tsa().certificate == cert
+    assert LocalCA.load_or_create(ca.store).tsa().certificate == cert
     assert [r["kind"] for r in ca.registry.issued()].count("tsa") == 1

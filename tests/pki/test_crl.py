@@ -43,7 +43,7 @@ def test_empty_crl_profile(tmp_path: Path) -> None:
     aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value
     ski = ca.issuing_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     assert aki.key_identifier == ski.digest
-    assert ca.crl_path.read_bytes() == der
+    assert (tmp_path / "issuing.crl").read_bytes() == der  # the cached file, where the folder store keeps it
 
 
 def test_revocation_appears_in_the_crl(tmp_path: Path) -> None:
@@ -165,8 +165,8 @@ def test_cli_issue_revoke_publish(cli_app: Flask, tmp_path: Path) -> None:
 
     result = runner.invoke(args=["eds", "publish-crl"])
     ca: LocalCA = cli_app.extensions["portal"].ca
-    assert result.exit_code == 0 and str(ca.crl_path) in result.output and "(1 revoked)" in result.output
-    assert x509.load_der_x509_crl(ca.crl_path.read_bytes()).get_revoked_certificate_by_serial_number(int(serial_hex, 16))
+    assert result.exit_code == 0 and ca.crl_location in result.output and "(1 revoked)" in result.output
+    assert x509.load_der_x509_crl(Path(ca.crl_location).read_bytes()).get_revoked_certificate_by_serial_number(int(serial_hex, 16))
 
 
 def test_cli_issue_refuses_bad_input(cli_app: Flask, tmp_path: Path) -> None:

@@ -18,10 +18,11 @@ from tests.web.test_uploads import test_cleanup_removes_replaced_removed_and_aba
 
 
 @pytest.fixture
-def app(database_url: str, instance_dir: Path, engine: Engine) -> Iterator[Flask]:
+def app(database_url: str, instance_dir: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """Return the app keeping its files in the database (PostgreSQL only)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("the database file store is for PostgreSQL (DATABASE_URL)")
+    monkeypatch.setenv("SECRET_KEY", "the same on every machine")
     yield from demo_app(database_url, instance_dir, engine, file_store="database")
 
 
@@ -41,6 +42,16 @@ def test_scans_results_and_signed_applications_are_kept_in_the_database(app, cit
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-def test_the_database_store_needs_postgresql(tmp_path):
+def test_the_database_store_needs_postgresql(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "the same on every machine")
     with pytest.raises(ValueError, match="needs PostgreSQL"):
         Config(instance_dir=tmp_path, database_url="sqlite:///x.db", file_store="database")
+
+
+def test_several_machines_need_one_session_secret(tmp_path, monkeypatch):
+    """A secret made on first run stays in one machine's folder: the others would refuse its sessions."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ValueError, match="set SECRET_KEY"):
+        Config(instance_dir=tmp_path, database_url="postgresql://x@127.0.0.1/db", file_store="database")
+    monkeypatch.setenv("SECRET_KEY", "the same on every machine")
+    assert Config(instance_dir=tmp_path, database_url="postgresql://x@127.0.0.1/db", file_store="database")

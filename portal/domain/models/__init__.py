@@ -11,7 +11,7 @@ from portal.domain.models.providers import Provider, ProviderKind
 from portal.domain.models.receipts import RefusalReceipt
 from portal.domain.models.registry import RegistryFamilyTie, RegistryPerson, RegistryPowerOfAttorney
 from portal.domain.models.signatures import EdsChallenge, SignatureRecord, SigningSession
-from portal.domain.models.stored_files import StoredFile
+from portal.domain.models.stored_files import PkiFile, PkiRecord, StoredFile
 
 __all__ = [
     "Application", "Attachment", "Channel", "AuditChainHead", "AuditEntry", "DashboardFill", "DashboardMonth",
@@ -19,5 +19,5 @@ __all__ = [
     "OrderEntry", "ADMIN_ROLES", "CENTRE_ROLES", "DASHBOARD_ROLES", "LOCALES", "Membership", "OutboxMessage",
     "REGION_ROLES", "PROVIDER_ROLES", "Person", "Provider", "StaffCertificate",
     "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
-    "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney", "StoredFile",
+    "PkiFile", "PkiRecord", "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney", "StoredFile",
 ]
