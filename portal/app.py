@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from portal import clock
+from portal import clock, i18n
 from portal.config import ROOT, Config
 from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import LOCALES, Person
@@ -76,6 +76,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.after_request(security_headers)
 
     Babel(app, locale_selector=select_locale)
+    i18n.install(app)
     csrf = CSRFProtect(app)
     login = LoginManager(app)
     login.login_view = "auth.sign_in"

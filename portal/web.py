@@ -8,12 +8,12 @@ from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import Length
 
-from portal import clock
+from portal import clock, i18n
 from portal.config import Config
 from portal.domain.db import MAX_ROW_ID
 from portal.domain.results import ResultIssuer
@@ -160,7 +160,7 @@ def now() -> datetime:
 
 def locale() -> str:
     """Return the current interface language code."""
-    return str(get_locale() or "kk")
+    return i18n.language()
 
 
 def localized(text: Mapping[str, str] | None) -> str:

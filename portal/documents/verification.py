@@ -6,8 +6,10 @@ incremental updates (never ``skip_diff=True``: that would hide tampering).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
 import logging
 from dataclasses import dataclass
 from collections.abc import Sequence
@@ -61,6 +63,26 @@ class PdfVerdict:
         if self.signer_iin is None and self.signer_organisation:
             return self.signer_organisation  # a seal: its CN is only the organisation's name cut to 64 bytes
         return ", ".join(part for part in (self.signer_name, self.signer_organisation) if part)
+
+
+_TIMES = ("signed_at", "timestamp_at")
+
+
+def verdict_to_json(verdict: PdfVerdict) -> str:
+    """Write a verdict as JSON, to be read back by verdict_from_json."""
+    data = dataclasses.asdict(verdict)
+    for name in _TIMES:
+        data[name] = data[name].isoformat() if data[name] is not None else None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def verdict_from_json(text: str) -> PdfVerdict:
+    """Read a verdict written by verdict_to_json."""
+    data = json.loads(text)
+    for name in _TIMES:
+        data[name] = datetime.fromisoformat(data[name]) if data[name] is not None else None
+    data["chain"] = tuple(data["chain"])
+    return PdfVerdict(**data)
 
 
 def _verdict(pdf: bytes, problem: str, *, signed: bool = False) -> PdfVerdict:

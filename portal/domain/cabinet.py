@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.domain.applications import problems
 from portal.domain.models import Application, Channel, Person
@@ -37,7 +37,8 @@ def cabinet_page(session: Session, applicant: Person, *, after: tuple[datetime, 
         changed, last_id = after
         query = query.where(or_(Application.updated_at < changed,
                                 and_(Application.updated_at == changed, Application.id < last_id)))
-    rows = list(session.scalars(query.options(selectinload(Application.result), selectinload(Application.provider),
+    # a request has one provider and at most one result: joined into the page's query, not fetched apart
+    rows = list(session.scalars(query.options(joinedload(Application.result), joinedload(Application.provider),
                                               selectinload(Application.attachments))
                                 .order_by(Application.updated_at.desc(), Application.id.desc()).limit(size + 1)))
     apps, more = rows[:size], len(rows) > size

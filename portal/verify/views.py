@@ -5,14 +5,16 @@ import hashlib
 
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
-from portal.documents.verification import PdfVerdict, verify_pdf
+from portal.documents.verification import PdfVerdict
 from portal.domain.applications import applicant_name
-from portal.domain.models import RefusalReceipt, ResultDocument
+from portal.domain.models import Application, RefusalReceipt, ResultDocument
 from portal.domain.catalog import get_service
+from portal.domain.document_checks import issued_file_verdict
 from portal.domain.refusal_receipts import package_documents, receipt_by_number
-from portal.web import ctx, db
+from portal.web import commit, ctx, db, now
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 MAX_PDF = 10 * 1024 * 1024
@@ -35,7 +37,10 @@ def _limits() -> VerifyLimits:
 
 def _by_number(number: str) -> ResultDocument | None:
     """Return the result with this number, if the portal issued one."""
-    return db().scalar(select(ResultDocument).where(ResultDocument.number == number.strip().upper()))
+    application = joinedload(ResultDocument.application)
+    return db().scalar(select(ResultDocument).where(ResultDocument.number == number.strip().upper())
+                       .options(application.joinedload(Application.applicant),
+                                application.joinedload(Application.provider)))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -68,26 +73,34 @@ def upload():  # type: ignore[no-untyped-def]
 
 @bp.route("/<number>")
 def by_number(number: str):  # type: ignore[no-untyped-def]
-    """Show what the portal knows of a result (or receipt) number, re-checking the stored file's signature."""
-    # In-process on purpose: the stored file is one the portal issued (one or two signatures, checked
-    # in ~0.1 s), so its cost is bounded by construction and a QR scan is never answered "busy".
+    """Show what the portal knows of a result (or receipt) number, with the stored file's verdict of today."""
     result = _by_number(number)
     verdict = None
     if result is None:  # a State Corporation centre's receipt of refusal is checked the same way
         receipt = receipt_by_number(db(), number)
         if receipt is not None:
-            verdict = verify_pdf(ctx().store.get(receipt.sha256), ctx().ca.trust_roots_pem(),
-                                 [ctx().ca.issuing_cert_pem])
+            verdict = _issued_verdict(receipt.sha256)
             service = get_service(receipt.application.service_code)
             titles = {d.code: d.title for d in package_documents(service)}
             return render_template("portal/verify_receipt.html", number=number, receipt=receipt, verdict=verdict,
                                    revoked=_revoked(verdict), applicant_name=applicant_name(receipt.application),
                                    missing=[titles.get(code) for code in receipt.missing_documents])
     if result is not None:
-        verdict = verify_pdf(ctx().store.get(result.sha256), ctx().ca.trust_roots_pem(), [ctx().ca.issuing_cert_pem])
+        verdict = _issued_verdict(result.sha256)
     return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict,
                            applicant_name=applicant_name(result.application) if result else "",
                            revoked=_revoked(verdict)), 200 if result else 404
+
+
+def _issued_verdict(sha256: str) -> PdfVerdict:
+    """Return the verdict on a file the portal issued, checked at most a day ago (recorded for every worker)."""
+    # In-process on purpose: the stored file is one the portal issued (one or two signatures, checked
+    # in ~0.1 s, once a day), so its cost is bounded by construction and a QR scan is never answered "busy".
+    verdict, recorded = issued_file_verdict(db(), ctx().store, sha256, ctx().ca.trust_roots_pem(),
+                                            [ctx().ca.issuing_cert_pem], now())
+    if recorded:
+        commit()
+    return verdict
 
 
 def _revoked(verdict: PdfVerdict | None) -> bool:

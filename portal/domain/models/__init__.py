@@ -2,7 +2,7 @@
 from portal.domain.models.applications import Application, Channel, Decision, StepRecord
 from portal.domain.models.audit import AuditChainHead, AuditEntry, Notification
 from portal.domain.models.dashboard import DashboardFill, DashboardMonth, DashboardStepMonth
-from portal.domain.models.documents import Attachment, ResultDocument
+from portal.domain.models.documents import Attachment, DocumentCheck, ResultDocument
 from portal.domain.models.orders import OrderCounter, OrderEntry
 from portal.domain.models.outbox import OutboxMessage
 from portal.domain.models.people import (ADMIN_ROLES, CENTRE_ROLES, DASHBOARD_ROLES, LOCALES, PROVIDER_ROLES,
@@ -18,6 +18,6 @@ __all__ = [
     "DashboardStepMonth", "Decision", "EdsChallenge", "SignatureRecord", "SigningSession", "Notification", "OrderCounter",
     "OrderEntry", "ADMIN_ROLES", "CENTRE_ROLES", "DASHBOARD_ROLES", "LOCALES", "Membership", "OutboxMessage",
     "REGION_ROLES", "PROVIDER_ROLES", "Person", "Provider", "StaffCertificate",
-    "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
+    "DocumentCheck", "ProviderKind", "RefusalReceipt", "ResultDocument", "Role", "STAFF_ROLES", "StepRecord",
     "PkiFile", "PkiRecord", "RegistryFamilyTie", "RegistryPerson", "RegistryPowerOfAttorney", "StoredFile",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.db import Base
@@ -57,3 +57,18 @@ class ResultDocument(Base):
     signed_at: Mapped[datetime]
 
     application = relationship("Application", back_populates="result")
+
+
+class DocumentCheck(Base):
+    """The verification page's last verdict on a file the portal issued, shared by every worker and machine."""
+
+    __tablename__ = "document_checks"
+
+    #: SHA-256 of the file, hex (the file itself is immutable: it is stored by this hash)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: SHA-256 of the trust roots it was checked against, hex
+    roots_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: the verdict, as JSON (portal.documents.verification.PdfVerdict)
+    verdict: Mapped[str] = mapped_column(Text)
+    #: when it was checked (application clock): a day later it is checked again, as validity depends on time
+    checked_at: Mapped[datetime]

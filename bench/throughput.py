@@ -1,0 +1,156 @@
+"""Benchmark: requests a second of the catalog, a citizen's cabinet and verification by number, against bare Flask.
+
+Run as ``.venv/bin/python bench/throughput.py`` from the repository root (about two minutes). On PostgreSQL
+(BENCH_DATABASE_URL's server, default postgresql://root@127.0.0.1:5432/, a database bench_throughput made
+anew each run) it loads the demo data and has the demo citizen file 49 requests through the real forms,
+each signed with their EDS key; 10 of them are worked through to a signed result. Then gunicorn (2 sync
+workers, as issue 12 measures) serves first a bare Flask "hello" and then the portal, and wrk (16
+connections, 2 threads, 10 s a page) loads each page; every page is first checked to show what it is for.
+Prints each page's requests a second, its share of bare Flask's and issue 12's target for it (catalog 40%,
+cabinet 20%, verification by number 25%). Needs wrk (`apt-get install wrk`); without it, says so and stops.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from bench.worker_memory import HELLO, Client, free_port, stop  # noqa: E402
+from portal import clock, demo  # noqa: E402
+from portal.app import create_app  # noqa: E402
+from portal.config import Config  # noqa: E402
+from portal.domain.db import make_engine  # noqa: E402
+from portal.domain.migrate import upgrade  # noqa: E402
+from portal.domain.models import ResultDocument  # noqa: E402
+
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://root@127.0.0.1:5432/")
+DATABASE = "bench_throughput"
+NOW = "2026-11-23T10:00"  # a Monday morning: the app's clock is pinned here, in this process and in gunicorn
+REQUESTS, RESULTS = 49, 10
+SECONDS, CONNECTIONS = 10, 16
+TARGETS = {"catalog": 0.40, "cabinet": 0.20, "verification by number": 0.25}
+
+
+def database_url() -> str:
+    """Create the benchmark's database anew and return its URL."""
+    with psycopg.connect(SERVER + "postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DATABASE}")
+    return SERVER + DATABASE
+
+
+def load(url: str, instance: Path) -> str:
+    """Load the demo data and the citizen's requests; return the number of one signed result."""
+    from tests.factories import submitted_request  # the real forms and signatures, as the tests use them
+    from tests.web.test_backoffice import work_through
+
+    upgrade(make_engine(url))
+    app = create_app(Config(instance_dir=instance, database_url=url, testing=True, csrf_enabled=False,
+                            public_url="http://127.0.0.1"))
+    ctx = app.extensions["portal"]
+    with app.app_context(), ctx.sessions() as session:
+        demo.load(session, clock.now_kz())
+        session.commit()
+    citizen = app.test_client()
+    assert citizen.post("/auth/sign-in", data={"iin": demo.CITIZEN.iin, "password": demo.CITIZEN.password}).status_code == 302
+    ids = [submitted_request(app, citizen) for _ in range(REQUESTS)]
+    for app_id in ids[:RESULTS]:
+        work_through(app, app_id, {"decision": "permitted"})
+    with ctx.sessions() as session:
+        number = session.scalars(select(ResultDocument.number).order_by(ResultDocument.id)).first()
+    ctx.sessions.kw["bind"].dispose()
+    assert number, "no result was issued"
+    return number
+
+
+def serve(app: str, cwd: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start gunicorn with two sync workers and wait until it answers."""
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+                               app], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    for _ in range(300):
+        try:
+            Client(port).request("GET", "/")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not answer")
+
+
+def wrk(port: int, path: str, cookie: str = "") -> tuple[float, str]:
+    """Load one page with wrk; return requests a second and any non-2xx count wrk reports."""
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", f"http://127.0.0.1:{port}{path}"]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, f" ({bad.group(1)} non-2xx answers!)" if bad else ""
+
+
+def main() -> None:
+    """Measure bare Flask, then the three pages, and print the ratios."""
+    if not shutil.which("wrk"):
+        print("throughput: wrk is not installed (apt-get install wrk); not measured")
+        return
+    clock.pin(datetime.fromisoformat(NOW))
+    with tempfile.TemporaryDirectory(prefix="throughput-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "hello.py").write_text(HELLO)
+        port = free_port()
+        hello = serve("hello:app", folder, port, dict(os.environ))
+        try:
+            Client(port).request("GET", "/")
+            floor, _ = wrk(port, "/")
+        finally:
+            stop(hello)
+
+        url = database_url()
+        instance = folder / "instance"
+        number = load(url, instance)
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_CLOCK": NOW,
+               "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+        portal = serve("wsgi:app", ROOT, port, env)
+        try:
+            client = Client(port)
+            client.sign_in(demo.CITIZEN)
+            cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+            pages = {"catalog": ("/", "", "/services/external_study"),
+                     "cabinet": ("/cabinet/", cookie, demo.CITIZEN.full_name),
+                     "verification by number": (f"/verify/{number}", "", number)}
+            figures = {}
+            for label, (path, with_cookie, expect) in pages.items():
+                shown = Client(port)
+                shown.cookies = dict(client.cookies) if with_cookie else {}
+                body = shown.request("GET", path).decode()
+                if expect not in body:
+                    raise RuntimeError(f"{path} does not show {expect!r}")
+                if label == "cabinet":
+                    rows = len(set(re.findall(r"[A-Z]{3}-\d{4}-\d{6}", body)))
+                    label = f"cabinet ({rows} requests shown of {REQUESTS})"
+                figures[label] = wrk(port, path, with_cookie)
+        finally:
+            stop(portal)
+    print(f"throughput, bare Flask hello (gunicorn 2 sync workers, wrk {CONNECTIONS} connections): {floor:,.0f} req/s")
+    for label, (rate, bad) in figures.items():
+        target = next(t for name, t in TARGETS.items() if label.startswith(name))
+        share = rate / floor
+        print(f"throughput, {label}: {rate:,.0f} req/s = {share:.1%} of bare Flask{bad}; target at least "
+              f"{target:.0%}: {'met' if share >= target and not bad else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

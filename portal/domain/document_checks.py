@@ -1,0 +1,34 @@
+"""The verdict on a file the portal issued, checked once a day rather than on every view of its number."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from portal.documents.verification import PdfVerdict, verdict_from_json, verdict_to_json, verify_pdf
+from portal.domain.models import DocumentCheck
+from portal.domain.storage import FileStore
+
+#: how long a verdict stands: the file cannot change (it is stored by its hash), but whether its
+#: certificates are valid depends on the day (revocation is looked up on every view, apart from this)
+RECHECK_AFTER = timedelta(days=1)
+
+
+def issued_file_verdict(session: Session, store: FileStore, sha256: str, trust_roots_pem: list[bytes],
+                        intermediates_pem: Sequence[bytes], now: datetime) -> tuple[PdfVerdict, bool]:
+    """Return the verdict on a stored file (the one checked within a day, else a fresh one) and if it was recorded."""
+    roots = hashlib.sha256(b"".join(trust_roots_pem)).hexdigest()
+    row = session.get(DocumentCheck, (sha256, roots))
+    if row is not None and now - RECHECK_AFTER < row.checked_at <= now:
+        return verdict_from_json(row.verdict), False
+    verdict = verify_pdf(store.get(sha256), trust_roots_pem, intermediates_pem)
+    values = {"sha256": sha256, "roots_sha256": roots, "verdict": verdict_to_json(verdict), "checked_at": now}
+    insert = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(DocumentCheck)
+    # two workers may check the same file at once: the later one's verdict stands, neither fails
+    session.execute(insert.values(**values).on_conflict_do_update(
+        index_elements=["sha256", "roots_sha256"], set_={"verdict": values["verdict"], "checked_at": now}))
+    return verdict, True

@@ -1,0 +1,39 @@
+"""Verification by number checks the issued file once a day, for every worker, and revocation on every view."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from portal import clock
+from portal.documents.verification import verdict_from_json
+from portal.domain import document_checks
+from portal.domain.models import DocumentCheck
+from tests.conftest import MONDAY_10
+from tests.web.test_verify import issued  # noqa: F401 - the fixture
+
+
+def test_the_issued_file_is_checked_once_a_day_and_revocation_on_every_view(app, issued, monkeypatch):  # noqa: F811
+    number, _ = issued
+    checks: list[str] = []
+    real = document_checks.verify_pdf
+    monkeypatch.setattr(document_checks, "verify_pdf", lambda *a, **k: checks.append("checked") or real(*a, **k))
+    anyone = app.test_client()
+    anyone.get("/lang/en")
+    for _ in range(3):
+        page = anyone.get(f"/verify/{number}").get_data(as_text=True)
+        assert "Authentic and unchanged" in page and "Not revoked according to the portal's current CRL" in page
+    assert checks == ["checked"]  # the first view checked it; the others read its verdict
+    with app.extensions["portal"].sessions() as s:
+        assert s.scalar(select(func.count()).select_from(DocumentCheck)) == 1  # kept in the database, for all
+
+    with app.extensions["portal"].sessions() as s:
+        signer = verdict_from_json(s.scalar(select(DocumentCheck.verdict))).signer_serial
+    # the run's CA is shared by every test: its signer is revoked here for this view only
+    monkeypatch.setattr(app.extensions["portal"].ca, "is_revoked", lambda serial: serial == signer)
+    page = anyone.get(f"/verify/{number}").get_data(as_text=True)
+    assert "The certificate has been revoked." in page and checks == ["checked"]  # at once, not a day later
+
+    with clock.pinned(MONDAY_10 + timedelta(days=1, minutes=1)):
+        anyone.get(f"/verify/{number}")
+    assert checks == ["checked", "checked"]  # a day on, checked again: validity depends on the day
