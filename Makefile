@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/backoffice_scale.py
 	$(PY) bench/fresh_start.py
 	$(PY) bench/worker_memory.py
+	$(PY) bench/throughput.py
 
 # The back office at 10,000 and 1,000,000 requests on PostgreSQL: loads the 1M database (about 13 minutes
 # on 2 cores, once; reused later), then measures both. `make bench` measures 1M only once it is loaded.
