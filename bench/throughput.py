@@ -1,11 +1,13 @@
 """Benchmark: requests a second of the catalog, a citizen's cabinet and verification by number, against bare Flask.
 
-Run as ``.venv/bin/python bench/throughput.py`` from the repository root (about two minutes). On PostgreSQL
+Run as ``.venv/bin/python bench/throughput.py`` from the repository root (about four minutes). On PostgreSQL
 (BENCH_DATABASE_URL's server, default postgresql://root@127.0.0.1:5432/, a database bench_throughput made
 anew each run) it loads the demo data and has the demo citizen file 49 requests through the real forms,
 each signed with their EDS key; 10 of them are worked through to a signed result. Then gunicorn (2 sync
-workers, as issue 12 measures) serves first a bare Flask "hello" and then the portal, and wrk (16
-connections, 2 threads, 10 s a page) loads each page; every page is first checked to show what it is for.
+workers, as issue 12 measures) serves a bare Flask "hello" and the portal side by side, and wrk (16
+connections, 2 threads, 10 s a run) loads the floor and each page in turn, twice; the best run of each
+counts, so that a busy moment of the machine lowers one run, not a figure. Every page is first checked
+to show what it is for (the cabinet: how many requests it lists).
 Prints each page's requests a second, its share of bare Flask's and issue 12's target for it (catalog 40%,
 cabinet 20%, verification by number 25%). Needs wrk (`apt-get install wrk`); without it, says so and stops.
 """
@@ -39,7 +41,7 @@ SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://root@127.0.0.1:5432/
 DATABASE = "bench_throughput"
 NOW = "2026-11-23T10:00"  # a Monday morning: the app's clock is pinned here, in this process and in gunicorn
 REQUESTS, RESULTS = 49, 10
-SECONDS, CONNECTIONS = 10, 16
+SECONDS, CONNECTIONS, ROUNDS = 10, 16, 2
 TARGETS = {"catalog": 0.40, "cabinet": 0.20, "verification by number": 0.25}
 
 
@@ -109,21 +111,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="throughput-bench-") as tmp:
         folder = Path(tmp)
         (folder / "hello.py").write_text(HELLO)
-        port = free_port()
-        hello = serve("hello:app", folder, port, dict(os.environ))
-        try:
-            Client(port).request("GET", "/")
-            floor, _ = wrk(port, "/")
-        finally:
-            stop(hello)
-
         url = database_url()
         instance = folder / "instance"
         number = load(url, instance)
-        port = free_port()
+        hello_port, port = free_port(), free_port()
         env = {**os.environ, "DATABASE_URL": url, "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_CLOCK": NOW,
                "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-        portal = serve("wsgi:app", ROOT, port, env)
+        hello, portal = serve("hello:app", folder, hello_port, dict(os.environ)), serve("wsgi:app", ROOT, port, env)
         try:
             client = Client(port)
             client.sign_in(demo.CITIZEN)
@@ -131,25 +125,34 @@ def main() -> None:
             pages = {"catalog": ("/", "", "/services/external_study"),
                      "cabinet": ("/cabinet/", cookie, demo.CITIZEN.full_name),
                      "verification by number": (f"/verify/{number}", "", number)}
-            figures = {}
+            labels = {}
             for label, (path, with_cookie, expect) in pages.items():
                 shown = Client(port)
                 shown.cookies = dict(client.cookies) if with_cookie else {}
                 body = shown.request("GET", path).decode()
                 if expect not in body:
                     raise RuntimeError(f"{path} does not show {expect!r}")
-                if label == "cabinet":
-                    rows = len(set(re.findall(r"[A-Z]{3}-\d{4}-\d{6}", body)))
-                    label = f"cabinet ({rows} requests shown of {REQUESTS})"
-                figures[label] = wrk(port, path, with_cookie)
+                rows = len(set(re.findall(r"[A-Z]{3}-\d{4}-\d{6}", body)))
+                labels[label] = f"cabinet ({rows} requests shown of {REQUESTS})" if label == "cabinet" else label
+            # the floor and the pages in turn, ROUNDS times: a busy moment of the machine lowers one run of
+            # each, not all runs of one; each figure is the best of its runs
+            floors: list[float] = []
+            runs: dict[str, list[tuple[float, str]]] = {label: [] for label in pages}
+            for _ in range(ROUNDS):
+                floors.append(wrk(hello_port, "/")[0])
+                for label, (path, with_cookie, _expect) in pages.items():
+                    runs[label].append(wrk(port, path, with_cookie))
         finally:
             stop(portal)
-    print(f"throughput, bare Flask hello (gunicorn 2 sync workers, wrk {CONNECTIONS} connections): {floor:,.0f} req/s")
-    for label, (rate, bad) in figures.items():
-        target = next(t for name, t in TARGETS.items() if label.startswith(name))
+            stop(hello)
+    floor = max(floors)
+    print(f"throughput, bare Flask hello (gunicorn 2 sync workers, wrk {CONNECTIONS} connections, best of "
+          f"{ROUNDS} runs of {SECONDS} s): {floor:,.0f} req/s")
+    for label, measured in runs.items():
+        rate, bad = max(measured)
         share = rate / floor
-        print(f"throughput, {label}: {rate:,.0f} req/s = {share:.1%} of bare Flask{bad}; target at least "
-              f"{target:.0%}: {'met' if share >= target and not bad else 'NOT met'}")
+        print(f"throughput, {labels[label]}: {rate:,.0f} req/s = {share:.1%} of bare Flask{bad}; target at least "
+              f"{TARGETS[label]:.0%}: {'met' if share >= TARGETS[label] and not bad else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.catalog_web.handbook import diagrams
 from portal.domain.bpmn import bpmn_xml
 from portal.domain.catalog import SERVICES, UnknownService, get_service
+from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.models import LOCALES, Provider
 from portal.domain.notifications import choose_locale
 from portal.web import commit, db, locale, safe_next
@@ -26,7 +28,20 @@ def index():  # type: ignore[no-untyped-def]
     """List every service with what it needs and how long it takes, narrowed by a search."""
     query = " ".join(request.args.get("q", "").split())[:100]
     services = [s for s in SERVICES.values() if s.matches(query, locale())]
-    return render_template("portal/catalog.html", services=services, query=query)
+    return render_template("portal/catalog.html", services=services, query=query, cards=_cards(services))
+
+
+#: the services' cards by language and the services shown (at most 3 × 2⁴ entries): they are the catalog's
+#: data in words, the same in every process of a release, so each worker renders them once
+_CARDS: dict[tuple[str, ...], Markup] = {}
+
+
+def _cards(services: list[ServiceSpec]) -> Markup:
+    """Return the cards of these services in the current language, rendered once per process."""
+    key = (locale(), *(f"{s.code}:{s.version}" for s in services))
+    if key not in _CARDS:
+        _CARDS[key] = Markup(render_template("portal/_service_cards.html", services=services))
+    return _CARDS[key]
 
 
 @bp.route("/services/<code>")

@@ -81,3 +81,19 @@ def test_the_catalog_names_services_plainly_finds_them_and_keeps_the_official_ti
     service = client.get("/services/external_study").get_data(as_text=True)
     assert "<h1>Разрешение на обучение экстерном</h1>" in service
     assert "Выдача разрешения на обучение в форме экстерната" in service
+
+
+def test_the_catalog_cards_are_kept_per_language_and_per_search(app):
+    """Each worker renders the cards once per language and search result, and never mixes languages."""
+    from lxml import html as lxml_html
+    client = app.test_client()
+    for lang, title in [("ru", "Разрешение на обучение экстерном"), ("en", None), ("ru", "Разрешение на обучение экстерном")]:
+        client.get(f"/lang/{lang}")
+        page = lxml_html.fromstring(client.get("/").get_data(as_text=True))
+        titles = [" ".join(h.text_content().split()) for h in page.xpath("//li[@class='card']/h2")]
+        assert len(titles) == 4 and (title is None or titles[0] == title)
+        assert title is not None or not any("экстерн" in t for t in titles)  # English, not the Russian kept before
+    client.get("/lang/en")
+    found = lxml_html.fromstring(client.get("/?q=college").get_data(as_text=True))
+    assert [h.text_content().strip() for h in found.xpath("//li[@class='card']/h2")] == [
+        "Certificate of incomplete college studies", "College transfer and re-admission"]
