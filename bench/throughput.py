@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bench.worker_memory import HELLO, Client, free_port, stop  # noqa: E402
+from bench.worker_memory import HELLO, Client, free_port, serve, stop  # noqa: E402
 from portal import clock, demo  # noqa: E402
 from portal.app import create_app  # noqa: E402
 from portal.config import Config  # noqa: E402
@@ -77,20 +76,6 @@ def load(url: str, instance: Path) -> str:
     return number
 
 
-def serve(app: str, cwd: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Start gunicorn with two sync workers and wait until it answers."""
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                               app], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
-    for _ in range(300):
-        try:
-            Client(port).request("GET", "/")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer")
-
-
 def wrk(port: int, path: str, cookie: str = "") -> tuple[float, str]:
     """Load one page with wrk; return requests a second and any non-2xx count wrk reports."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", f"http://127.0.0.1:{port}{path}"]
@@ -117,7 +102,7 @@ def main() -> None:
         hello_port, port = free_port(), free_port()
         env = {**os.environ, "DATABASE_URL": url, "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_CLOCK": NOW,
                "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-        hello, portal = serve("hello:app", folder, hello_port, dict(os.environ)), serve("wsgi:app", ROOT, port, env)
+        hello, portal = serve("hello:app", folder, hello_port, dict(os.environ), 2), serve("wsgi:app", ROOT, port, env, 2)
         try:
             client = Client(port)
             client.sign_in(demo.CITIZEN)

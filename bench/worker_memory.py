@@ -85,9 +85,9 @@ def worker_rss_mb(master: int) -> float:
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
 
 
-def serve(app: str, cwd: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Start gunicorn with one sync worker and wait until it answers."""
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
+def serve(app: str, cwd: Path, port: int, env: dict[str, str], workers: int = 1) -> subprocess.Popen[bytes]:
+    """Start gunicorn with sync workers (one by default) and wait until it answers."""
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
                                app], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     for _ in range(300):
