@@ -147,6 +147,13 @@ def unread_count() -> int:
     return g.unread_count
 
 
+def unread_by_request() -> dict[int, int]:
+    """Return the signed-in applicant's unread notifications per request; the navigation's total is their sum."""
+    counts = notifications.unread_by_request(db(), current_user)
+    g.unread_count = sum(counts.values())  # every unread one, with or without a request: no second count
+    return counts
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, worktime=worktime, localized=localized,

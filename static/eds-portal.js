@@ -1,7 +1,7 @@
 // Glue between the portal's pages and the EDS signer: prepare on the server, sign in the page, finish on the server.
 // Only the CMS signature travels to the server; the key file and its password stay in the page.
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const csrf = document.getElementById("eds-host").dataset.csrf;
 
   async function post(url, body) {
     const response = await fetch(url, {

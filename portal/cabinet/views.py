@@ -12,12 +12,13 @@ from portal.domain.audit_trail import viewings
 from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application
-from portal.domain.notifications import mark_read, unread_by_request
+from portal.domain.notifications import mark_read
 from portal.domain.progress import progress
 from portal.domain.refusal_receipts import receipt_pdf, receipts_of
 from portal.domain.workflow import is_draft, process_of, service_of
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.web import commit, ctx, db, now
+from portal.web_templates import unread_by_request
 
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
 
@@ -35,7 +36,7 @@ def index():  # type: ignore[no-untyped-def]
     """List the applicant's requests, newest first."""
     page = cabinet_page(db(), current_user, after=parse_key(request.args.get("after", "")))
     return render_template("portal/cabinet.html", apps=page.apps, page=page, get_service=get_service, now=now(),
-                           hidden=page.hidden, unread=unread_by_request(db(), current_user))
+                           hidden=page.hidden, unread=unread_by_request())
 
 
 @bp.route("/requests/<int:application_id>")

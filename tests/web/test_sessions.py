@@ -97,3 +97,12 @@ def test_no_remember_me_cookie_outlives_the_session(app):
     assert r.status_code == 302
     assert client.get_cookie("remember_token") is None
     assert app.config["REMEMBER_COOKIE_DURATION"] <= timedelta(hours=12)
+
+
+def test_an_anonymous_visitor_reading_public_pages_is_given_no_cookie(app):
+    anyone = app.test_client()
+    for page in ("/", "/services/external_study", "/?q=college"):
+        response = anyone.get(page)
+        # nothing on these pages posts: no CSRF token is made, so no session is written for a passer-by
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, page
+    assert anyone.get("/lang/en").headers.get("Set-Cookie", "").startswith("session=")  # a choice is kept in one

@@ -37,3 +37,17 @@ def test_the_issued_file_is_checked_once_a_day_and_revocation_on_every_view(app,
     with clock.pinned(MONDAY_10 + timedelta(days=1, minutes=1)):
         anyone.get(f"/verify/{number}")
     assert checks == ["checked", "checked"]  # a day on, checked again: validity depends on the day
+
+
+def test_a_view_by_number_reads_the_result_with_its_request_facts_not_the_form(app, issued):  # noqa: F811
+    from tests.web.test_queue_pages import statements_of
+    number, _ = issued
+    anyone = app.test_client()
+    anyone.get(f"/verify/{number}")  # the first view records the day's check
+    statements = statements_of(app, anyone, f"/verify/{number}")
+    result = next(s for s in statements if "FROM result_documents" in s)
+    # the page shows the request's number, service, applicant and provider: its form (the applicant's whole
+    # request) and the applicant's staff membership are no part of the one query that finds them
+    assert "applications_1.form" not in result and "memberships" not in result
+    assert "JOIN people" in result and "JOIN providers" in result
+    assert not any(s.lstrip().startswith("SELECT applications.") for s in statements)  # nothing loaded after it

@@ -47,7 +47,10 @@ class Application(Base):
                       Index("ix_applications_open_executor", "executor_id", "provider_id", "stage", "deadline_at", "id",
                             sqlite_where=text("completed_at IS NULL AND executor_id IS NOT NULL"),
                             postgresql_where=text("completed_at IS NULL AND executor_id IS NOT NULL"),
-                            postgresql_include=["service_code"]))
+                            postgresql_include=["service_code"]),
+                      # the cabinet's keyset: an applicant's requests, most recently changed first (it also serves
+                      # every look-up by applicant alone)
+                      Index("ix_applications_applicant_updated", "applicant_id", "updated_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: registration number, given on submission
@@ -55,7 +58,7 @@ class Application(Base):
     #: catalog code of the service
     service_code: Mapped[str] = mapped_column(String(40))
     #: the citizen who applies (a parent acting for a child)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     #: where the request was filed: on the portal, at a State Corporation centre or at the provider's office
     channel: Mapped[Channel] = mapped_column(String(20), default=Channel.portal, server_default="portal")
     #: who filed it: the applicant on the portal, the operator at a centre
