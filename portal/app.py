@@ -31,6 +31,8 @@ def select_locale() -> str:
 #: no inline script or style anywhere: an injected tag or attribute cannot run
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+#: methods that only read: no limit applies to them
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: public files that carry nobody's data and may be cached (the CA's certificates and CRL set their own)
 CACHEABLE_ENDPOINTS = frozenset({"static", "pki.crl", "pki.issuing_cer", "pki.root_cer"})
 
@@ -107,6 +109,8 @@ def create_app(config: Config | None = None) -> Flask:
     # one source may not flood the sign-in forms or the EDS challenges (each one is a row); failures are
     # throttled more finely by source and by account in the limiter's store
     limiter = Limiter(lambda: source_of(get_remote_address()), app=app, key_prefix="portal")
+    # every limit below is on posts: a page read skips the limiter's look-ups altogether
+    limiter.request_filter(lambda: request.method in SAFE_METHODS)
     limiter.limit("60 per minute", methods=["POST"])(auth_bp)
     # each upload may hold the one verification slot for seconds: one source may not keep it busy for all
     limiter.limit(f"{config.verify_uploads_per_minute} per minute", methods=["POST"])(verify_bp)

@@ -7,14 +7,27 @@ are memoised in Flask-Babel's own per-request namespace, for the locale object i
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, g
 from flask_babel import get_locale, get_translations
 from babel.support import NullTranslations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+
+def _babel_space() -> Any:
+    """Return Flask-Babel's per-request namespace, or None outside an application context or before it is made."""
+    try:
+        return getattr(g, "_flask_babel", None)  # one look through the proxy: a page asks a few dozen times
+    except RuntimeError:  # no application context
+        return None
 
 
 def translations() -> NullTranslations:
     """Return the translations of the language in force in this request."""
-    space = g.get("_flask_babel") if g else None
+    space = _babel_space()
     locale = getattr(space, "babel_locale", None)
     if locale is None:  # outside a request, or before the locale was chosen: Flask-Babel's own way
         return get_translations()
@@ -34,15 +47,37 @@ def install(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # Jinja's newstyle wrappers, called directly: `_` no longer looks `gettext` up in the context, and a message
+    # without variables is not formatted (a page asks for a few dozen)
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+
+
+@pass_context
+def _gettext(context: Context, string: str, /, **variables: Any) -> str:
+    """Translate a template's message as Jinja's newstyle gettext does: escaped, then formatted."""
+    text = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables or "%" in text else text  # `x % {}` only changes a message with a %
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    """Translate a template's plural message as Jinja's newstyle ngettext does, `num` among its variables."""
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def language() -> str:
     """Return the code of the language in force ("kk" outside a request), its name worked out once."""
-    space = g.get("_flask_babel") if g else None
+    space = _babel_space()
     locale = getattr(space, "babel_locale", None)
     if locale is None:
         locale = get_locale()  # chooses it for the request (or None outside one)
-        space = g.get("_flask_babel") if g else None
+        space = _babel_space()
         if locale is None or space is None:
             return str(locale or "kk")
     memo = getattr(space, "portal_language", None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from markupsafe import Markup, escape
 from flask_login import current_user
@@ -154,6 +154,18 @@ def unread_by_request() -> dict[int, int]:
     return counts
 
 
+#: the addresses of static files by the application root they were built under: the same for every request
+_STATIC_URLS: dict[tuple[str, str], str] = {}
+
+
+def static_url(filename: str) -> str:
+    """Return a static file's address, built once per process (every page's head names the same few)."""
+    key = (request.script_root, filename)
+    if key not in _STATIC_URLS:
+        _STATIC_URLS[key] = url_for("static", filename=filename)
+    return _STATIC_URLS[key]
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, worktime=worktime, localized=localized,
@@ -165,7 +177,7 @@ def install_template_helpers(app: Flask) -> None:
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
-        deadline=deadline, status=status, described_by=described_by,
+        deadline=deadline, status=status, described_by=described_by, static_url=static_url,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 
