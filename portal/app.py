@@ -67,7 +67,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     engine = make_engine(config.database_url)
     shared = config.file_store == "database"
-    store: FileStore = DatabaseFileStore(engine) if shared else FolderFileStore(config.instance_dir / "files")
+    store: FileStore = DatabaseFileStore(engine) if shared else FolderFileStore(config.files_dir)
     pki: PkiStore = DatabasePkiStore(engine) if shared else FolderPkiStore(config.pki_dir)
     app.extensions["portal"] = PortalContext(config=config, sessions=make_session_factory(engine), store=store,
                                              load_ca=lambda: LocalCA.load_or_create(pki, config.public_url))

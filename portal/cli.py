@@ -10,6 +10,9 @@ from portal import demo, demo_registry
 from portal.domain import audit_trail, calendar, dashboard_rollup
 from portal.domain.file_cleanup import DEFAULT_GRACE_SECONDS, remove_unneeded_files
 from portal.domain.migrate import upgrade
+from portal.domain.move_to_database import AnotherCaInDatabase, move_to_database
+from portal.domain.pki_store import DatabasePkiStore
+from portal.domain.storage import DatabaseFileStore, FolderFileStore
 from portal.domain.models import Provider
 from portal.web import now
 from sqlalchemy import select
@@ -83,6 +86,21 @@ def register_cli(app: Flask) -> None:
         verb = "would remove" if dry_run else "removed"
         click.echo(f"{verb} {done.removed} files ({done.freed_bytes} bytes); kept {done.kept} in use; "
                    f"{done.temporaries} stale temporary files removed")
+
+    @app.cli.command("move-files-to-database")
+    def move_files_to_database_command() -> None:
+        """Copy this machine's stored files and CA into PostgreSQL, before setting PORTAL_FILE_STORE=database."""
+        ctx = app.extensions["portal"]
+        engine = ctx.sessions.kw["bind"]
+        if engine.dialect.name != "postgresql":
+            raise click.ClickException("the database store needs PostgreSQL: set DATABASE_URL")
+        try:
+            moved = move_to_database(FolderFileStore(ctx.config.files_dir), DatabaseFileStore(engine),
+                                     ctx.config.pki_dir, DatabasePkiStore(engine))
+        except AnotherCaInDatabase as refused:
+            raise click.ClickException(str(refused)) from refused
+        click.echo(f"copied {moved.blobs} stored files, {moved.pki_files} CA files and {moved.records} CA records "
+                   f"into {engine.url.render_as_string(hide_password=True)}; now set PORTAL_FILE_STORE=database")
 
     @app.cli.command("audit-verify")
     @click.option("--batch", type=click.IntRange(min=1, max=100_000), default=1000, show_default=True,

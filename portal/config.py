@@ -107,6 +107,11 @@ class Config:
         return self.instance_dir / "mail"
 
     @property
+    def files_dir(self) -> Path:
+        """Return where scans and PDFs are kept with the local file store."""
+        return self.instance_dir / "files"
+
+    @property
     def pki_dir(self) -> Path:
         """Return where the local test CA and provider keys are kept."""
         return self.instance_dir / "pki"
