@@ -10,7 +10,7 @@ from portal import demo, demo_registry
 from portal.domain import audit_trail, calendar, dashboard_rollup
 from portal.domain.file_cleanup import DEFAULT_GRACE_SECONDS, remove_unneeded_files
 from portal.domain.migrate import upgrade
-from portal.domain.move_to_database import AnotherCaInDatabase, move_to_database
+from portal.domain.move_to_database import MoveRefused, move_to_database
 from portal.domain.pki_store import DatabasePkiStore
 from portal.domain.storage import DatabaseFileStore, FolderFileStore
 from portal.domain.models import Provider
@@ -93,14 +93,19 @@ def register_cli(app: Flask) -> None:
         ctx = app.extensions["portal"]
         engine = ctx.sessions.kw["bind"]
         if engine.dialect.name != "postgresql":
-            raise click.ClickException("the database store needs PostgreSQL: set DATABASE_URL")
+            raise click.ClickException("the database store needs PostgreSQL: run this with the DATABASE_URL of the "
+                                       "portal's own PostgreSQL database")
         try:
             moved = move_to_database(FolderFileStore(ctx.config.files_dir), DatabaseFileStore(engine),
                                      ctx.config.pki_dir, DatabasePkiStore(engine))
-        except AnotherCaInDatabase as refused:
+        except MoveRefused as refused:
             raise click.ClickException(str(refused)) from refused
         click.echo(f"copied {moved.blobs} stored files, {moved.pki_files} CA files and {moved.records} CA records "
-                   f"into {engine.url.render_as_string(hide_password=True)}; now set PORTAL_FILE_STORE=database")
+                   f"into {engine.url.render_as_string(hide_password=True)}")
+        if moved.damaged:
+            raise click.ClickException(f"{len(moved.damaged)} stored files no longer match their hash and were not "
+                                       f"copied: {', '.join(moved.damaged)}")
+        click.echo("now set PORTAL_FILE_STORE=database on every machine")
 
     @app.cli.command("audit-verify")
     @click.option("--batch", type=click.IntRange(min=1, max=100_000), default=1000, show_default=True,

@@ -154,16 +154,16 @@ def unread_by_request() -> dict[int, int]:
     return counts
 
 
-#: the addresses of static files by the application root they were built under: the same for every request
-_STATIC_URLS: dict[tuple[str, str], str] = {}
+#: static files' addresses below the application's root, by file name: the same for every request
+_STATIC_PATHS: dict[str, str] = {}
 
 
 def static_url(filename: str) -> str:
-    """Return a static file's address, built once per process (every page's head names the same few)."""
-    key = (request.script_root, filename)
-    if key not in _STATIC_URLS:
-        _STATIC_URLS[key] = url_for("static", filename=filename)
-    return _STATIC_URLS[key]
+    """Return a static file's address, its part below the root built once per process (every page names a few)."""
+    root = request.script_root
+    if filename not in _STATIC_PATHS:
+        _STATIC_PATHS[filename] = url_for("static", filename=filename)[len(root):]
+    return root + _STATIC_PATHS[filename]
 
 
 def install_template_helpers(app: Flask) -> None:

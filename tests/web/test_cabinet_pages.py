@@ -103,3 +103,14 @@ def test_a_draft_in_the_cabinet_counts_what_is_left_before_it_can_be_signed(app:
     cell = row.xpath("string(.//td[@class='outcome'])").strip()
     assert cell == f"Not submitted yet — {left} things left to do"
     assert row.xpath(".//td[@class='outcome']//a/@href") == [f"/apply/{draft_id}/review"]
+
+
+def test_drafts_scans_are_read_in_one_query_however_many_drafts_the_page_shows(app: Flask, citizen):
+    add_requests(app, 2, stage="completed")
+    add_requests(app, 2, stage="draft")
+    few = statements_of(app, citizen, "/cabinet/")
+    add_requests(app, 15, stage="draft")
+    many = statements_of(app, citizen, "/cabinet/")
+    assert len(many) == len(few) and sum("FROM attachments" in s for s in many) == 1, many
+    page = html.fromstring(citizen.get("/cabinet/").get_data(as_text=True))
+    assert len(page.xpath("//table[@id='requests']/tbody/tr//a[contains(@href, '/review')]")) == 17  # each draft's list
