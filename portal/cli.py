@@ -30,8 +30,9 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("demo-data")
     def demo_data_command() -> None:
-        """Load the demo providers and accounts (idempotent) and print the accounts."""
+        """Upgrade the database, load the demo providers and accounts (idempotent) and print the accounts."""
         ctx = app.extensions["portal"]
+        upgrade(ctx.sessions.kw["bind"])  # `make run` does both in one process: the imports cost seconds
         with ctx.sessions() as session:
             accounts = demo.load(session, calendar.now_kz())
             session.commit()

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import clock, demo_registry
-from portal.domain.accounts import hash_password
 from portal.domain.errors import DomainError
 from portal.domain.models import Membership, Person, Provider, ProviderKind, Role
 from portal.domain.staff_certificates import new_registration
@@ -197,10 +197,15 @@ def seal_holders() -> list[tuple[str, str, str]]:
     return departments + [(p.code, p.name_kk, p.bin) for p in DEMO_PROVIDERS]
 
 
+#: the demo passwords are printed for anyone to read, so their hashes need no strength: argon2's lightest
+#: settings spare `make run` 3 s of hashing, and the first sign-in rehashes with the portal's own
+DEMO_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
 @lru_cache(maxsize=None)
 def _hash(password: str) -> str:
-    """Return the argon2 hash of a demo password, computed once per process."""
-    return hash_password(password)
+    """Return the light argon2 hash of a demo password, computed once per process."""
+    return DEMO_HASHER.hash(password)
 
 
 def load(session: Session, now: datetime) -> list[DemoAccount]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,8 +20,13 @@ from portal.domain.throttle import SignInThrottle
 from portal.domain.validators import parse_iin
 
 _hasher = PasswordHasher()
-#: a precomputed hash, checked when the IIN is unknown so that timing does not reveal accounts
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to check when the IIN is unknown, so that timing does not reveal accounts (made once)."""
+    return _hasher.hash("not a real password")
+
 
 #: a staff session ends after this long without a request; a citizen's after the longer time
 STAFF_IDLE, CITIZEN_IDLE = timedelta(minutes=30), timedelta(hours=2)
@@ -95,7 +101,7 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime, so
     # a password longer than any kept can never match: hash a bounded prefix that still fails
     password = password[:MAX_PASSWORD + 1]
     try:
-        _hasher.verify(person.password_hash if person else _DUMMY_HASH, password)
+        _hasher.verify(person.password_hash if person else _dummy_hash(), password)
         ok = person is not None
     except (VerificationError, InvalidHashError):
         ok = False
@@ -108,6 +114,8 @@ def authenticate(session: Session, *, iin: str, password: str, now: datetime, so
     throttle.succeeded(account=iin, source=source, now=now)
     if not person.is_active:  # told only to whoever knows the password: the owner learns why, a guesser nothing
         raise DomainError("account_deactivated")
+    if _hasher.check_needs_rehash(person.password_hash):  # made with other parameters: older ones, or a demo's
+        person.password_hash = _hasher.hash(password)
     audit_trail.record(session, kind=audit_trail.SIGN_IN, action="sign_in", actor=person, subject=person, at=now,
                        details={"method": "password", "source": source})
     return person  # type: ignore[return-value]

@@ -62,6 +62,24 @@ def test_password_stored_as_argon2(app):
         assert s.scalar(select(Person.password_hash).where(Person.iin == NEW_IIN)).startswith("$argon2id$")
 
 
+def test_a_demo_accounts_light_hash_is_made_strong_at_its_first_sign_in(app):
+    """Demo passwords are public, so `make run` hashes them lightly; the owner's first sign-in rehashes them."""
+    citizen = demo.CITIZEN
+    with app.extensions["portal"].sessions() as session:
+        before = session.scalar(select(Person.password_hash).where(Person.iin == citizen.iin))
+    assert before.startswith("$argon2id$") and "m=8192,t=1,p=1" in before
+    client = app.test_client()
+    r = client.post("/auth/sign-in", data={"iin": citizen.iin, "password": citizen.password})
+    assert r.status_code == 302
+    with app.extensions["portal"].sessions() as session:
+        after = session.scalar(select(Person.password_hash).where(Person.iin == citizen.iin))
+    assert "m=65536,t=3,p=4" in after
+    client.post("/auth/sign-out")
+    assert client.post("/auth/sign-in", data={"iin": citizen.iin, "password": citizen.password}).status_code == 302
+    with app.extensions["portal"].sessions() as session:  # a strong hash is kept as it is
+        assert session.scalar(select(Person.password_hash).where(Person.iin == citizen.iin)) == after
+
+
 def test_duplicate_iin_refused(app):
     client = app.test_client()
     client.get("/lang/en")
