@@ -21,13 +21,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from portal import dates
+from portal.documents.canvas import BOLD, REGULAR, ensure_fonts, new_canvas
 from portal.documents.render import (
-    BOLD,
     MARGIN_TOP,
     PAGE_HEIGHT,
-    REGULAR,
     STAMP_BOX,
-    _ensure_fonts,
     _layout,
     _Para,
     draw_lines,
@@ -187,7 +185,7 @@ def _footer(canvas: Canvas, data: ReceiptOfRefusal) -> None:
 
 def render_refusal_receipt(data: ReceiptOfRefusal) -> bytes:
     """Render the receipt of refusal as an A4 PDF, Kazakh then Russian, with STAMP_BOX left empty."""
-    _ensure_fonts()
+    ensure_fonts()
     paras: list[_Para | None] = [*_header(data), None, *_kazakh(data), None, *_russian(data)]
     top = PAGE_HEIGHT - MARGIN_TOP
     for size in FONT_SIZES:
@@ -196,7 +194,7 @@ def render_refusal_receipt(data: ReceiptOfRefusal) -> bytes:
             break
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, pageCompression=1, lang="kk-KZ", initialFontName=REGULAR)
+    canvas = new_canvas(buf)
     canvas.setTitle(f"{TITLE_KK} / {TITLE_RU} № {data.receipt_number}")
     canvas.setAuthor(data.centre_name_ru)
     canvas.setSubject(quoted(data.service_name_ru))

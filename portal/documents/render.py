@@ -11,18 +11,15 @@ Russian. The bottom-left corner of page 0 is left empty for the signature stamp
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from portal import dates
-from portal.documents.fonts import BOLD_TTF, REGULAR_TTF
+from portal.documents.canvas import BOLD, REGULAR, ensure_fonts, new_canvas, widths
 from portal.documents.result_context import CitedGround, OrderRef
 from portal.domain.models.applications import Decision
 
@@ -38,11 +35,6 @@ STAMP_BOX: tuple[int, int, int, int] = (56, 40, 56 + 260, 40 + 110)
 #: the decisions a result states: the domain's own, not spelled again here
 DECISIONS = tuple(d.value for d in Decision)
 
-REGULAR = "PortalDejaVuSans"
-BOLD = "PortalDejaVuSans-Bold"
-_fonts_lock = threading.Lock()
-_fonts_ready = False
-_widths: dict[str, tuple[dict[int, float], float]] = {}
 
 SERVICE_KK = (
     "«Негізгі орта, жалпы орта білім беру ұйымдарында экстернат нысанында оқуға рұқсат беру»"
@@ -113,20 +105,6 @@ class _Para:
     centred: bool = False
 
 
-def _ensure_fonts() -> None:
-    """Register the DejaVu fonts with reportlab once per process."""
-    global _fonts_ready
-    if _fonts_ready:
-        return
-    with _fonts_lock:
-        if not _fonts_ready:
-            for name, path in ((REGULAR, REGULAR_TTF), (BOLD, BOLD_TTF)):
-                font = TTFont(name, str(path), shapable=False)
-                pdfmetrics.registerFont(font)
-                _widths[name] = (dict(font.face.charWidths), float(font.face.defaultWidth))
-            _fonts_ready = True
-
-
 def _width(text: str, font: str, size: float) -> float:
     """Measure ``text`` in points from cached glyph advances."""
     return _em_width(text, font) * size / 1000.0
@@ -135,7 +113,7 @@ def _width(text: str, font: str, size: float) -> float:
 @lru_cache(maxsize=8192)
 def _em_width(text: str, font: str) -> float:
     """Return the advance of ``text`` in thousandths of an em (words repeat a lot)."""
-    table, default = _widths[font]
+    table, default = widths(font)
     get = table.get
     return float(sum(get(ord(c), default) for c in text))
 
@@ -372,7 +350,7 @@ def _footer(canvas: Canvas, data: ExcerptData) -> None:
 
 def render_excerpt(data: ExcerptData) -> bytes:
     """Render the excerpt (or the reasoned refusal) as an A4 PDF (one page unless the text is very long)."""
-    _ensure_fonts()
+    ensure_fonts()
     paras: list[_Para | None] = [*_header(data), None, *_kazakh(data), None, *_russian(data)]
     top = PAGE_HEIGHT - MARGIN_TOP
     first_page_floor: float = STAMP_BOX[3] + 16.0
@@ -382,7 +360,7 @@ def render_excerpt(data: ExcerptData) -> bytes:
             break
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, pageCompression=1, lang="kk-KZ", initialFontName=REGULAR)
+    canvas = new_canvas(buf)
     title = "Бұйрықтан үзінді / Выписка из приказа" if data.decision == Decision.permitted else (
         "Дәлелді бас тарту / Мотивированный отказ"
     )

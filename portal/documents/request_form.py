@@ -20,15 +20,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from portal import dates
+from portal.documents.canvas import BOLD, REGULAR, ensure_fonts, new_canvas
 from portal.documents.render import (
-    BOLD,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     MARGIN_X,
     PAGE_HEIGHT,
     PAGE_WIDTH,
-    REGULAR,
-    _ensure_fonts,
     _layout,
     _Line,
     _Para,
@@ -369,14 +367,14 @@ def _footer(canvas: Canvas, data: RequestFormData, page: int, pages: int) -> Non
 
 def render_request_form(data: RequestFormData) -> bytes:
     """Render the application as an A4 PDF with embedded DejaVu fonts."""
-    _ensure_fonts()
+    ensure_fonts()
     paras: list[_Para | None] = [*_header(data), None, *_kazakh(data), None, *_russian(data), None]
     note = _Para(HASH_NOTE, scale=0.85, space_before=4)
     blocks = [*_text_blocks(paras), *_table(data), *_text_blocks([note])]
     pages = _paginate(blocks)
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, pageCompression=1, lang="kk-KZ", initialFontName=REGULAR)
+    canvas = new_canvas(buf)
     canvas.setTitle(f"Өтініш / Заявление — {data.draft_reference}")
     canvas.setAuthor(data.applicant_name)
     canvas.setSubject(data.service_name_ru)

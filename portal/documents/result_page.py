@@ -14,16 +14,14 @@ import io
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from portal.documents.canvas import BOLD, REGULAR, ensure_fonts, new_canvas
 from portal.documents.render import (
     draw_lines,
     refusal_paras,
-    BOLD,
     MARGIN_TOP,
     PAGE_HEIGHT,
-    REGULAR,
     STAMP_BOX,
     _d,
-    _ensure_fonts,
     _layout,
     _Para,
 )
@@ -174,7 +172,7 @@ def _footer(canvas: Canvas, ctx: ResultContext) -> None:
 
 def render_document(ctx: ResultContext, kazakh: list[_Para], russian: list[_Para], doc_title: str) -> bytes:
     """Render the header, the Kazakh and the Russian parts as an A4 PDF with STAMP_BOX left empty."""
-    _ensure_fonts()
+    ensure_fonts()
     paras: list[_Para | None] = [*header(ctx), None, *kazakh, None, *russian]
     top = PAGE_HEIGHT - MARGIN_TOP
     for size in FONT_SIZES:
@@ -183,7 +181,7 @@ def render_document(ctx: ResultContext, kazakh: list[_Para], russian: list[_Para
             break
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, pageCompression=1, lang="kk-KZ", initialFontName=REGULAR)
+    canvas = new_canvas(buf)
     canvas.setTitle(f"{doc_title} № {ctx.result_number}")
     canvas.setAuthor(ctx.provider_name_ru)
     canvas.setSubject(f"{quoted(ctx.service_name_ru)}; заявка № {ctx.registration_number}")

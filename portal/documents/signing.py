@@ -11,7 +11,8 @@ module removes the per-signature costs that do not depend on the document:
   per em), parsed once per process and embedded without re-subsetting;
 * the signed attributes are assembled from pre-encoded parts (asn1crypto
   re-encodes freshly built values on every ``dump()``);
-* the QR code uses a fixed mask pattern instead of trying all eight.
+* the QR code uses a fixed mask pattern instead of trying all eight, drawn as runs of modules;
+* each thread keeps one event loop (``asyncio.run`` makes a loop per call).
 
 A ``ResultSigner`` holds no per-call state, so one instance may serve many
 threads; the work is CPU-bound Python, so threads do not sign in parallel
@@ -22,10 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 import zoneinfo
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Coroutine
 
 from asn1crypto import cms, tsp
 from asn1crypto import keys as asn1_keys
@@ -170,13 +172,31 @@ class _FixedMaskQRStamp(QRStamp):
         )
         qr.add_data(self.url)
         qr.make()
-        img = qr.make_image(image_factory=PdfStreamQRImage)
-        command_stream = img.render_command_stream()
+        img = PdfStreamQRImage(qr.border, qr.modules_count, qr.box_size, qrcode_modules=qr.modules)  # not drawn
+        # one rectangle per run of dark modules in a row, read straight from the matrix: the same picture in half
+        # the operators, without pyHanko's image, which records and formats each module one call at a time
+        command_stream = b"\n".join([img.setup_drawing_area(), *_dark_runs(qr.modules), b"f"])
         bbox_size = (qr.modules_count + 2 * qr.border) * qr.box_size
         qr_xobj = init_xobject_dictionary(command_stream, bbox_size, bbox_size)
         qr_xobj.compress()
         assert self.writer is not None
         return self.writer.add_object(qr_xobj), bbox_size
+
+
+def _dark_runs(modules: list[list[bool | None]]) -> list[bytes]:
+    """Return a ``re`` operator for each horizontal run of dark modules, in module units (row, column)."""
+    ops = []
+    for row, cells in enumerate(modules):
+        col, width = 0, len(cells)
+        while col < width:
+            if cells[col]:
+                start = col
+                while col < width and cells[col]:
+                    col += 1
+                ops.append(b"%d %d %d 1 re" % (start, row, col - start))
+            else:
+                col += 1
+    return ops
 
 
 class _FastQRStampStyle(QRStampStyle):
@@ -268,7 +288,7 @@ class ResultSigner:
 
     def sign(self, pdf: bytes, *, verify_url: str, signer_label: str) -> bytes:
         """Sign ``pdf`` and stamp it with a QR code pointing at ``verify_url``."""
-        return asyncio.run(self.async_sign(pdf, verify_url=verify_url, signer_label=signer_label))
+        return _run(self.async_sign(pdf, verify_url=verify_url, signer_label=signer_label))
 
     async def async_sign(self, pdf: bytes, *, verify_url: str, signer_label: str) -> bytes:
         """Sign ``pdf`` (coroutine form, for callers already inside an event loop)."""
@@ -324,6 +344,21 @@ def add_stamp_link(
         }
     )
     writer.register_annotation(page_ref, writer.add_object(annot))
+
+
+_loops = threading.local()
+
+
+def _run(coroutine: Coroutine[Any, Any, bytes]) -> bytes:
+    """Run the coroutine on this thread's own event loop, made once.
+
+    ``asyncio.run`` makes and closes a loop per call and, on the main thread, swaps the SIGINT handler, whose
+    failed enum lookup formats the whole pending task (0.6 ms a signature, most of it repr).
+    """
+    loop = getattr(_loops, "loop", None)
+    if loop is None:
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coroutine)
 
 
 def _frozen(attr: cms.CMSAttribute) -> cms.CMSAttribute:

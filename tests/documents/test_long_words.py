@@ -33,7 +33,7 @@ def _measured_chars(monkeypatch: pytest.MonkeyPatch, text: str) -> int:
 
 
 def test_cutting_a_long_word_measures_linearly(monkeypatch: pytest.MonkeyPatch) -> None:
-    render._ensure_fonts()
+    render.ensure_fonts()
     short = _measured_chars(monkeypatch, "ж" * 1000)
     long = _measured_chars(monkeypatch, "ж" * 4000)
     # four times the text costs about four times the measuring (the old cut was cubic: ~64 times)
@@ -41,7 +41,7 @@ def test_cutting_a_long_word_measures_linearly(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_long_word_lines_fit_the_width() -> None:
-    render._ensure_fonts()
+    render.ensure_fonts()
     width = 300.0
     words = render._words("№ " + "Ә" * 5000, render.REGULAR, 10.0, width)
     assert "".join(words).replace("№ ", "", 1).replace("№", "", 1) == "Ә" * 5000

@@ -1,0 +1,74 @@
+"""The portal's PDFs embed DejaVu subsets cut once per process, and print every letter they are given."""
+from __future__ import annotations
+
+import re
+import subprocess
+import zlib
+from dataclasses import replace
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+
+from portal.documents import canvas
+from portal.documents.render import render_excerpt
+from tests.documents.test_result_pdf import KAZAKH_LETTERS, _excerpt
+from tests.tools import tool
+
+BASE = _excerpt()
+FONT_FILE = re.compile(rb"<<\s*/Filter /FlateDecode /Length \d+ /Length1 (\d+)\s*>>\s*stream\r?\n")
+
+
+def _font_files(pdf: bytes) -> list[bytes]:
+    """Return the embedded font programs (FontFile2 streams, found by their /Length1) of a reportlab PDF."""
+    files = []
+    for match in FONT_FILE.finditer(pdf):
+        raw = zlib.decompressobj().decompress(pdf[match.end():])
+        assert len(raw) == int(match.group(1))
+        files.append(raw)
+    return files
+
+
+def _text(pdf: bytes) -> str:
+    """Return the PDF's text as pdftotext reads it, spaces collapsed."""
+    done = subprocess.run([tool("pdftotext"), "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(done.stdout.decode().split())
+
+
+@pytest.fixture()
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Start with an empty subset cache and count each subset cut from the fonts."""
+    canvas.ensure_fonts()
+    monkeypatch.setattr(canvas, "_subsets", canvas._SubsetCache())
+    cuts: list[str] = []
+    for name in (canvas.REGULAR, canvas.BOLD):
+        face = pdfmetrics.getFont(name).face
+        original = face.makeSubset
+
+        def cut(subset: list[int], original=original, name=name) -> bytes:  # type: ignore[no-untyped-def]
+            cuts.append(name)
+            return original(subset)
+
+        monkeypatch.setattr(face, "makeSubset", cut)
+    return cuts
+
+
+def test_documents_with_different_names_share_one_cut_of_each_font(counted: list[str]) -> None:
+    first = render_excerpt(BASE)
+    second = render_excerpt(replace(BASE, applicant_name="Жұмабекова Өміргүл Ұлықпанқызы", result_number="R-2"))
+    assert sorted(counted) == sorted([canvas.REGULAR, canvas.BOLD])  # the second document cut nothing
+    assert _font_files(first) == _font_files(second) and len(_font_files(first)) == 2
+    assert "Жұмабекова Өміргүл Ұлықпанқызы" in _text(second)
+    assert BASE.applicant_name in _text(first)
+
+
+def test_a_letter_outside_the_three_languages_is_printed_from_a_subset_of_its_own(counted: list[str]) -> None:
+    plain = render_excerpt(BASE)
+    foreign = render_excerpt(replace(BASE, applicant_name="Müller Jürgen Ωmega"))
+    assert "Müller Jürgen Ωmega" in _text(foreign)
+    assert _font_files(plain) != _font_files(foreign)
+    assert len(counted) == 3  # both fonts for the first, the regular one again for the new letters
+
+
+def test_every_kazakh_letter_keeps_its_seeded_code_in_every_document() -> None:
+    text = _text(render_excerpt(replace(BASE, applicant_name=f"{KAZAKH_LETTERS} Ёё Щщ")))
+    assert f"{KAZAKH_LETTERS} Ёё Щщ" in text
