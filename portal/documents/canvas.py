@@ -46,14 +46,12 @@ class _SubsetCache:
     def packed(self, face: Any, subset: list[int]) -> tuple[bytes, int]:
         """Return the subset's font file compressed, and its length before compression."""
         key = (face.filename, tuple(subset))
-        with self._lock:
+        with self._lock:  # held while cutting: the face reads its file through one shared position
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        raw = face.makeSubset(subset)
-        entry = zlib.compress(raw), len(raw)
-        with self._lock:
-            self._entries[key] = entry
+            raw = face.makeSubset(subset)
+            entry = self._entries[key] = zlib.compress(raw), len(raw)
             while len(self._entries) > CACHED_SUBSETS:
                 self._entries.popitem(last=False)
         return entry

@@ -12,7 +12,7 @@ module removes the per-signature costs that do not depend on the document:
 * the signed attributes are assembled from pre-encoded parts (asn1crypto
   re-encodes freshly built values on every ``dump()``);
 * the QR code uses a fixed mask pattern instead of trying all eight, drawn as runs of modules;
-* each thread keeps one event loop (``asyncio.run`` makes a loop per call).
+* the event loop is a bare one (``asyncio.run`` swaps the SIGINT handler at a cost).
 
 A ``ResultSigner`` holds no per-call state, so one instance may serve many
 threads; the work is CPU-bound Python, so threads do not sign in parallel
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import threading
 import zoneinfo
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -184,7 +183,7 @@ class _FixedMaskQRStamp(QRStamp):
 
 
 def _dark_runs(modules: list[list[bool | None]]) -> list[bytes]:
-    """Return a ``re`` operator for each horizontal run of dark modules, in module units (row, column)."""
+    """Return a ``re`` operator (column, row, width, 1) for each horizontal run of dark modules, in modules."""
     ops = []
     for row, cells in enumerate(modules):
         col, width = 0, len(cells)
@@ -346,19 +345,17 @@ def add_stamp_link(
     writer.register_annotation(page_ref, writer.add_object(annot))
 
 
-_loops = threading.local()
-
-
 def _run(coroutine: Coroutine[Any, Any, bytes]) -> bytes:
-    """Run the coroutine on this thread's own event loop, made once.
+    """Run the coroutine on a loop of its own, closed after it.
 
-    ``asyncio.run`` makes and closes a loop per call and, on the main thread, swaps the SIGINT handler, whose
-    failed enum lookup formats the whole pending task (0.6 ms a signature, most of it repr).
+    Not ``asyncio.run``: on the main thread it swaps the SIGINT handler, and putting the old one back formats
+    the whole pending task in a failed enum lookup (0.6 ms a signature, most of it repr).
     """
-    loop = getattr(_loops, "loop", None)
-    if loop is None:
-        loop = _loops.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coroutine)
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
 
 
 def _frozen(attr: cms.CMSAttribute) -> cms.CMSAttribute:

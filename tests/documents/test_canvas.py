@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
+import threading
 import zlib
 from dataclasses import replace
 
@@ -72,3 +74,31 @@ def test_a_letter_outside_the_three_languages_is_printed_from_a_subset_of_its_ow
 def test_every_kazakh_letter_keeps_its_seeded_code_in_every_document() -> None:
     text = _text(render_excerpt(replace(BASE, applicant_name=f"{KAZAKH_LETTERS} Ёё Щщ")))
     assert f"{KAZAKH_LETTERS} Ёё Щщ" in text
+
+
+def test_threads_that_cut_subsets_at_once_each_get_their_own_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The face reads its file through one shared position: cutting is serialised, so no cached cut is spoilt."""
+    canvas.ensure_fonts()
+    face = pdfmetrics.getFont(canvas.REGULAR).face
+    subsets = [[0, *range(32, 127), *map(ord, canvas.SEEDED[i:i + 40])] for i in range(0, 80, 10)]
+    expected = [face.makeSubset(s) for s in subsets]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(5):
+            monkeypatch.setattr(canvas, "_subsets", canvas._SubsetCache())
+            got: dict[int, bytes] = {}
+
+            def cut(i: int) -> None:
+                packed, length = canvas._subsets.packed(face, subsets[i])
+                got[i] = zlib.decompress(packed)
+                assert len(got[i]) == length
+
+            threads = [threading.Thread(target=cut, args=(i,)) for i in range(len(subsets))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert [got[i] for i in range(len(subsets))] == expected
+    finally:
+        sys.setswitchinterval(interval)
