@@ -11,15 +11,20 @@ export PORTAL_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install translations bench bench-scale extract-messages lock clean
 
-# uv itself is installed once per user, beside the packages' cache, and copied into each clone's .venv.
-UV_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/portal-uv-$(UV_VERSION)
+# uv itself is installed once per user, beside the packages' cache, and copied into each clone's .venv
+# (without a home folder, into the clone's own .venv-uv).
+UV_HOME := $(or $(XDG_CACHE_HOME),$(if $(HOME),$(HOME)/.cache),$(CURDIR)/.venv-uv)/portal-uv-$(UV_VERSION)-$(shell uname -m)
 # Python keeps its compiled modules even where the environment says not to write them: otherwise each
 # process of `make run` and of the tests compiles the same ~1,100 modules again (2.3 s each here).
 unexport PYTHONDONTWRITEBYTECODE
 
+# Built aside and moved into place whole, so that an interrupted install or a second clone installing at the
+# same moment never leaves a half-written uv for later clones.
 $(UV_HOME)/bin/uv:
-	$(PYTHON) -m venv $(UV_HOME)
-	$(UV_HOME)/bin/pip install --quiet 'uv==$(UV_VERSION)'
+	mkdir -p $(dir $(UV_HOME))
+	tmp=$$(mktemp -d $(UV_HOME).XXXXXX) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp" && "$$tmp/bin/pip" install --quiet 'uv==$(UV_VERSION)' && "$$tmp/bin/uv" --version && \
+	{ mv -T "$$tmp" $(UV_HOME) 2>/dev/null || test -x $(UV_HOME)/bin/uv; }
 
 $(UV): | $(UV_HOME)/bin/uv
 	$(PYTHON) -m venv --without-pip $(VENV)
@@ -77,4 +82,4 @@ lock: | $(UV)
 		--generate-hashes --custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements.lock
 
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) .venv-uv instance

@@ -1,6 +1,6 @@
 """Benchmark: from a fresh clone to a serving portal, by `make run` itself, with packages in the local cache.
 
-Run as ``.venv/bin/python bench/fresh_start.py`` from the repository root (about 20 s). It clones the
+Run as ``.venv/bin/python bench/fresh_start.py`` from the repository root (12-15 s here). It clones the
 repository's HEAD into a temporary folder and runs the Makefile there, timing each part: the virtual
 environment with uv (uv itself is kept once per user), installing the locked packages (from uv's cache) and
 the translations, then `make run` until it announces the portal (migrations, demo data, keys and
@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 20.0
@@ -56,8 +57,9 @@ def run_until_serving(clone: Path, env: dict[str, str], port: int) -> tuple[floa
     """Run `make run`; return the seconds until it announces the portal and then until the catalog answers."""
     started = time.perf_counter()
     ready = threading.Event()
+    errors = tempfile.TemporaryFile()
     server = subprocess.Popen(["make", "-s", "run", f"PORT={port}"], cwd=clone, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+                              stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
 
     def read() -> None:
         assert server.stdout is not None
@@ -69,17 +71,37 @@ def run_until_serving(clone: Path, env: dict[str, str], port: int) -> tuple[floa
     try:
         while not ready.is_set():
             if server.poll() is not None or time.perf_counter() - started > 120:
-                return None
+                return _failed(errors)
             time.sleep(0.02)
         prepared = time.perf_counter()
         while not answers(port):
             if server.poll() is not None or time.perf_counter() - prepared > 60:
-                return None
+                return _failed(errors)
             time.sleep(0.05)
         return prepared - started, time.perf_counter() - prepared
     finally:
-        os.killpg(server.pid, signal.SIGTERM)  # make, the portal and its outbox worker
-        server.wait(10)
+        _stop_group(server)
+        errors.close()
+
+
+def _failed(errors: IO[bytes]) -> None:
+    """Print the end of what `make run` wrote to stderr, and return nothing."""
+    errors.seek(0)
+    print(errors.read().decode(errors="replace")[-2000:], file=sys.stderr)
+
+
+def _stop_group(server: subprocess.Popen[str]) -> None:
+    """Stop make, the portal and its outbox worker (their process group), by force if they linger."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            break  # all gone already
+        try:
+            server.wait(10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def main() -> int:

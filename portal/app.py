@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal import clock, i18n
 from portal.config import ROOT, Config
+from portal.domain import accounts
 from portal.domain.db import make_engine, make_session_factory
 from portal.domain.models import LOCALES, Person
 from portal.domain.pki_store import DatabasePkiStore
@@ -64,6 +65,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.update(config.flask_settings())
     app.url_map.converters["int"] = RowIdConverter  # before any route is added: every <int:> is bounded
     config.instance_dir.mkdir(parents=True, exist_ok=True)
+    accounts.prepare()
 
     engine = make_engine(config.database_url)
     shared = config.file_store == "database"

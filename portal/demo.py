@@ -197,8 +197,8 @@ def seal_holders() -> list[tuple[str, str, str]]:
     return departments + [(p.code, p.name_kk, p.bin) for p in DEMO_PROVIDERS]
 
 
-#: the demo passwords are printed for anyone to read, so their hashes need no strength: argon2's lightest
-#: settings spare `make run` 3 s of hashing, and the first sign-in rehashes with the portal's own
+#: the demo passwords are printed for anyone to read, so their hashes need no strength: light argon2 settings
+#: spare `make run` 3 s of hashing, and the first sign-in with the password rehashes with the portal's own
 DEMO_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
 

@@ -7,9 +7,10 @@ import pytest
 
 from portal import clock
 from portal import demo
-from portal.domain import throttle
+from portal.domain import accounts, throttle
 from portal.domain.validators import make_iin
-from sqlalchemy import select
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
 
 from portal.domain.models import Person
 from tests.conftest import MONDAY_10, account, csrf_token
@@ -78,6 +79,25 @@ def test_a_demo_accounts_light_hash_is_made_strong_at_its_first_sign_in(app):
     assert client.post("/auth/sign-in", data={"iin": citizen.iin, "password": citizen.password}).status_code == 302
     with app.extensions["portal"].sessions() as session:  # a strong hash is kept as it is
         assert session.scalar(select(Person.password_hash).where(Person.iin == citizen.iin)) == after
+
+
+def test_a_rehash_never_undoes_an_eds_sign_in_that_took_the_account_back(app, database_url, monkeypatch):
+    """The key's owner signs in with EDS while a password sign-in is rehashing: their "!eds-only" stays."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("on SQLite a sign-in holds the write lock, so nothing can come between its check and its write")
+    citizen = demo.CITIZEN
+
+    class Racing(PasswordHasher):
+        def hash(self, password, *, salt=None):  # type: ignore[no-untyped-def, override]
+            with app.extensions["portal"].sessions() as other:  # the EDS sign-in, committed meanwhile
+                other.execute(update(Person).where(Person.iin == citizen.iin).values(password_hash="!eds-only"))
+                other.commit()
+            return super().hash(password, salt=salt)
+
+    monkeypatch.setattr(accounts, "_hasher", Racing())
+    app.test_client().post("/auth/sign-in", data={"iin": citizen.iin, "password": citizen.password})
+    with app.extensions["portal"].sessions() as session:
+        assert session.scalar(select(Person.password_hash).where(Person.iin == citizen.iin)) == "!eds-only"
 
 
 def test_duplicate_iin_refused(app):
