@@ -1,11 +1,13 @@
 """Database engine, session factory and the declarative base."""
 from __future__ import annotations
 
+import re
+import select
 from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -69,7 +71,53 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES_FIRST) else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # no pre-ping: a round trip on every checkout, where looking at the idle socket finds what it would
+    engine = create_engine(url)
+    _read_outside_transactions(engine)
+    return engine
+
+
+def server_closed(dbapi_conn) -> bool:  # type: ignore[no-untyped-def]
+    """Tell whether the server ended an idle pooled connection: it has something to read, or is closed.
+
+    An idle connection has nothing pending: a server that shuts down or terminates the backend sends its
+    last error and closes, which makes the socket readable. No round trip, unlike a pre-ping.
+    """
+    if dbapi_conn.closed:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_conn.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
+#: a statement that may change something or hold a lock: everything but a plain SELECT
+_WRITES_OR_LOCKS = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bFOR\s+KEY\s+SHARE\b|pg_advisory|nextval\(",
+                              re.IGNORECASE)
+
+
+def reads_only(statement: str) -> bool:
+    """Tell whether a statement only reads: a SELECT that takes no lock and advances no sequence."""
+    return statement.lstrip()[:6].upper() == "SELECT" and not _WRITES_OR_LOCKS.search(statement)
+
+
+def _read_outside_transactions(engine: Engine) -> None:
+    """Run a connection's plain SELECTs outside any transaction until its first write or lock, on PostgreSQL.
+
+    Under READ COMMITTED every statement takes its own snapshot, inside a transaction or not, and a plain
+    SELECT holds no lock: so a read-only request needs no BEGIN and no ROLLBACK, two round trips of its three.
+    The first statement that writes or locks turns the connection transactional before it runs, so that
+    statement and everything after it, up to the commit, stay one transaction as before.
+    """
+    @event.listens_for(engine, "checkout")
+    def _autocommit_reads(dbapi_conn, _record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        if server_closed(dbapi_conn):
+            raise DisconnectionError("the server closed the connection")  # the pool connects anew
+        dbapi_conn.autocommit = True  # a checked-in connection was rolled back: it is idle
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_writing(_conn, cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if cursor.connection.autocommit and not reads_only(statement):
+            cursor.connection.autocommit = False  # psycopg sends BEGIN with this statement
 
 
 #: PostgreSQL: serialization failure, deadlock, lock not available
