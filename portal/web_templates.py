@@ -19,7 +19,7 @@ from portal.domain import fields, notifications
 from portal.domain.catalog import get_service
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.calendar import DEFAULT_HOURS, WorkingHours, to_kz_naive, working_days_left, working_minutes_left
-from portal.domain.db import is_conflict
+from portal.domain.db import MAX_ROW_ID, is_conflict
 from portal.domain.models import Decision
 from portal.domain.progress import Progress, progress, step_times, timeline
 from portal.domain.workflow import service_of
@@ -147,11 +147,9 @@ def unread_count() -> int:
     return g.unread_count
 
 
-def unread_by_request() -> dict[int, int]:
-    """Return the signed-in applicant's unread notifications per request; the navigation's total is their sum."""
-    counts = notifications.unread_by_request(db(), current_user)
-    g.unread_count = sum(counts.values())  # every unread one, with or without a request: no second count
-    return counts
+def remember_unread_count(count: int) -> None:
+    """Note the signed-in applicant's unread notifications, counted with the page: the navigation counts no more."""
+    g.unread_count = count
 
 
 #: static files' addresses below the application's root, by file name: the same for every request
@@ -166,6 +164,20 @@ def static_url(filename: str) -> str:
     return root + _STATIC_PATHS[filename]
 
 
+#: a request's pages' addresses below the root, by endpoint: the part before its id and the part after
+_ID_PATHS: dict[str, tuple[str, str]] = {}
+
+
+def request_url(endpoint: str, application_id: int) -> str:
+    """Return the address of a request's page, its pattern built once per process (a list links every row)."""
+    root = request.script_root
+    if endpoint not in _ID_PATHS:
+        head, _, tail = url_for(endpoint, application_id=MAX_ROW_ID)[len(root):].partition(str(MAX_ROW_ID))
+        _ID_PATHS[endpoint] = (head, tail)
+    head, tail = _ID_PATHS[endpoint]
+    return f"{root}{head}{int(application_id)}{tail}"
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     app.jinja_env.filters.update(kzdatetime=kzdatetime, normative=normative, worktime=worktime, localized=localized,
@@ -177,7 +189,7 @@ def install_template_helpers(app: Flask) -> None:
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
-        deadline=deadline, status=status, described_by=described_by, static_url=static_url,
+        deadline=deadline, status=status, described_by=described_by, static_url=static_url, request_url=request_url,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 

@@ -33,14 +33,6 @@ def unread_count(session: Session, person: Person) -> int:
         Notification.recipient_id == person.id, Notification.read_at.is_(None))) or 0
 
 
-def unread_by_request(session: Session, person: Person) -> dict[int, int]:
-    """Return the person's unread notifications counted per request (one query)."""
-    rows = session.execute(select(Notification.application_id, func.count(Notification.id))
-                           .where(Notification.recipient_id == person.id, Notification.read_at.is_(None))
-                           .group_by(Notification.application_id))
-    return {app_id: count for app_id, count in rows}
-
-
 def mark_read(session: Session, app: Application, person: Person, at: datetime) -> frozenset[int]:
     """Mark the person's notifications on this request read; return the ids that were unread until now."""
     fresh = frozenset(session.scalars(select(Notification.id).where(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
@@ -35,16 +35,24 @@ def _limits() -> VerifyLimits:
                         memory_bytes=config.verify_memory_mb * 1024 * 1024)
 
 
-def _by_number(number: str) -> ResultDocument | None:
-    """Return the result with this number, if the portal issued one."""
+def _by_number_query() -> Select:
+    """Return the query of a result by its number, its options built once (building them cost more than the query)."""
     # the page shows a few of the request's facts: its wide row (the form) and the applicant's membership are
     # left out of the one query, which doubled its cost
     application = joinedload(ResultDocument.application).load_only(
         Application.number, Application.service_code, Application.applicant_id, Application.provider_id)
-    return db().scalar(select(ResultDocument).where(ResultDocument.number == number.strip().upper())
-                       .options(application.joinedload(Application.applicant)
-                                .load_only(Person.iin, Person.full_name).lazyload(Person.membership),
-                                application.joinedload(Application.provider)))
+    return (select(ResultDocument).where(ResultDocument.number == bindparam("number"))
+            .options(application.joinedload(Application.applicant)
+                     .load_only(Person.iin, Person.full_name).lazyload(Person.membership),
+                     application.joinedload(Application.provider)))
+
+
+_BY_NUMBER = _by_number_query()
+
+
+def _by_number(number: str) -> ResultDocument | None:
+    """Return the result with this number, if the portal issued one."""
+    return db().scalar(_BY_NUMBER, {"number": number.strip().upper()})
 
 
 @bp.route("/", methods=["GET", "POST"])
