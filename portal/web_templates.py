@@ -152,16 +152,25 @@ def remember_unread_count(count: int) -> None:
     g.unread_count = count
 
 
-#: static files' addresses below the application's root, by file name: the same for every request
-_STATIC_PATHS: dict[str, str] = {}
+#: addresses below the application's root that depend on no request, by endpoint and arguments
+_PATHS: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def page_url(endpoint: str, **values: str) -> str:
+    """Return the address of a page or static file with fixed arguments, its part below the root built once.
+
+    Every page names a dozen (the navigation, the stylesheet): werkzeug's url_for for each cost more than
+    the rest of the catalog's rendering. The arguments come from the templates' own text, so the memo is bounded.
+    """
+    root, key = request.script_root, (endpoint, tuple(sorted(values.items())))
+    if key not in _PATHS:
+        _PATHS[key] = url_for(endpoint, **values)[len(root):]
+    return root + _PATHS[key]
 
 
 def static_url(filename: str) -> str:
-    """Return a static file's address, its part below the root built once per process (every page names a few)."""
-    root = request.script_root
-    if filename not in _STATIC_PATHS:
-        _STATIC_PATHS[filename] = url_for("static", filename=filename)[len(root):]
-    return root + _STATIC_PATHS[filename]
+    """Return a static file's address (every page names a few)."""
+    return page_url("static", filename=filename)
 
 
 #: a request's pages' addresses below the root, by endpoint: the part before its id and the part after
@@ -189,7 +198,7 @@ def install_template_helpers(app: Flask) -> None:
         decision_word=decision_word, decisions=decisions, step_label=step_label, get_service=get_service, progress=progress,
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
-        deadline=deadline, status=status, described_by=described_by, static_url=static_url, request_url=request_url,
+        deadline=deadline, status=status, described_by=described_by, static_url=static_url, request_url=request_url, page_url=page_url,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import select
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -95,6 +96,7 @@ _WRITES_OR_LOCKS = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bFOR
                               re.IGNORECASE)
 
 
+@lru_cache(maxsize=2048)  # the same few hundred statements, each looked at once per process instead of per run
 def reads_only(statement: str) -> bool:
     """Tell whether a statement only reads: a SELECT that takes no lock and advances no sequence."""
     return statement.lstrip()[:6].upper() == "SELECT" and not _WRITES_OR_LOCKS.search(statement)

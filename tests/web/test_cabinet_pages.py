@@ -39,6 +39,14 @@ def test_a_page_without_drafts_reads_the_person_and_then_their_requests_with_eve
     assert not re.search(r"JOIN people\b", selects[1]) and "attachments" not in " ".join(selects)
 
 
+def test_a_mounted_cabinet_links_each_request_under_its_root(app: Flask, citizen):
+    added = add_requests(app, 3, stage="completed")
+    for root in ("/edu", "", "/edu"):
+        page = html.fromstring(citizen.get("/cabinet/", environ_overrides={"SCRIPT_NAME": root}).get_data(as_text=True))
+        assert sorted(page.xpath("//table[@id='requests']/tbody/tr/td[1]/a/@href")) == \
+            sorted(f"{root}/cabinet/requests/{i}" for i in added)
+
+
 def test_keyset_pages_walk_every_request_once_newest_change_first(app: Flask, citizen):
     added = add_requests(app, 2 * CABINET_PAGE + 5)
     seen, url, pages = [], "/cabinet/", 0
