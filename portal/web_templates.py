@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
@@ -168,6 +169,16 @@ def page_url(endpoint: str, **values: str) -> str:
     return root + _PATHS[key]
 
 
+#: the interface languages, each named in itself
+LANGUAGE_NAMES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"))
+
+
+def language_links() -> list[tuple[str, str, str]]:
+    """Return each language's code, name and switch address, which brings the person back to this page."""
+    back = urlencode({"next": request.full_path})
+    return [(code, name, f"{page_url('catalog.switch_language', code=code)}?{back}") for code, name in LANGUAGE_NAMES]
+
+
 def static_url(filename: str) -> str:
     """Return a static file's address (every page names a few)."""
     return page_url("static", filename=filename)
@@ -199,6 +210,7 @@ def install_template_helpers(app: Flask) -> None:
         service_of=service_of, timeline=timeline, step_times=step_times, refusal_grounds_of=refusal_grounds_of,
         working_minutes_left=working_minutes_left, default_hours=DEFAULT_HOURS, unread_count=unread_count,
         deadline=deadline, status=status, described_by=described_by, static_url=static_url, request_url=request_url, page_url=page_url,
+        language_links=language_links,
         portal_time=lambda: clock.utcnow().isoformat(timespec="seconds"))
 
 
