@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, DateTime, Integer, Select, and_, bindparam, func
 from sqlalchemy.orm import Session, aliased, joinedload, lazyload, selectinload
 
 from portal.domain.applications import problems
-from portal.domain.models import Application, Channel, Notification, Person
+from portal.domain.models import Application, Channel, Notification, Person, Provider, ResultDocument
 from portal.domain.workflow import is_draft
 
 #: requests on one page of the cabinet
@@ -29,6 +29,10 @@ class CabinetPage:
     unread_total: int = 0
     #: for each draft on the page, how many things keep it from being signed (0: ready to sign)
     left: dict[int, int] = field(default_factory=dict)
+
+
+#: the columns of a provider its working hours are made of
+PROVIDER_HOURS = (Provider.opens, Provider.closes, Provider.lunch_from, Provider.lunch_to, Provider.weekdays)
 
 
 def _page_query(keyset: bool | None) -> Select:
@@ -55,8 +59,9 @@ def _page_query(keyset: bool | None) -> Select:
     # a request has one provider and at most one result: joined into the page's query, not fetched apart; the
     # applicant is the signed-in person, already in the session (joining them and their membership again to each
     # row tripled the query's planning time)
-    return (query.options(joinedload(Application.result), joinedload(Application.provider),
-                          lazyload(Application.applicant))
+    # of the provider, the page needs its hours (the deadline's calendar); of the result, that there is one
+    return (query.options(joinedload(Application.result).load_only(ResultDocument.id),
+                          joinedload(Application.provider).load_only(*PROVIDER_HOURS), lazyload(Application.applicant))
             .order_by(Application.updated_at.desc(), Application.id.desc()).limit(bindparam("limit", type_=Integer)))
 
 

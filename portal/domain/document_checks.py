@@ -18,15 +18,28 @@ from portal.domain.storage import FileStore
 RECHECK_AFTER = timedelta(days=1)
 
 
+def roots_key(trust_roots_pem: list[bytes]) -> str:
+    """Return the key a verdict is kept under for these trust roots (a new root makes every verdict stale)."""
+    return hashlib.sha256(b"".join(trust_roots_pem)).hexdigest()
+
+
+def recorded_check(session: Session, sha256: str, trust_roots_pem: list[bytes]) -> DocumentCheck | None:
+    """Return the last recorded check of a stored file against these trust roots, if any."""
+    return session.get(DocumentCheck, (sha256, roots_key(trust_roots_pem)))
+
+
 def issued_file_verdict(session: Session, store: FileStore, sha256: str, trust_roots_pem: list[bytes],
-                        intermediates_pem: Sequence[bytes], now: datetime) -> tuple[PdfVerdict, bool]:
-    """Return the verdict on a stored file (the one checked within a day, else a fresh one) and if it was recorded."""
-    roots = hashlib.sha256(b"".join(trust_roots_pem)).hexdigest()
-    row = session.get(DocumentCheck, (sha256, roots))
-    if row is not None and now - RECHECK_AFTER < row.checked_at <= now:
-        return verdict_from_json(row.verdict), False
+                        intermediates_pem: Sequence[bytes], now: datetime,
+                        recorded: DocumentCheck | None) -> tuple[PdfVerdict, bool]:
+    """Return the verdict on a stored file (the recorded one if at most a day old, else a fresh one), and if recorded.
+
+    `recorded` is recorded_check's answer, or the same row brought by the caller's own query.
+    """
+    if recorded is not None and now - RECHECK_AFTER < recorded.checked_at <= now:
+        return verdict_from_json(recorded.verdict), False
     verdict = verify_pdf(store.get(sha256), trust_roots_pem, intermediates_pem)
-    values = {"sha256": sha256, "roots_sha256": roots, "verdict": verdict_to_json(verdict), "checked_at": now}
+    values = {"sha256": sha256, "roots_sha256": roots_key(trust_roots_pem), "verdict": verdict_to_json(verdict),
+              "checked_at": now}
     insert = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(DocumentCheck)
     # two workers may check the same file at once: the later one's verdict stands, neither fails
     session.execute(insert.values(**values).on_conflict_do_update(

@@ -4,15 +4,15 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
 from portal.documents.verification import PdfVerdict
 from portal.domain.applications import applicant_name
-from portal.domain.models import Application, Person, RefusalReceipt, ResultDocument
+from portal.domain.models import Application, DocumentCheck, Person, RefusalReceipt, ResultDocument
 from portal.domain.catalog import get_service
-from portal.domain.document_checks import issued_file_verdict
+from portal.domain.document_checks import issued_file_verdict, recorded_check, roots_key
 from portal.domain.refusal_receipts import package_documents, receipt_by_number
 from portal.web import commit, ctx, db, now
 
@@ -41,7 +41,10 @@ def _by_number_query() -> Select:
     # left out of the one query, which doubled its cost
     application = joinedload(ResultDocument.application).load_only(
         Application.number, Application.service_code, Application.applicant_id, Application.provider_id)
-    return (select(ResultDocument).where(ResultDocument.number == bindparam("number"))
+    # the file's recorded check comes with it: no query of its own
+    check = and_(DocumentCheck.sha256 == ResultDocument.sha256, DocumentCheck.roots_sha256 == bindparam("roots"))
+    return (select(ResultDocument, DocumentCheck).outerjoin(DocumentCheck, check)
+            .where(ResultDocument.number == bindparam("number"))
             .options(application.joinedload(Application.applicant)
                      .load_only(Person.iin, Person.full_name).lazyload(Person.membership),
                      application.joinedload(Application.provider)))
@@ -50,9 +53,11 @@ def _by_number_query() -> Select:
 _BY_NUMBER = _by_number_query()
 
 
-def _by_number(number: str) -> ResultDocument | None:
-    """Return the result with this number, if the portal issued one."""
-    return db().scalar(_BY_NUMBER, {"number": number.strip().upper()})
+def _by_number(number: str) -> tuple[ResultDocument | None, DocumentCheck | None]:
+    """Return the result with this number, if the portal issued one, and its file's recorded check, if any."""
+    found = db().execute(_BY_NUMBER, {"number": number.strip().upper(),
+                                      "roots": roots_key(ctx().ca.trust_roots_pem())}).first()
+    return (found[0], found[1]) if found else (None, None)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -86,31 +91,32 @@ def upload():  # type: ignore[no-untyped-def]
 @bp.route("/<number>")
 def by_number(number: str):  # type: ignore[no-untyped-def]
     """Show what the portal knows of a result (or receipt) number, with the stored file's verdict of today."""
-    result = _by_number(number)
+    result, check = _by_number(number)
     verdict = None
     if result is None:  # a State Corporation centre's receipt of refusal is checked the same way
         receipt = receipt_by_number(db(), number)
         if receipt is not None:
-            verdict = _issued_verdict(receipt.sha256)
+            verdict = _issued_verdict(receipt.sha256, recorded_check(db(), receipt.sha256,
+                                                                     ctx().ca.trust_roots_pem()))
             service = get_service(receipt.application.service_code)
             titles = {d.code: d.title for d in package_documents(service)}
             return render_template("portal/verify_receipt.html", number=number, receipt=receipt, verdict=verdict,
                                    revoked=_revoked(verdict), applicant_name=applicant_name(receipt.application),
                                    missing=[titles.get(code) for code in receipt.missing_documents])
     if result is not None:
-        verdict = _issued_verdict(result.sha256)
+        verdict = _issued_verdict(result.sha256, check)
     return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict,
                            applicant_name=applicant_name(result.application) if result else "",
                            revoked=_revoked(verdict)), 200 if result else 404
 
 
-def _issued_verdict(sha256: str) -> PdfVerdict:
+def _issued_verdict(sha256: str, recorded: DocumentCheck | None) -> PdfVerdict:
     """Return the verdict on a file the portal issued, checked at most a day ago (recorded for every worker)."""
     # In-process on purpose: the stored file is one the portal issued (one or two signatures, checked
     # in ~0.1 s, once a day), so its cost is bounded by construction and a QR scan is never answered "busy".
-    verdict, recorded = issued_file_verdict(db(), ctx().store, sha256, ctx().ca.trust_roots_pem(),
-                                            [ctx().ca.issuing_cert_pem], now())
-    if recorded:
+    verdict, fresh = issued_file_verdict(db(), ctx().store, sha256, ctx().ca.trust_roots_pem(),
+                                         [ctx().ca.issuing_cert_pem], now(), recorded)
+    if fresh:
         commit()
     return verdict
 

@@ -51,3 +51,6 @@ def test_a_view_by_number_reads_the_result_with_its_request_facts_not_the_form(a
     assert "applications_1.form" not in result and "memberships" not in result
     assert "JOIN people" in result and "JOIN providers" in result
     assert not any(s.lstrip().startswith("SELECT applications.") for s in statements)  # nothing loaded after it
+    # the day's verdict on the file comes in the same query, not in one of its own
+    assert "JOIN document_checks" in result
+    assert not any(s.lstrip().startswith("SELECT document_checks.") for s in statements), statements
