@@ -118,7 +118,8 @@ def _read_outside_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_before_writing(_conn, cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        if cursor.connection.autocommit and not reads_only(statement):
+        # a server-side cursor (stream_results) lives in a transaction, whatever it reads
+        if cursor.connection.autocommit and (not reads_only(statement) or getattr(cursor, "name", None)):
             cursor.connection.autocommit = False  # psycopg sends BEGIN with this statement
 
 

@@ -65,6 +65,18 @@ def test_a_read_opens_no_transaction_and_a_write_keeps_its_unit_whole(pg: Engine
         assert session.scalar(select(Person.full_name).where(Person.iin == "990101300002")) == "Үшінші Адам"
 
 
+def test_a_streamed_read_gets_the_transaction_its_server_side_cursor_needs(pg: Engine) -> None:
+    """PostgreSQL keeps a server-side cursor only inside a transaction."""
+    sessions = make_session_factory(pg)
+    with sessions() as session:
+        session.add_all([_person("990101300003", "Төртінші Адам"), _person("990101300004", "Бесінші Адам")])
+        session.commit()
+    with sessions() as session:
+        count = session.scalar(select(func.count(Person.id)))
+        streamed = session.scalars(select(Person.id).execution_options(stream_results=True, max_row_buffer=1)).all()
+        assert len(streamed) == count >= 2 and _status(session) == TransactionStatus.INTRANS
+
+
 def test_a_connection_the_server_ended_is_replaced_at_checkout(pg: Engine, database_url: str) -> None:
     """A backend terminated while its connection waited in the pool costs no request an error."""
     engine = make_engine(database_url)
