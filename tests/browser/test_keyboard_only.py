@@ -66,6 +66,8 @@ def test_a_citizen_signs_and_submits_a_request_with_the_keyboard_alone(app, page
 
     page.keyboard.press("Enter")
     page.locator("dialog.eds-dialog").wait_for(state="visible")
+    # a key pressed before the focus has reached the file field would go elsewhere: wait for it, as above
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'eds-file'")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")  # the file field opens the system's file chooser
     chooser.value.set_files(str(Path(key.signing_file)))
