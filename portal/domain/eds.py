@@ -141,7 +141,7 @@ def sign_in(session: Session, ca: LocalCA, *, challenge_id: int | None, cms_der:
 
 def open_session(session: Session, store: FileStore, *, person: Person, app: Application, purpose: str,
                  prepared: PreparedPdf, now: datetime, result_number: str | None = None,
-                 certified_name: str | None = None) -> ToSign:
+                 certified_name: str | None = None, applicant_name: str | None = None) -> ToSign:
     """Keep a prepared PDF until the page returns its signature; return what the page signs."""
     token = secrets.token_urlsafe(32)
     session.add(SigningSession(token=token, person_id=person.id, application_id=app.id, purpose=purpose,
@@ -149,7 +149,7 @@ def open_session(session: Session, store: FileStore, *, person: Person, app: App
                                pdf_sha256=store.put(prepared.pdf), region_start=prepared.region_start,
                                region_end=prepared.region_end, document_digest=prepared.document_digest.hex(),
                                draft_version=str(app.version), result_number=result_number,
-                               created_at=now, expires_at=now + SIGNING_TTL))
+                               applicant_name=applicant_name, created_at=now, expires_at=now + SIGNING_TTL))
     session.flush()
     return ToSign(token, base64.b64encode(prepared.signed_bytes()).decode())
 

@@ -130,15 +130,16 @@ class ResultIssuer:
             raise DomainError("head_must_sign")
         number = new_result_number()
         order = order_for_result(session, app, at.date())  # in this transaction: a rollback leaves no gap
-        pdf = render_result(result_context(app, actor, number, at.date(), order))
-        signed = self.signer_for(app).sign(pdf, verify_url=self.verify_url(number),
+        context = result_context(app, actor, number, at.date(), order)
+        signed = self.signer_for(app).sign(render_result(context), verify_url=self.verify_url(number),
                                            signer_label=app.provider.name_kk)
-        record_result(session, self.store, app, number=number, pdf=signed, signer_label=app.provider.name_kk, at=at)
+        record_result(session, self.store, app, number=number, pdf=signed, signer_label=app.provider.name_kk, at=at,
+                      applicant_name=context.applicant_name)
 
 
 def record_result(session: Session, store: FileStore, app: Application, *, number: str, pdf: bytes,
-                  signer_label: str, at: datetime) -> None:
-    """Store a signed result PDF and attach it to the request."""
+                  signer_label: str, at: datetime, applicant_name: str | None) -> None:
+    """Store a signed result PDF, with the applicant's name it states, and attach it to the request."""
     app.result = ResultDocument(number=number, decision=str(app.decision), sha256=store.put(pdf), size=len(pdf),
-                                signer_label=signer_label, signed_at=at)
+                                signer_label=signer_label, signed_at=at, applicant_name=applicant_name)
     session.flush()

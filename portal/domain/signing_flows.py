@@ -118,11 +118,11 @@ def prepare_result(session: Session, store: FileStore, issuer: ResultIssuer, app
     number = new_result_number()
     # the order number is drawn once per request: preparing again (a lost page, an expired session) reuses it
     order = order_for_result(session, app, now.date())
-    pdf = render_result(result_context(app, head, number, now.date(), order))
+    context = result_context(app, head, number, now.date(), order)
     stamp = VisibleStamp(verify_url=issuer.verify_url(number), signer_label=head.full_name)
-    prepared = prepare_pdf(pdf, field_name="HeadSignature", stamp=stamp)
+    prepared = prepare_pdf(render_result(context), field_name="HeadSignature", stamp=stamp)
     return open_session(session, store, person=head, app=app, purpose="result", prepared=prepared, now=now,
-                        result_number=number)
+                        result_number=number, applicant_name=context.applicant_name)
 
 
 def sign_and_approve(session: Session, store: FileStore, ca: LocalCA, app: Application, head: Person, *,
@@ -132,8 +132,9 @@ def sign_and_approve(session: Session, store: FileStore, ca: LocalCA, app: Appli
                             cms_der=cms_der, now=now, expected_bin=app.provider.bin)
 
     def presigned(s: Session, a: Application, actor: Person, at: datetime) -> None:
+        # a session prepared before names were recorded with it leaves the name to the registry, as before
         record_result(s, store, a, number=signed.signing.result_number or "", pdf=signed.pdf,
-                      signer_label=signed.record.signer_name, at=at)
+                      signer_label=signed.record.signer_name, at=at, applicant_name=signed.signing.applicant_name)
 
     step = issuing_move(app, head)
     transition(session, app, step.action if step else "", head, now, effects={"issue_result": presigned})

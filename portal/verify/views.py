@@ -4,15 +4,15 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import Select, and_, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
 from portal.documents.verification import PdfVerdict
 from portal.domain.applications import applicant_name
-from portal.domain.models import Application, DocumentCheck, Person, RefusalReceipt, ResultDocument
+from portal.domain.models import DocumentCheck, RefusalReceipt, ResultDocument
 from portal.domain.catalog import get_service
 from portal.domain.document_checks import issued_file_verdict, recorded_check, roots_key
+from portal.domain.issued_results import issued_result
 from portal.domain.refusal_receipts import package_documents, receipt_by_number
 from portal.web import commit, ctx, db, now
 
@@ -33,31 +33,6 @@ def _limits() -> VerifyLimits:
     return VerifyLimits(slots_dir=config.verify_slots_dir, slots=config.verify_slots,
                         cpu_seconds=config.verify_cpu_seconds, wall_seconds=config.verify_wall_seconds,
                         memory_bytes=config.verify_memory_mb * 1024 * 1024)
-
-
-def _by_number_query() -> Select:
-    """Return the query of a result by its number, its options built once (building them cost more than the query)."""
-    # the page shows a few of the request's facts: its wide row (the form) and the applicant's membership are
-    # left out of the one query, which doubled its cost
-    application = joinedload(ResultDocument.application).load_only(
-        Application.number, Application.service_code, Application.applicant_id, Application.provider_id)
-    # the file's recorded check comes with it: no query of its own
-    check = and_(DocumentCheck.sha256 == ResultDocument.sha256, DocumentCheck.roots_sha256 == bindparam("roots"))
-    return (select(ResultDocument, DocumentCheck).outerjoin(DocumentCheck, check)
-            .where(ResultDocument.number == bindparam("number"))
-            .options(application.joinedload(Application.applicant)
-                     .load_only(Person.iin, Person.full_name).lazyload(Person.membership),
-                     application.joinedload(Application.provider)))
-
-
-_BY_NUMBER = _by_number_query()
-
-
-def _by_number(number: str) -> tuple[ResultDocument | None, DocumentCheck | None]:
-    """Return the result with this number, if the portal issued one, and its file's recorded check, if any."""
-    found = db().execute(_BY_NUMBER, {"number": number.strip().upper(),
-                                      "roots": roots_key(ctx().ca.trust_roots_pem())}).first()
-    return (found[0], found[1]) if found else (None, None)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -91,7 +66,7 @@ def upload():  # type: ignore[no-untyped-def]
 @bp.route("/<number>")
 def by_number(number: str):  # type: ignore[no-untyped-def]
     """Show what the portal knows of a result (or receipt) number, with the stored file's verdict of today."""
-    result, check = _by_number(number)
+    result, check = issued_result(db(), number, roots_key(ctx().ca.trust_roots_pem()))
     verdict = None
     if result is None:  # a State Corporation centre's receipt of refusal is checked the same way
         receipt = receipt_by_number(db(), number)
@@ -106,7 +81,6 @@ def by_number(number: str):  # type: ignore[no-untyped-def]
     if result is not None:
         verdict = _issued_verdict(result.sha256, check)
     return render_template("portal/verify_number.html", number=number, result=result, verdict=verdict,
-                           applicant_name=applicant_name(result.application) if result else "",
                            revoked=_revoked(verdict)), 200 if result else 404
 
 

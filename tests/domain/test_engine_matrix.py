@@ -65,5 +65,7 @@ def test_every_step_only_by_its_role_in_its_state(app, code, subflow):
             transition(session, app_, step.action, staff[step.role], MONDAY_10, payload=payload, effects=ctx.effects)
             assert app_.stage == step.target
         assert app_.stage == "completed" and app_.result is not None
+        # the sealed result keeps the applicant's name it states, for the verification page
+        assert app_.result.applicant_name == requests_.applicant_name(app_) != ""
         assert [r.normative for r in app_.steps] == [s.duration.code for s in steps]
         session.rollback()

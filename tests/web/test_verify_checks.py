@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.documents.verification import verdict_from_json
 from portal.domain import document_checks
-from portal.domain.models import DocumentCheck
+from portal.domain.models import DocumentCheck, RegistryPerson, ResultDocument
 from tests.conftest import MONDAY_10
 from tests.web.test_verify import issued  # noqa: F401 - the fixture
 
@@ -54,3 +54,32 @@ def test_a_view_by_number_reads_the_result_with_its_request_facts_not_the_form(a
     # the day's verdict on the file comes in the same query, not in one of its own
     assert "JOIN document_checks" in result
     assert not any(s.lstrip().startswith("SELECT document_checks.") for s in statements), statements
+
+
+def test_the_page_names_the_applicant_as_the_result_states_it_not_as_the_registry_does_today(app, issued):  # noqa: F811
+    from tests.web.test_queue_pages import statements_of
+    number, _ = issued
+    with app.extensions["portal"].sessions() as s:
+        result = s.scalar(select(ResultDocument).where(ResultDocument.number == number))
+        stated = result.applicant_name  # recorded when the head's signature issued it
+        person = s.scalar(select(RegistryPerson).where(RegistryPerson.iin == result.application.applicant.iin))
+        assert stated == " ".join(filter(None, (person.surname, person.given_name, person.patronymic)))
+        assert not stated.startswith("Ж")
+        person.surname = "Жаңатегі"  # a new surname in the registry after the result was issued
+        s.commit()
+    anyone = app.test_client()
+    masked = " ".join(part[:1] + "***" for part in stated.split())
+    assert masked in anyone.get(f"/verify/{number}").get_data(as_text=True)
+    statements = statements_of(app, anyone, f"/verify/{number}")
+    assert not any("registry_persons" in s for s in statements)  # the page asks the registry nothing
+
+
+def test_a_result_issued_before_names_were_kept_names_the_applicant_as_the_registry_does(app, issued):  # noqa: F811
+    number, _ = issued
+    with app.extensions["portal"].sessions() as s:
+        result = s.scalar(select(ResultDocument).where(ResultDocument.number == number))
+        stated, result.applicant_name = result.applicant_name, None  # as migration 0028 leaves older results
+        s.commit()
+    masked = " ".join(part[:1] + "***" for part in stated.split())
+    page = app.test_client().get(f"/verify/{number}")
+    assert page.status_code == 200 and masked in page.get_data(as_text=True)

@@ -55,6 +55,8 @@ class ResultDocument(Base):
     signer_label: Mapped[str] = mapped_column(String(300))
     #: when it was signed
     signed_at: Mapped[datetime]
+    #: the applicant's name as the document states it (None: issued before it was recorded here)
+    applicant_name: Mapped[str | None] = mapped_column(String(300), default=None)
 
     application = relationship("Application", back_populates="result")
 

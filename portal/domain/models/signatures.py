@@ -53,6 +53,8 @@ class SigningSession(Base):
     result_number: Mapped[str | None] = mapped_column(String(40))
     #: the name printed from the certificate the page announced; the signature must carry that name
     certified_name: Mapped[str | None] = mapped_column(String(200))
+    #: the applicant's name a prepared result states, recorded with it once signed (else None)
+    applicant_name: Mapped[str | None] = mapped_column(String(300), default=None)
     #: when it was prepared
     created_at: Mapped[datetime]
     #: after this it is refused

@@ -1,0 +1,71 @@
+"""What the verification page states of a result the portal issued, read in one query of plain columns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session
+
+from portal.domain.applications import applicant_name
+from portal.domain.models import Application, DocumentCheck, Person, Provider, ResultDocument
+
+
+@dataclass(frozen=True)
+class ProviderNames:
+    """The provider's names, all the page needs of it."""
+
+    name_kk: str
+    name_ru: str
+    name_en: str
+    name = Provider.name  # the same choice of language as the provider's own
+
+
+@dataclass(frozen=True)
+class IssuedResult:
+    """A result as anyone holding its number may read it."""
+
+    number: str
+    #: permitted or refused
+    decision: str
+    sha256: str
+    signer_label: str
+    signed_at: datetime
+    #: the applicant's name as the document states it
+    applicant_name: str
+    applicant_iin: str
+    request_number: str
+    service_code: str
+    provider: ProviderNames
+
+
+# plain columns, not entities: building three ORM objects cost more than the query's round trip
+_BY_NUMBER = (
+    select(ResultDocument.number, ResultDocument.decision, ResultDocument.sha256, ResultDocument.signer_label,
+           ResultDocument.signed_at, ResultDocument.applicant_name, ResultDocument.application_id,
+           Person.iin.label("applicant_iin"), Application.number.label("request_number"), Application.service_code,
+           Provider.name_kk, Provider.name_ru, Provider.name_en,
+           DocumentCheck.verdict, DocumentCheck.checked_at)
+    .join(Application, Application.id == ResultDocument.application_id)
+    .join(Person, Person.id == Application.applicant_id)
+    .join(Provider, Provider.id == Application.provider_id)
+    # the file's recorded check comes with it: no query of its own
+    .outerjoin(DocumentCheck, and_(DocumentCheck.sha256 == ResultDocument.sha256,
+                                   DocumentCheck.roots_sha256 == bindparam("roots")))
+    .where(ResultDocument.number == bindparam("number")))
+
+
+def issued_result(session: Session, number: str, roots_key: str) -> tuple[IssuedResult | None, DocumentCheck | None]:
+    """Return the result with this number, if the portal issued one, and its file's check recorded under these roots."""
+    row = session.execute(_BY_NUMBER, {"number": number.strip().upper(), "roots": roots_key}).first()
+    if row is None:
+        return None, None
+    # a result issued before its name was kept names the applicant as the registry does
+    name = row.applicant_name or applicant_name(session.get_one(Application, row.application_id))
+    result = IssuedResult(number=row.number, decision=row.decision, sha256=row.sha256, signer_label=row.signer_label,
+                          signed_at=row.signed_at, applicant_name=name, applicant_iin=row.applicant_iin,
+                          request_number=row.request_number or "", service_code=row.service_code,
+                          provider=ProviderNames(row.name_kk, row.name_ru, row.name_en or ""))
+    check = None if row.verdict is None else DocumentCheck(sha256=row.sha256, roots_sha256=roots_key,
+                                                           verdict=row.verdict, checked_at=row.checked_at)
+    return result, check
