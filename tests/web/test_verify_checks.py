@@ -54,6 +54,8 @@ def test_a_view_by_number_reads_the_result_with_its_request_facts_not_the_form(a
     # the day's verdict on the file comes in the same query, not in one of its own
     assert "JOIN document_checks" in result
     assert not any(s.lstrip().startswith("SELECT document_checks.") for s in statements), statements
+    # and no other: the applicant's name is the one the result keeps (SQLite sends its BEGIN as a statement)
+    assert [s for s in statements if s != "BEGIN"] == [result], statements
 
 
 def test_the_page_names_the_applicant_as_the_result_states_it_not_as_the_registry_does_today(app, issued):  # noqa: F811
