@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from portal import clock
 from portal.documents.fonts import BOLD_TTF, REGULAR_TTF
 
 REGULAR = "PortalDejaVuSans"
@@ -110,6 +111,9 @@ def new_canvas(buf: BinaryIO) -> Canvas:
     """Return an A4 canvas in Kazakh, compressed, with both fonts' codes for the three languages fixed."""
     ensure_fonts()
     canvas = Canvas(buf, pagesize=A4, pageCompression=1, lang="kk-KZ", initialFontName=REGULAR)
+    # reportlab dates /CreationDate by the machine's clock; the document is made at the application's "now"
+    made = clock.utcnow().astimezone(clock.KZ_TZ).strftime("D:%Y%m%d%H%M%S+05'00'")
+    canvas.setDateFormatter(lambda *_machine_time: made)
     for name in (REGULAR, BOLD):
         pdfmetrics.getFont(name).splitString(SEEDED, canvas._doc)
     return canvas

@@ -25,7 +25,6 @@ from datetime import datetime
 from functools import lru_cache
 
 from asn1crypto import algos, cms
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
@@ -37,6 +36,7 @@ from portal.documents.render import STAMP_BOX
 from portal.documents.signing import (
     SIGNING_TZ,
     STAMP_FONT_SIZE,
+    ClockedWriter,
     add_stamp_link,
     format_signing_time,
     stamp_style,
@@ -113,7 +113,7 @@ def prepare(
     now = (signing_time or clock.utcnow().astimezone(SIGNING_TZ)).replace(microsecond=0)
     if now.tzinfo is None:
         raise ValueError("signing_time must be timezone-aware")
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer = ClockedWriter(pdf, now)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",

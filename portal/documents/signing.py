@@ -294,15 +294,16 @@ class ResultSigner:
         if self._token_room is None and self._timestamper is not None:
             # one dummy token measures it (pyHanko caches the dummy for its own estimates too)
             self._token_room = 2 * len((await self._timestamper.async_dummy_response("sha256")).dump())
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        # one clock reading for the stamp text, the /M entry, the CMS and the document's /ModDate
+        now = clock.utcnow().astimezone(SIGNING_TZ).replace(microsecond=0)
+        writer = ClockedWriter(pdf, now)
         pdf_signer = signers.PdfSigner(
             self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field,
             timestamper=self._timestamper,
         )
         add_stamp_link(writer, verify_url)
         session = pdf_signer.init_signing_session(writer)
-        # one clock reading for the stamp text, the /M entry and the CMS
-        session.system_time = now = clock.utcnow().astimezone(SIGNING_TZ).replace(microsecond=0)
+        session.system_time = now
         validation_info = await session.perform_presign_validation(writer)  # None: no context
         tbs = session.prepare_tbs_document(
             validation_info=validation_info,
@@ -321,6 +322,22 @@ class ResultSigner:
         )
         await post.post_signature_processing(output)
         return output.getvalue()
+
+
+class ClockedWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer, dating its update (/ModDate) by the application's clock."""
+
+    def __init__(self, pdf: bytes, moment: datetime) -> None:
+        """Open ``pdf`` for an incremental update made at ``moment`` (timezone-aware)."""
+        super().__init__(io.BytesIO(pdf))
+        self.moment = moment
+
+    def _update_meta(self) -> None:
+        """Update the information dictionary as pyHanko does, then date it by the portal's clock."""
+        super()._update_meta()  # it dates /ModDate datetime.now(): the machine's clock, not the application's
+        info = self._info.get_object() if self._info is not None else None
+        if info is not None and "/ModDate" in info:
+            info["/ModDate"] = generic.pdf_date(self.moment)
 
 
 def add_stamp_link(

@@ -374,3 +374,12 @@ def _dark_share(pdf: bytes, tmp_path: Path) -> float:
     box = [pixels[row * w + col] for row in range(top, min(bottom, h)) for col in range(x1, x2)]
     return sum(1 for p in box if p < 128) / len(box)
 
+
+
+def test_the_document_and_its_update_are_dated_by_the_portals_clock() -> None:
+    # reportlab and pyHanko each read the machine's clock for /CreationDate and /ModDate by default
+    with clock.pinned(datetime(2026, 11, 23, 10, 7, 5)):
+        pdf = prepare(render_excerpt(_excerpt()), field_name="ApplicantSignature", signer_name=PERSON_CN).pdf
+    info = PdfFileReader(io.BytesIO(pdf)).trailer_view["/Info"]
+    assert str(info["/CreationDate"]).startswith("D:20261123100705+05")
+    assert str(info["/ModDate"]).startswith("D:20261123100705+05")

@@ -53,3 +53,7 @@ def test_sealed_result_carries_a_trusted_timestamp_and_the_full_name(app: Flask)
     full_name = " ".join(provider.name_kk.split())
     assert seal.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == full_name
     assert f"BIN{provider.bin}" in seal.subject.rfc4514_string()
+    # made and sealed at the application's "now" (the tests' pinned Monday), not the machine's
+    info = PdfFileReader(io.BytesIO(pdf)).trailer_view["/Info"]
+    assert str(info["/CreationDate"]).startswith("D:20261123100000+05")
+    assert str(info["/ModDate"]).startswith("D:20261123100000+05")
