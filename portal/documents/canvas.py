@@ -4,18 +4,21 @@ reportlab embeds a subset of each TrueType font in every document, cut from the 
 anew each time (about 4 ms of a result's 8). Here each canvas first assigns the letters of the portal's three
 languages to fixed codes, so nearly every document asks for the same subset; its bytes are cut and compressed
 once per process and reused. A document with a letter outside them gets its own subset, cached as well.
+The same goes for what reportlab writes with each subset: its glyph widths (a thousand numbers formatted one
+by one, 3 ms of a result) and its ToUnicode map (compressed each time).
 """
 
 from __future__ import annotations
 
 import threading
+import types
 import zlib
 from collections import OrderedDict
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont, makeToUnicodeCMap
 from reportlab.pdfgen.canvas import Canvas
 
 from portal import clock
@@ -36,29 +39,52 @@ _lock = threading.Lock()
 _widths: dict[str, tuple[dict[int, float], float]] = {}
 
 
-class _SubsetCache:
-    """Cut and compressed font subsets, by font and the code points they hold (least recently used dropped)."""
+class _Cache:
+    """Values made once per key, the least recently used dropped past CACHED_SUBSETS."""
 
     def __init__(self) -> None:
         """Start empty."""
-        self._entries: OrderedDict[tuple[str, tuple[int, ...]], tuple[bytes, int]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def packed(self, face: Any, subset: list[int]) -> tuple[bytes, int]:
-        """Return the subset's font file compressed, and its length before compression."""
-        key = (face.filename, tuple(subset))
-        with self._lock:  # held while cutting: the face reads its file through one shared position
+    def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """Return the value kept for ``key``, made by ``make()`` the first time."""
+        with self._lock:  # held while making: a face reads its file through one shared position
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-            raw = face.makeSubset(subset)
-            entry = self._entries[key] = zlib.compress(raw), len(raw)
+            entry = self._entries[key] = make()
             while len(self._entries) > CACHED_SUBSETS:
                 self._entries.popitem(last=False)
         return entry
 
 
-_subsets = _SubsetCache()
+#: (compressed font file, its length before compression), by font and the code points the subset holds
+_subsets = _Cache()
+#: (the formatted /Widths array, the compressed ToUnicode map), by font, subset name and code points
+_subset_tables = _Cache()
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted once, written as is."""
+
+    def __init__(self, data: bytes) -> None:
+        """Keep the formatted bytes."""
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        """Return the bytes (reportlab's PDFObject contract)."""
+        return self.data
+
+
+def packed(face: Any, subset: list[int]) -> tuple[bytes, int]:
+    """Return the subset's font file compressed, and its length before compression (cut once per process)."""
+
+    def cut() -> tuple[bytes, int]:
+        raw = face.makeSubset(subset)
+        return zlib.compress(raw), len(raw)
+
+    return _subsets.get((face.filename, tuple(subset)), cut)
 
 
 def _embed_cached(face: Any) -> None:
@@ -66,8 +92,8 @@ def _embed_cached(face: Any) -> None:
 
     def add_subset_objects(doc: Any, fontname: str, subset: list[int]) -> Any:
         """Add the subset's font file and descriptor: reportlab's TTFontFace.addSubsetObjects, the file cached."""
-        packed, length = _subsets.packed(face, subset)
-        font_file = pdfdoc.PDFStream(content=packed)
+        font_program, length = packed(face, subset)
+        font_file = pdfdoc.PDFStream(content=font_program)
         font_file.dictionary["Length1"] = length
         font_file.dictionary["Filter"] = "/FlateDecode"  # compressed already: reportlab then adds no filter
         font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
@@ -89,6 +115,40 @@ def _embed_cached(face: Any) -> None:
     face.addSubsetObjects = add_subset_objects
 
 
+def _tables_cached(font: TTFont) -> None:
+    """Make ``font`` add its subsets' widths and ToUnicode maps from the cache: reportlab's TTFont.addObjects."""
+
+    def add_objects(self: TTFont, doc: Any) -> None:
+        """Add each subset of this font the document used: its font dictionary, widths, map and descriptor."""
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)).decode("pdfdoc")
+
+            def tables() -> tuple[bytes, bytes]:
+                widths = pdfdoc.PDFArray([self.face.getCharWidth(code) for code in subset]).format(doc)
+                return widths, zlib.compress(makeToUnicodeCMap(base_name, subset).encode("latin-1"))
+
+            widths, cmap = _subset_tables.get((self.face.filename, base_name, tuple(subset)), tables)
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.Name, pdf_font.BaseFont = internal_name, base_name
+            pdf_font.FirstChar, pdf_font.LastChar = 0, len(subset) - 1
+            pdf_font.Widths = _Formatted(widths)
+            to_unicode = pdfdoc.PDFStream(content=cmap)
+            to_unicode.dictionary["Filter"] = "/FlateDecode"  # compressed already: reportlab then adds no filter
+            pdf_font.ToUnicode = doc.Reference(to_unicode, "toUnicodeCMap:" + base_name)
+            pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(pdf_font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+        del self.state[doc]
+
+    font.addObjects = types.MethodType(add_objects, font)  # type: ignore[method-assign]
+
+
 def ensure_fonts() -> None:
     """Register the DejaVu fonts with reportlab once per process."""
     if len(_widths) == 2:
@@ -98,6 +158,7 @@ def ensure_fonts() -> None:
             for name, path in ((REGULAR, REGULAR_TTF), (BOLD, BOLD_TTF)):
                 font = TTFont(name, str(path), shapable=False)
                 _embed_cached(font.face)
+                _tables_cached(font)
                 pdfmetrics.registerFont(font)
                 _widths[name] = (dict(font.face.charWidths), float(font.face.defaultWidth))
 

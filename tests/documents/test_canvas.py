@@ -5,11 +5,13 @@ import re
 import subprocess
 import sys
 import threading
+import types
 import zlib
 from dataclasses import replace
 
 import pytest
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from portal.documents import canvas
 from portal.documents.render import render_excerpt
@@ -40,7 +42,7 @@ def _text(pdf: bytes) -> str:
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Start with an empty subset cache and count each subset cut from the fonts."""
     canvas.ensure_fonts()
-    monkeypatch.setattr(canvas, "_subsets", canvas._SubsetCache())
+    monkeypatch.setattr(canvas, "_subsets", canvas._Cache())
     cuts: list[str] = []
     for name in (canvas.REGULAR, canvas.BOLD):
         face = pdfmetrics.getFont(name).face
@@ -86,11 +88,11 @@ def test_threads_that_cut_subsets_at_once_each_get_their_own_bytes(monkeypatch: 
     sys.setswitchinterval(1e-6)
     try:
         for _ in range(5):
-            monkeypatch.setattr(canvas, "_subsets", canvas._SubsetCache())
+            monkeypatch.setattr(canvas, "_subsets", canvas._Cache())
             got: dict[int, bytes] = {}
 
             def cut(i: int) -> None:
-                packed, length = canvas._subsets.packed(face, subsets[i])
+                packed, length = canvas.packed(face, subsets[i])
                 got[i] = zlib.decompress(packed)
                 assert len(got[i]) == length
 
@@ -102,3 +104,30 @@ def test_threads_that_cut_subsets_at_once_each_get_their_own_bytes(monkeypatch: 
             assert [got[i] for i in range(len(subsets))] == expected
     finally:
         sys.setswitchinterval(interval)
+
+
+def _streams_of(pdf: bytes, marker: bytes) -> list[bytes]:
+    """Return the decompressed streams of a reportlab PDF whose text starts with ``marker``."""
+    found = []
+    for match in re.finditer(rb">>\s*stream\r?\n", pdf):
+        try:
+            raw = zlib.decompressobj().decompress(pdf[match.end():])
+        except zlib.error:
+            continue
+        if raw.startswith(marker):
+            found.append(raw)
+    return found
+
+
+def test_the_cached_widths_and_unicode_maps_are_the_ones_reportlab_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = replace(BASE, applicant_name="Müller Jürgen Ωmega")  # letters beyond the seeded ones too
+    ours = [render_excerpt(data), render_excerpt(data)]  # the second from the cache
+    for name in (canvas.REGULAR, canvas.BOLD):  # reportlab's own TTFont.addObjects, per document
+        font = pdfmetrics.getFont(name)
+        monkeypatch.setattr(font, "addObjects", types.MethodType(TTFont.addObjects, font))
+    theirs = render_excerpt(data)
+    widths = [re.findall(rb"/Widths \[[^\]]*\]", pdf) for pdf in (*ours, theirs)]
+    assert len(widths[2]) >= 2 and widths[0] == widths[1] == widths[2]
+    maps = [_streams_of(pdf, b"/CIDInit") for pdf in (*ours, theirs)]
+    assert len(maps[2]) == len(widths[2]) and maps[0] == maps[1] == maps[2]
+    assert _text(ours[1]) == _text(theirs) and "Müller Jürgen Ωmega" in _text(ours[1])
