@@ -36,7 +36,7 @@ from portal.documents.render import STAMP_BOX
 from portal.documents.signing import (
     SIGNING_TZ,
     STAMP_FONT_SIZE,
-    ClockedWriter,
+    SigningWriter,
     add_stamp_link,
     format_signing_time,
     stamp_style,
@@ -113,7 +113,7 @@ def prepare(
     now = (signing_time or clock.utcnow().astimezone(SIGNING_TZ)).replace(microsecond=0)
     if now.tzinfo is None:
         raise ValueError("signing_time must be timezone-aware")
-    writer = ClockedWriter(pdf, now)
+    writer = SigningWriter(pdf)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",

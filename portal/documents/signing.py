@@ -294,9 +294,9 @@ class ResultSigner:
         if self._token_room is None and self._timestamper is not None:
             # one dummy token measures it (pyHanko caches the dummy for its own estimates too)
             self._token_room = 2 * len((await self._timestamper.async_dummy_response("sha256")).dump())
-        # one clock reading for the stamp text, the /M entry, the CMS and the document's /ModDate
+        # one clock reading for the stamp text, the /M entry and the CMS
         now = clock.utcnow().astimezone(SIGNING_TZ).replace(microsecond=0)
-        writer = ClockedWriter(pdf, now)
+        writer = SigningWriter(pdf)
         pdf_signer = signers.PdfSigner(
             self._meta, signer=self._signer, stamp_style=self._style, new_field_spec=self._field,
             timestamper=self._timestamper,
@@ -324,20 +324,20 @@ class ResultSigner:
         return output.getvalue()
 
 
-class ClockedWriter(IncrementalPdfFileWriter):
-    """pyHanko's incremental writer, dating its update (/ModDate) by the application's clock."""
+class SigningWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer, leaving the document's information dictionary as the portal rendered it.
 
-    def __init__(self, pdf: bytes, moment: datetime) -> None:
-        """Open ``pdf`` for an incremental update made at ``moment`` (timezone-aware)."""
+    pyHanko rewrites /Info on every update (its /ModDate by the machine's clock, its /Producer), reading and
+    writing each of the document's Cyrillic strings a byte at a time: a sixth of a signature. The portal signs
+    only documents it rendered a moment before, dated by the same application clock, so their dates stand.
+    """
+
+    def __init__(self, pdf: bytes) -> None:
+        """Open ``pdf`` for an incremental update."""
         super().__init__(io.BytesIO(pdf))
-        self.moment = moment
 
     def _update_meta(self) -> None:
-        """Update the information dictionary as pyHanko does, then date it by the portal's clock."""
-        super()._update_meta()  # it dates /ModDate datetime.now(): the machine's clock, not the application's
-        info = self._info.get_object() if self._info is not None else None
-        if info is not None and "/ModDate" in info:
-            info["/ModDate"] = generic.pdf_date(self.moment)
+        """Leave /Info as it is (pyHanko's writer calls this just before writing)."""
 
 
 def add_stamp_link(

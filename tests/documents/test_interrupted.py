@@ -376,10 +376,13 @@ def _dark_share(pdf: bytes, tmp_path: Path) -> float:
 
 
 
-def test_the_document_and_its_update_are_dated_by_the_portals_clock() -> None:
-    # reportlab and pyHanko each read the machine's clock for /CreationDate and /ModDate by default
+def test_the_document_is_dated_by_the_portals_clock_and_signing_keeps_its_information() -> None:
+    # reportlab reads the machine's clock for /CreationDate and /ModDate by default; pyHanko would rewrite /Info
     with clock.pinned(datetime(2026, 11, 23, 10, 7, 5)):
         pdf = prepare(render_excerpt(_excerpt()), field_name="ApplicantSignature", signer_name=PERSON_CN).pdf
-    info = PdfFileReader(io.BytesIO(pdf)).trailer_view["/Info"]
+    reader = PdfFileReader(io.BytesIO(pdf))
+    info = reader.trailer_view["/Info"]
     assert str(info["/CreationDate"]).startswith("D:20261123100705+05")
     assert str(info["/ModDate"]).startswith("D:20261123100705+05")
+    assert str(info["/Title"]).endswith(f"№ {_excerpt().result_number}")  # Cyrillic, as rendered
+    assert reader.xrefs.total_revisions == 2  # the rendered document and the signature's update
