@@ -32,6 +32,10 @@ def tab_to(page, matches, limit: int = 80) -> None:  # type: ignore[no-untyped-d
 def test_a_citizen_signs_and_submits_a_request_with_the_keyboard_alone(app, page, live_url):
     draft = draft_ready_to_sign(app)
     key = demo_keys(app)[demo.CITIZEN.iin]
+    # Playwright turns Chromium's file-chooser interception on by a message it does not wait for, sent
+    # when the first listener arrives: subscribe now, long before the key press, not in the same breath
+    choosers: list = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.goto(f"{live_url}/lang/en")
     page.goto(f"{live_url}/auth/sign-in")
     page.keyboard.press("Tab")
@@ -68,9 +72,11 @@ def test_a_citizen_signs_and_submits_a_request_with_the_keyboard_alone(app, page
     page.locator("dialog.eds-dialog").wait_for(state="visible")
     # a key pressed before the focus has reached the file field would go elsewhere: wait for it, as above
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'eds-file'")
+    assert not choosers  # Esc on the file field opened nothing
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")  # the file field opens the system's file chooser
     chooser.value.set_files(str(Path(key.signing_file)))
+    assert len(choosers) == 1
     page.keyboard.press("Tab")
     assert focused(page) == "eds-password"
     page.keyboard.type(key.password)
