@@ -52,8 +52,13 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The suite runs in parallel (pytest-xdist), one worker per core up to four; each worker has its own
+# SQLite file, instance folder and PostgreSQL schemas. TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto --maxprocesses=4
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS)
+
 test: install
-	$(PY) -m pytest -q
+	$(PYTEST) -q
 
 bench: install
 	$(PY) bench/sign_results.py

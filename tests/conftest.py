@@ -24,7 +24,9 @@ from portal.pki.ca import LocalCA
 MONDAY_10 = datetime(2026, 11, 23, 10, 0)
 #: when the test CA, its TSA and the providers' seals were issued: before every date a test pins
 PKI_BORN = datetime(2025, 11, 1, 9, 0)
-PG_SCHEMA = "portal_test"
+#: each pytest-xdist worker ("gw0", "gw1", ...) has schemas of its own on a shared PostgreSQL
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_SCHEMA = f"portal_test{'_' + WORKER if WORKER else ''}"
 
 
 def _database_url(tmp: Path) -> str:

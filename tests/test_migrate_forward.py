@@ -13,8 +13,9 @@ from portal.domain.migrate import upgrade
 from portal.domain.models import Application
 from portal.domain.progress import progress
 from portal.domain.workflow import available_transitions, process_of
+from tests.conftest import WORKER
 
-SCHEMA = "portal_migrate_forward"
+SCHEMA = f"portal_migrate_forward{'_' + WORKER if WORKER else ''}"
 AT = datetime(2026, 11, 20, 10, 0)
 
 #: requests as the six-status engine left them: (id, service, status, decision)
