@@ -14,10 +14,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from asn1crypto import cms
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -325,6 +327,49 @@ def test_fast_signed_attributes_equal_pyhankos(seal: IssuedKey) -> None:
 
     ours, theirs = asyncio.run(both())
     assert ours == theirs
+
+
+def test_pre_encoded_signed_data_equals_pyhankos(seal: IssuedKey) -> None:
+    """The SignedData assembled around pre-encoded parts is pyHanko's, with and without unsigned attributes."""
+    fast = _LoadedKeySigner(seal)
+    attrs = cms.CMSAttributes([simple_cms_attribute("content_type", "data")])
+    token = cms.CMSAttributes([simple_cms_attribute("signing_time", cms.Time({"utc_time": clock.utcnow()}))])
+
+    def package(signer_class: type, signature: bytes, unsigned: cms.CMSAttributes | None) -> cms.ContentInfo:
+        return signer_class._package_signature(
+            fast, digest_algorithm="sha256", cms_version="v1", signed_attrs=attrs, signature=signature,
+            unsigned_attrs=unsigned, encap_content_info={"content_type": "data"})
+
+    def parts(info: cms.ContentInfo) -> tuple[object, ...]:
+        data = cms.ContentInfo.load(info.dump())["content"]  # re-read from the DER, as a verifier would
+        certificates = sorted(c.dump() for c in data["certificates"])  # pyHanko's come from a set
+        return (info["content_type"].dump(), certificates,
+                *(data[k].dump() for k in ("version", "digest_algorithms", "encap_content_info", "signer_infos")))
+
+    package(_LoadedKeySigner, b"\x01" * 256, None)  # the first signature keeps the parts
+    for signature, unsigned in ((b"\x02" * 256, None), (b"\x03" * 256, token)):
+        ours = package(_LoadedKeySigner, signature, unsigned)
+        theirs = package(signers.SimpleSigner, signature, unsigned)
+        assert parts(ours) == parts(theirs)
+        assert len(ours.dump()) == len(theirs.dump())
+        assert ours["content"]["signer_infos"][0]["signature"].native == signature
+    assert len(fast._signed_data_heads) == 1
+
+
+def test_names_are_written_as_pyhanko_writes_them() -> None:
+    """Plain names go out in one call, escaped ones by pyHanko's own loop: the bytes are the same."""
+    from portal.documents import signing
+
+    names = ["/", "/Type", "/Sig", "/Adobe.PPKLite", "/ETSI.CAdES.detached", "/F1+0", "/A;B", "/~x!",
+             "/A#B", "/A B", "/Ä", "/a(b", "/x/y", "/tab\there", "/Ж", "/a%b", "/\x7f", "/{c}"]
+    for name in names:
+        fast, slow = io.BytesIO(), io.BytesIO()
+        signing._write_name(generic.NameObject(name), fast)
+        signing._write_name_by_bytes(generic.NameObject(name), slow)
+        assert fast.getvalue() == slow.getvalue(), name
+    assert generic.NameObject.write_to_stream is signing._write_name
+    with pytest.raises(Exception):
+        signing._write_name(generic.NameObject("Type"), io.BytesIO())
 
 
 def test_signer_label_is_wrapped_for_the_stamp() -> None:
