@@ -2,7 +2,9 @@
 
 Run as ``.venv/bin/python bench/sign_results.py`` from the repository root.
 Both paths render the same excerpts and use a fresh test CA in a temporary
-directory. Prints one line per figure; exits non-zero only if a signed output
+directory. They run in turn, three rounds each, and each figure is its best
+round's median, so that a busy moment of this shared machine lowers one round,
+not the figure. Prints one line per figure; exits non-zero only if a signed output
 fails the pdfsig check (or pdfsig is missing while REQUIRE_TOOLS=1).
 """
 
@@ -44,6 +46,7 @@ from portal.documents.verification import verify_pdf  # noqa: E402
 from portal.pki.ca import LocalCA  # noqa: E402
 
 DOCS = 60
+ROUNDS = 3
 WARMUP = 3
 TARGET_MS = 6.0  # issue 12 (was 20)
 TARGET_SPEEDUP = 40.0  # issue 12 (was 10)
@@ -163,21 +166,29 @@ def main() -> int:
         chain_file.write_bytes(seal.chain_pem[0])
 
         signer = ResultSigner(seal)
-        ours, ours_pdf = measure(lambda d: signer.sign(render_excerpt(d), verify_url=url(d), signer_label=LABEL), docs)
-        render_only, _ = measure(render_excerpt, docs)
-        stock, stock_pdf = measure(stock_runner(key_file, cert_file, chain_file), docs)
-
-        ours_ms, stock_ms = statistics.median(ours), statistics.median(stock)
-        render_ms = statistics.median(render_only)
+        stock_run = stock_runner(key_file, cert_file, chain_file)
+        # both paths in turn, ROUNDS times: a busy moment of the machine lowers one round of each, not a
+        # figure; each figure is its best round's median (as bench/throughput.py takes its best run)
+        rounds: list[tuple[list[float], list[float], list[float]]] = []
+        for _ in range(ROUNDS):
+            ours, ours_pdf = measure(lambda d: signer.sign(render_excerpt(d), verify_url=url(d), signer_label=LABEL), docs)
+            render_only, _ = measure(render_excerpt, docs)
+            stock, stock_pdf = measure(stock_run, docs[: DOCS // ROUNDS])
+            rounds.append((ours, render_only, stock))
+        ours = min((r[0] for r in rounds), key=statistics.median)
+        render_ms = min(statistics.median(r[1]) for r in rounds)
+        stock_ms = min(statistics.median(r[2]) for r in rounds)
+        ours_ms = statistics.median(ours)
         p90 = statistics.quantiles(ours, n=10)[-1]
         speedup = stock_ms / ours_ms
+        each = ", ".join(f"{statistics.median(r[0]):.1f}" for r in rounds)
         print(
-            f"result render+sign+QR stamp: median {ours_ms:.1f} ms/doc over {len(ours)} docs "
-            f"(p90 {p90:.1f} ms; render alone {render_ms:.1f} ms)"
+            f"result render+sign+QR stamp: median {ours_ms:.1f} ms/doc over {len(ours)} docs, best of {ROUNDS} "
+            f"rounds ({each}) (p90 {p90:.1f} ms; render alone {render_ms:.1f} ms)"
         )
         print(
             "stock pyHanko path (SimpleSigner.load per doc, no bytes_reserved): "
-            f"median {stock_ms:.1f} ms/doc over {len(stock)} docs"
+            f"median {stock_ms:.1f} ms/doc, best of {ROUNDS} rounds of {DOCS // ROUNDS} docs"
         )
         verdict = "met" if speedup >= TARGET_SPEEDUP and ours_ms <= TARGET_MS else "NOT met"
         print(
