@@ -14,8 +14,7 @@ from __future__ import annotations
 import threading
 import types
 import zlib
-from collections import OrderedDict
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -24,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from portal import clock
 from portal.documents.fonts import BOLD_TTF, REGULAR_TTF
+from portal.documents.memo import Cache
 
 REGULAR = "PortalDejaVuSans"
 BOLD = "PortalDejaVuSans-Bold"
@@ -40,30 +40,10 @@ _lock = threading.Lock()
 _widths: dict[str, tuple[dict[int, float], float]] = {}
 
 
-class _Cache:
-    """Values made once per key, the least recently used dropped past CACHED_SUBSETS."""
-
-    def __init__(self) -> None:
-        """Start empty."""
-        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        """Return the value kept for ``key``, made by ``make()`` the first time."""
-        with self._lock:  # held while making: a face reads its file through one shared position
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-            entry = self._entries[key] = make()
-            while len(self._entries) > CACHED_SUBSETS:
-                self._entries.popitem(last=False)
-        return entry
-
-
 #: (compressed font file, its length before compression), by font and the code points the subset holds
-_subsets = _Cache()
+_subsets = Cache(CACHED_SUBSETS)
 #: (the formatted /Widths array, the compressed ToUnicode map), by font, subset name and code points
-_subset_tables = _Cache()
+_subset_tables = Cache(CACHED_SUBSETS)
 
 
 class _Formatted(pdfdoc.PDFObject):

@@ -14,6 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from portal.documents import canvas
+from portal.documents.memo import Cache
 from portal.documents.render import render_excerpt
 from tests.documents.test_result_pdf import KAZAKH_LETTERS, _excerpt
 from tests.tools import tool
@@ -42,7 +43,7 @@ def _text(pdf: bytes) -> str:
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Start with an empty subset cache and count each subset cut from the fonts."""
     canvas.ensure_fonts()
-    monkeypatch.setattr(canvas, "_subsets", canvas._Cache())
+    monkeypatch.setattr(canvas, "_subsets", Cache(canvas.CACHED_SUBSETS))
     cuts: list[str] = []
     for name in (canvas.REGULAR, canvas.BOLD):
         face = pdfmetrics.getFont(name).face
@@ -88,7 +89,7 @@ def test_threads_that_cut_subsets_at_once_each_get_their_own_bytes(monkeypatch: 
     sys.setswitchinterval(1e-6)
     try:
         for _ in range(5):
-            monkeypatch.setattr(canvas, "_subsets", canvas._Cache())
+            monkeypatch.setattr(canvas, "_subsets", Cache(canvas.CACHED_SUBSETS))
             got: dict[int, bytes] = {}
 
             def cut(i: int) -> None:
