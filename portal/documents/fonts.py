@@ -33,7 +33,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.font.api import FontEngine
+from pyhanko.pdf_utils.font.api import FontEngine, ShapeResult
 from pyhanko.pdf_utils.font.opentype import (  # needs pyHanko[opentype], i.e. uharfbuzz
     CIDFontType2,
     GlyphAccumulator,
@@ -42,7 +42,11 @@ from pyhanko.pdf_utils.font.opentype import (  # needs pyHanko[opentype], i.e. u
 )
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 
+from portal.documents.memo import Cache
+
 FONT_DIR = Path(__file__).with_name("fonts")
+#: stamp lines kept shaped per process: the fixed lines of every stamp and each seal's label, among signing times
+SHAPED_LINES = 64
 REGULAR_TTF = FONT_DIR / "DejaVuSans.ttf"
 BOLD_TTF = FONT_DIR / "DejaVuSans-Bold.ttf"
 
@@ -183,6 +187,8 @@ class SharedStampFont:
         self.hb_font = hb.Font(hb.Face(data))
         raw = _embeddable(data)
         self.program = (zlib.compress(raw, 9), len(raw))
+        #: shaped lines with the glyphs and ToUnicode entries each adds (see _PresetGlyphAccumulator.shape)
+        self.shapes = Cache(SHAPED_LINES)
 
 
 _shared_lock = threading.Lock()
@@ -248,6 +254,7 @@ class _PresetGlyphAccumulator(GlyphAccumulator):
         self.cidfont_obj = _PresetCIDFontType2(shared, self.subset_prefix)
         self.features = None
         self.units_per_em = shared.units_per_em
+        self._shared = shared
         self._glyphs: dict[int, tuple[int, int]] = {}
         self._glyph_set = shared.glyph_set
         self._cid_to_unicode: dict[int, str] = {}
@@ -262,6 +269,45 @@ class _PresetGlyphAccumulator(GlyphAccumulator):
 
     def _extract_subset(self, options: Any = None) -> None:
         """Keep the font whole: it is already a small subset, and it is shared."""
+
+    def shape(self, txt: str, with_actual_text: bool = True) -> ShapeResult:
+        """Shape a line as GlyphAccumulator does, each line HarfBuzz has shaped before taken from a process-wide cache.
+
+        Most of a stamp's lines are the same on every signature. A line is kept with the glyphs and the
+        ToUnicode entries it adds; a line whose clusters need pyHanko's many-glyph fallback (which reads the
+        entries already made) is not kept, and is shaped anew each time.
+        """
+        key = (txt, with_actual_text, self.font_size, self.ot_script_tag, self.ot_language_tag,
+               self.writing_direction, self.bcp47_lang_code)
+        kept = self._shared.shapes.get(key, lambda: self._shape_alone(txt, with_actual_text))
+        if kept is None:
+            return super().shape(txt, with_actual_text)
+        result, glyphs, to_unicode = kept
+        self._glyphs.update(glyphs)
+        self._cid_to_unicode.update(to_unicode)
+        return result
+
+    def _shape_alone(self, txt: str, with_actual_text: bool) -> tuple[ShapeResult, dict[int, Any], dict[int, str]] | None:
+        """Shape ``txt`` into empty glyph and ToUnicode tables; return the three, or None if the fallback ran."""
+        glyphs, to_unicode = self._glyphs, self._cid_to_unicode
+        self._glyphs, self._cid_to_unicode = {}, _Watched()
+        try:
+            result = super().shape(txt, with_actual_text)
+            fresh_glyphs, fresh = self._glyphs, self._cid_to_unicode
+        finally:
+            self._glyphs, self._cid_to_unicode = glyphs, to_unicode
+        return None if fresh.read else (result, fresh_glyphs, dict(fresh))
+
+
+class _Watched(dict):  # type: ignore[type-arg]
+    """A dict that notes whether it was asked what it holds (only pyHanko's many-glyph fallback asks)."""
+
+    read = False
+
+    def __contains__(self, key: object) -> bool:
+        """Note the question, then answer it."""
+        self.read = True
+        return super().__contains__(key)
 
 
 @dataclass(frozen=True)
