@@ -10,16 +10,16 @@ from flask_wtf.csrf import CSRFProtect
 
 from portal import clock, i18n
 from portal.config import ROOT, Config
-from portal.domain import accounts
-from portal.domain.db import make_engine, make_session_factory
+from portal.domain import accounts, notifications
+from portal.domain.db import is_row_id, make_engine, make_session_factory
 from portal.domain.models import LOCALES, Person
 from portal.domain.pki_store import DatabasePkiStore
 from portal.domain.throttle import SignInThrottle, source_of
 from portal.domain.storage import DatabaseFileStore, FileStore, FolderFileStore
 from portal.pki.ca import LocalCA
 from portal.pki.store import FolderPkiStore, PkiStore
-from portal.web import PortalContext, RowIdConverter, close_db, db
-from portal.web_templates import install_error_pages, install_template_helpers
+from portal.web import PortalContext, RowIdConverter, close_db, db, note_writes
+from portal.web_templates import install_error_pages, install_template_helpers, remember_loaded_unread_count
 
 
 
@@ -71,7 +71,9 @@ def create_app(config: Config | None = None) -> Flask:
     shared = config.file_store == "database"
     store: FileStore = DatabaseFileStore(engine) if shared else FolderFileStore(config.files_dir)
     pki: PkiStore = DatabasePkiStore(engine) if shared else FolderPkiStore(config.pki_dir)
-    app.extensions["portal"] = PortalContext(config=config, sessions=make_session_factory(engine), store=store,
+    sessions = make_session_factory(engine)
+    note_writes(sessions)
+    app.extensions["portal"] = PortalContext(config=config, sessions=sessions, store=store,
                                              load_ca=lambda: LocalCA.load_or_create(pki, config.public_url))
     if not shared:
         app.extensions["portal"].ca  # noqa: B018 - a folder is there at once: load before the first request
@@ -89,9 +91,14 @@ def create_app(config: Config | None = None) -> Flask:
     @login.user_loader
     def load_user(user_id: str) -> Person | None:
         person_id, _, version = user_id.partition(".")
-        person = db().get(Person, int(person_id)) if person_id.isdigit() else None
+        if not (person_id.isdigit() and is_row_id(int(person_id))):
+            return None
+        person, unread = notifications.person_with_unread(db(), int(person_id))
         # a deactivated account's sessions end at once, whatever its session version
-        return person if person is not None and str(person.session_version) == version and person.is_active else None
+        if person is None or str(person.session_version) != version or not person.is_active:
+            return None
+        remember_loaded_unread_count(person.id, unread)
+        return person
 
     from portal.apply.views import bp as apply_bp
     from portal.auth.views import bp as auth_bp

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import Length
 
@@ -77,6 +78,27 @@ def db() -> Session:
     if "db" not in g:
         g.db = ctx().sessions()
     return g.db
+
+
+#: the key of session.info that tells whether the session has written anything
+_WROTE = "portal_wrote"
+
+
+def note_writes(sessions: sessionmaker[Session]) -> None:
+    """Mark a session once it flushes or runs an ORM insert, update or delete (see wrote)."""
+    @event.listens_for(sessions, "after_flush")
+    def _flushed(session: Session, _flush_context: object) -> None:
+        session.info[_WROTE] = True
+
+    @event.listens_for(sessions, "do_orm_execute")
+    def _executed(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            state.session.info[_WROTE] = True
+
+
+def wrote(session: Session) -> bool:
+    """Tell whether the session has written anything: what was read before it may be out of date."""
+    return session.info.get(_WROTE, False)
 
 
 def close_db(_exc: BaseException | None = None) -> None:

@@ -25,7 +25,7 @@ from portal.domain.models import Decision
 from portal.domain.progress import Progress, progress, step_times, timeline
 from portal.domain.workflow import service_of
 from portal.domain.refusals import refusal_grounds_of
-from portal.web import ctx, db, in_language, locale, localized
+from portal.web import ctx, db, in_language, locale, localized, wrote
 
 
 def kzdatetime(value: datetime | None) -> str:
@@ -142,15 +142,19 @@ def cert_revoked(serial_hex: str) -> bool:
 def unread_count() -> int:
     """Return the signed-in applicant's unread notifications, counted once per request (0 for anyone else)."""
     if "unread_count" not in g:
-        person = current_user
-        g.unread_count = (notifications.unread_count(db(), person)
-                          if person.is_authenticated and not person.is_staff else 0)
+        person, (loaded_for, loaded) = current_user, g.pop("unread_as_loaded", (None, 0))
+        if not person.is_authenticated or person.is_staff:
+            g.unread_count = 0
+        elif loaded_for == person.id and not wrote(db()):  # counted with the person, and nothing changed since
+            g.unread_count = loaded
+        else:
+            g.unread_count = notifications.unread_count(db(), person)
     return g.unread_count
 
 
-def remember_unread_count(count: int) -> None:
-    """Note the signed-in applicant's unread notifications, counted with the page: the navigation counts no more."""
-    g.unread_count = count
+def remember_loaded_unread_count(person_id: int, count: int) -> None:
+    """Note the unread notifications counted as the signed-in person was loaded: good until the request writes."""
+    g.unread_as_loaded = (person_id, count)
 
 
 #: addresses below the application's root that depend on no request, by endpoint and arguments

@@ -18,7 +18,6 @@ from portal.domain.refusal_receipts import receipt_pdf, receipts_of
 from portal.domain.workflow import is_draft, process_of, service_of
 from portal.downloads import attachment_response, file_response, signed_application_response
 from portal.web import commit, ctx, db, now
-from portal.web_templates import remember_unread_count
 
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
 
@@ -35,7 +34,6 @@ def _own(application_id: int) -> Application:
 def index():  # type: ignore[no-untyped-def]
     """List the applicant's requests, newest first."""
     page = cabinet_page(db(), current_user, after=parse_key(request.args.get("after", "")))
-    remember_unread_count(page.unread_total)
     return render_template("portal/cabinet.html", apps=page.apps, page=page, get_service=get_service, now=now(),
                            hidden=page.hidden, unread=page.unread)
 

@@ -23,10 +23,9 @@ class CabinetPage:
     next_key: tuple[datetime, int] | None
     #: requests a centre filed for this IIN, not shown until the account proves the IIN with EDS
     hidden: int
-    #: the applicant's unread notifications by request, for the requests on the page
+    #: the applicant's unread notifications by request, for the requests on the page (the navigation's count of
+    #: them all comes with the signed-in person: notifications.person_with_unread)
     unread: dict[int, int] = field(default_factory=dict)
-    #: all the applicant's unread notifications, on any request (the navigation's count)
-    unread_total: int = 0
     #: for each draft on the page, how many things keep it from being signed (0: ready to sign)
     left: dict[int, int] = field(default_factory=dict)
 
@@ -44,14 +43,13 @@ def _page_query(keyset: bool | None) -> Select:
     unread = and_(Notification.recipient_id == me, Notification.read_at.is_(None))
     on_row = (select(func.count(Notification.id)).where(unread, Notification.application_id == Application.id)
               .correlate(Application).scalar_subquery())
-    total = select(func.count(Notification.id)).where(unread).correlate(None).scalar_subquery()
     other = aliased(Application)
     hidden = (select(func.count(other.id)).where(other.applicant_id == me, other.channel != Channel.portal,
                                                  not_(all_channels))
               .correlate(None).scalar_subquery())
     if keyset is None:
-        return select(total, hidden)
-    query = select(Application, on_row, total, hidden).where(shown)
+        return select(hidden)
+    query = select(Application, on_row, hidden).where(shown)
     if keyset:
         changed, last_id = bindparam("changed", type_=DateTime), bindparam("last_id", type_=Integer)
         query = query.where(or_(Application.updated_at < changed,
@@ -73,8 +71,8 @@ def cabinet_page(session: Session, applicant: Person, *, after: tuple[datetime, 
                  size: int = CABINET_PAGE) -> CabinetPage:
     """Return a page of the requests this account may see (as applications.shown_to decides), newest change first.
 
-    One query: the page, each request's unread notifications, the applicant's unread ones in all and the
-    requests held back are counted by the database in the same round trip.
+    One query: the page, each request's unread notifications and the requests held back are counted by the
+    database in the same round trip.
     """
     params = {"me": applicant.id, "all_channels": applicant.eds_verified_at is not None, "limit": size + 1}
     if after is not None:
@@ -82,14 +80,13 @@ def cabinet_page(session: Session, applicant: Person, *, after: tuple[datetime, 
     rows = session.execute(_LATER if after is not None else _FIRST, params).all()
     apps, more = [row[0] for row in rows[:size]], len(rows) > size
     if rows:
-        unread_total, hidden = rows[0][2], rows[0][3]
-    else:  # past the last request (or none yet): counted on their own
-        unread_total, hidden = session.execute(_COUNTS, params).one()
+        hidden = rows[0][2]
+    else:  # past the last request (or none yet): counted on its own
+        hidden = session.execute(_COUNTS, params).scalar_one()
     drafts = [a.id for a in apps if is_draft(a)]
     if drafts:  # only a draft's task list needs its scans
         session.scalars(select(Application).where(Application.id.in_(drafts))
                         .options(selectinload(Application.attachments), lazyload(Application.applicant))).all()
     left = {a.id: len(problems(a)) for a in apps if a.id in drafts}  # the draft's task list, counted
     return CabinetPage(apps=apps, next_key=(apps[-1].updated_at, apps[-1].id) if more else None, hidden=hidden or 0,
-                       unread={row[0].id: row[1] for row in rows[:size] if row[1]}, unread_total=unread_total or 0,
-                       left=left)
+                       unread={row[0].id: row[1] for row in rows[:size] if row[1]}, left=left)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.domain.models import LOCALES, Application, Notification, OutboxMessage, Person
@@ -31,6 +31,20 @@ def unread_count(session: Session, person: Person) -> int:
     """Return how many of the person's notifications they have not seen yet (one query)."""
     return session.scalar(select(func.count(Notification.id)).where(
         Notification.recipient_id == person.id, Notification.read_at.is_(None))) or 0
+
+
+#: the signed-in person and their unread notifications: every page shows the count, so it comes with the person
+_PERSON_WITH_UNREAD = select(
+    Person,
+    select(func.count(Notification.id)).where(Notification.recipient_id == Person.id, Notification.read_at.is_(None))
+    .correlate(Person).scalar_subquery(),
+).where(Person.id == bindparam("person_id", type_=Integer))
+
+
+def person_with_unread(session: Session, person_id: int) -> tuple[Person | None, int]:
+    """Return the person and how many of their notifications they have not seen yet, in one round trip."""
+    row = session.execute(_PERSON_WITH_UNREAD, {"person_id": person_id}).first()
+    return (None, 0) if row is None else (row[0], row[1] or 0)
 
 
 def mark_read(session: Session, app: Application, person: Person, at: datetime) -> frozenset[int]:

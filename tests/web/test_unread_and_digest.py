@@ -72,6 +72,21 @@ def test_the_count_costs_one_query_whatever_the_number_of_requests(app, citizen)
     assert queries_for_page() == 1
 
 
+def test_a_signed_in_page_loads_the_person_and_their_count_in_one_statement(app, citizen):
+    submitted_request(app, citizen)
+    engine = app.extensions["portal"].sessions.kw["bind"]
+    seen: list[str] = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        page = citizen.get("/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert unread_shown(page) == 1
+    [statement] = [s for s in seen if not s.lstrip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT"))]
+    assert "FROM people" in statement and "notifications" in statement
+
+
 def _id(app, iin: str) -> int:  # type: ignore[no-untyped-def]
     with app.extensions["portal"].sessions() as s:
         return s.scalar(select(Person.id).where(Person.iin == iin))
