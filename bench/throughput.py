@@ -9,7 +9,8 @@ connections, 2 threads, 10 s a run) loads the floor and each page in turn, twice
 counts, so that a busy moment of the machine lowers one run, not a figure. Every page is first checked
 to show what it is for (the cabinet: how many requests it lists).
 Prints each page's requests a second, its share of bare Flask's and issue 12's target for it (catalog 40%,
-cabinet 20%, verification by number 25%). Needs wrk (`apt-get install wrk`); without it, says so and stops.
+cabinet 20%, verification by number 25%); the catalog is also loaded signed in, without a target, as the
+ceiling of any signed-in page. Needs wrk (`apt-get install wrk`); without it, says so and stops.
 """
 from __future__ import annotations
 
@@ -108,6 +109,9 @@ def main() -> None:
             client.sign_in(demo.CITIZEN)
             cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
             pages = {"catalog": ("/", "", "/services/external_study"),
+                     # no target: what the same page costs once the visitor is signed in (the person is loaded,
+                     # with their unread count) is the ceiling of every signed-in page, the cabinet's included
+                     "catalog, signed in": ("/", cookie, demo.CITIZEN.full_name),
                      "cabinet": ("/cabinet/", cookie, demo.CITIZEN.full_name),
                      "verification by number": (f"/verify/{number}", "", number)}
             labels = {}
@@ -136,8 +140,10 @@ def main() -> None:
     for label, measured in runs.items():
         rate, bad = max(measured)
         share = rate / floor
-        print(f"throughput, {labels[label]}: {rate:,.0f} req/s = {share:.1%} of bare Flask{bad}; target at least "
-              f"{TARGETS[label]:.0%}: {'met' if share >= TARGETS[label] and not bad else 'NOT met'}")
+        target = TARGETS.get(label)
+        verdict = (f"target at least {target:.0%}: {'met' if share >= target and not bad else 'NOT met'}" if target
+                   else "no target: the ceiling of a signed-in page")
+        print(f"throughput, {labels[label]}: {rate:,.0f} req/s = {share:.1%} of bare Flask{bad}; {verdict}")
 
 
 if __name__ == "__main__":
