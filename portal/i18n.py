@@ -12,8 +12,8 @@ from typing import Any
 from flask import Flask, g
 from flask_babel import get_locale, get_translations
 from babel.support import NullTranslations
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 
@@ -52,21 +52,23 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
 
 
-@pass_context
-def _gettext(context: Context, string: str, /, **variables: Any) -> str:
+# the evaluation context, not the whole one: Jinja derives a new context for every call of a function that takes
+# it from inside a block or loop with variables of its own (a dozen a page, for nothing here)
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
     """Translate a template's message as Jinja's newstyle gettext does: escaped, then formatted."""
     text = translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         text = Markup(text)
     return text % variables if variables or "%" in text else text  # `x % {}` only changes a message with a %
 
 
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     """Translate a template's plural message as Jinja's newstyle ngettext does, `num` among its variables."""
     variables.setdefault("num", num)
     text = translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         text = Markup(text)
     return text % variables
 
