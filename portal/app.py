@@ -72,6 +72,7 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     clock.pin_from_environment()
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.jinja_environment = i18n.TranslatingEnvironment  # before the environment is made, on first use
     app.config.update(config.flask_settings())
     app.url_map.converters["int"] = RowIdConverter  # before any route is added: every <int:> is bounded
     config.instance_dir.mkdir(parents=True, exist_ok=True)
