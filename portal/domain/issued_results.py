@@ -57,7 +57,8 @@ _BY_NUMBER = (
 
 def issued_result(session: Session, number: str, roots_key: str) -> tuple[IssuedResult | None, DocumentCheck | None]:
     """Return the result with this number, if the portal issued one, and its file's check recorded under these roots."""
-    row = session.execute(_BY_NUMBER, {"number": number.strip().upper(), "roots": roots_key}).first()
+    # on the session's connection: plain columns need none of the ORM's execution (a tenth of the page's time)
+    row = session.connection().execute(_BY_NUMBER, {"number": number.strip().upper(), "roots": roots_key}).first()
     if row is None:
         return None, None
     # a result issued before its name was kept names the applicant as the registry does
