@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from flask import Flask, Response, current_app, flash, request, session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from portal.domain.accounts import end_sessions, session_ended
 from portal.domain.models import Person
@@ -102,6 +103,22 @@ def remember_device(response: Response, iin: str) -> Response:
     return response
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the cookie's signer made once per key rather than on every request."""
+
+    def __init__(self) -> None:
+        """Start with no signer made."""
+        self._signers: dict[tuple[object, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return Flask's signer for the app's current key and fallbacks, made the first time they are used."""
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if key not in self._signers:
+            self._signers = {key: super().get_signing_serializer(app)}  # a changed key replaces the old signer
+        return self._signers[key]
+
+
 def install_session_limits(app: Flask) -> None:
     """Check every request's session against its limits."""
+    app.session_interface = CookieSessions()
     app.before_request(enforce_session_limits)
