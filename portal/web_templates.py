@@ -1,7 +1,9 @@
 """What templates may call: filters, globals, and translated error pages."""
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, url_for
@@ -42,8 +44,31 @@ def deadline(at: datetime | None, now: datetime, hours: WorkingHours | None = No
     hours = hours or DEFAULT_HOURS
     left = working_days_left(now, at, hours)
     minutes = working_minutes_left(now, at, hours) if left == 0 else 0
+    shown = g.get("deadline_words_expire")
+    if shown is not None:
+        shown.append(words_expire(now, left))
     return Markup(f'<span class="deadline{_DEADLINE_MARK[max(min(left, 1), -1)]}">{kzdatetime(at)} '
                   f'({_time_left(left, minutes, lang or locale())})</span>')
+
+
+def words_expire(now: datetime, left: int) -> datetime | None:
+    """Return the first moment a deadline's words shown at `now` may read otherwise (None: never, it stays overdue)."""
+    if left < 0:
+        return None
+    now = to_kz_naive(now)
+    if left > 0:  # the working days left count from today's date, and the deadline is on a later day
+        return datetime.combine(now.date() + timedelta(days=1), time())
+    return now + timedelta(microseconds=1)  # due today: the working minutes left count from the second
+
+
+@contextmanager
+def deadline_words() -> Iterator[list[datetime | None]]:
+    """Collect, while a part of a page renders, when the words of each deadline it shows may read otherwise."""
+    g.deadline_words_expire = shown = []
+    try:
+        yield shown
+    finally:
+        g.pop("deadline_words_expire", None)
 
 
 #: a deadline's class by the sign of the working days left

@@ -5,11 +5,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.domain.cabinet import cabinet_page
+from portal.cabinet.listings import cabinet_listing, install_listings
 from portal.domain.queues import parse_key
 from portal.domain.applications import applicants_request, attachment_of, shown_to
 from portal.domain.audit_trail import viewings
-from portal.domain.catalog import get_service
 from portal.domain.errors import NotFound
 from portal.domain.models import Application
 from portal.domain.notifications import mark_read
@@ -20,6 +19,7 @@ from portal.downloads import attachment_response, file_response, signed_applicat
 from portal.web import commit, ctx, db, now
 
 bp = Blueprint("cabinet", __name__, url_prefix="/cabinet")
+bp.record_once(install_listings)
 
 
 def _own(application_id: int) -> Application:
@@ -33,9 +33,8 @@ def _own(application_id: int) -> Application:
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     """List the applicant's requests, newest first."""
-    page = cabinet_page(db(), current_user, after=parse_key(request.args.get("after", "")))
-    return render_template("portal/cabinet.html", apps=page.apps, page=page, get_service=get_service, now=now(),
-                           hidden=page.hidden, unread=page.unread)
+    return render_template("portal/cabinet.html",
+                           listing=cabinet_listing(current_user, parse_key(request.args.get("after", ""))))
 
 
 @bp.route("/requests/<int:application_id>")

@@ -97,6 +97,9 @@ class Person(Base):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: when the organisation's administrator deactivated the account; None while it may sign in and act
     deactivated_at: Mapped[datetime | None]
+    #: raised by the database's triggers (migration 0029) whenever anything this person's cabinet shows changes:
+    #: their requests, the requests' scans, results and providers' hours, their notifications
+    cabinet_stamp: Mapped[int] = mapped_column(default=0, server_default="0")
 
     #: a staff member's place; None for a citizen
     membership: Mapped[Membership | None] = relationship(lazy="joined", uselist=False)
