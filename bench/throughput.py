@@ -150,7 +150,10 @@ def main() -> None:
         verdict = (f"target at least {target:.0%}: {'met' if share >= target and not bad else 'NOT met'}" if target
                    else "no target: the ceiling of a signed-in page" if "catalog" in label
                    else "no target: a first view, or a worker that has not shown this list yet")
-        print(f"throughput, {labels[label]}: {rate:,.0f} req/s = {share:.1%} of bare Flask{bad}; {verdict}")
+        # each round against the floor measured just before it: how far a busy machine moved the figure
+        rounds = ", ".join(f"{r:.0%}" for r in (run[0] / f for run, f in zip(measured, floors)))
+        print(f"throughput, {labels[label]}: {rate:,.0f} req/s = {share:.1%} of bare Flask (rounds {rounds}){bad}; "
+              f"{verdict}")
 
 
 if __name__ == "__main__":

@@ -64,8 +64,9 @@ class Config:
     #: PostgreSQL, for several machines with no disk in common)
     file_store: str = field(default_factory=lambda: os.environ.get("PORTAL_FILE_STORE", "local"))
 
-    #: cabinet lists a worker keeps rendered (portal/cabinet/listings.py, about 10 KB each); 0: render every view
-    cabinet_lists_kept: int = field(default_factory=lambda: int(os.environ.get("PORTAL_CABINET_LISTS_KEPT", "500")))
+    #: cabinet lists a worker keeps rendered (portal/cabinet/listings.py, about 12 KB a page of twenty requests);
+    #: 0: every view renders its list
+    cabinet_lists_kept: int = field(default_factory=lambda: int(os.environ.get("PORTAL_CABINET_LISTS_KEPT", "200")))
 
     #: the mail server the outbox's sender delivers through; unset: e-mails are written to instance/mail/
     smtp_host: str = field(default_factory=lambda: os.environ.get("SMTP_HOST", ""))

@@ -25,18 +25,24 @@ from markupsafe import Markup
 from portal.domain.cabinet import cabinet_page
 from portal.domain.catalog import get_service
 from portal.domain.models import Person
-from portal.web import db, locale, now
+from portal.web import db, locale, now, wrote
 from portal.web_templates import deadline_words
+
 
 @dataclass(frozen=True)
 class _Kept:
     """A rendered list, the stamp it was rendered under, and the moments between which its words hold."""
 
     stamp: int
-    html: Markup
+    #: UTF-8: the lists are Kazakh or Russian, which Python's own strings hold in two bytes a letter
+    html: bytes
     rendered_at: datetime
     #: the first moment a deadline in it may read otherwise; None: none ever will
     expires: datetime | None
+
+    def holds(self, stamp: int, now: datetime) -> bool:
+        """Tell whether the list shows what rendering it under `stamp` at `now` would."""
+        return self.stamp == stamp and self.rendered_at <= now and (self.expires is None or now < self.expires)
 
 
 class Listings:
@@ -52,10 +58,10 @@ class Listings:
         """Return the list kept under `key` if it was rendered under `stamp` and its words hold at `now`, else None."""
         with self._lock:
             kept = self._kept.get(key)
-            if kept is None or kept.stamp != stamp or now < kept.rendered_at or (kept.expires is not None and now >= kept.expires):
+            if kept is None or not kept.holds(stamp, now):
                 return None
             self._kept.move_to_end(key)
-            return kept.html
+        return Markup(kept.html.decode())
 
     def clear(self) -> None:
         """Forget every kept list."""
@@ -67,7 +73,7 @@ class Listings:
         """Keep a list rendered under `stamp` at `rendered_at`, given when each of its deadlines may read otherwise."""
         due = [moment for moment in expires if moment is not None]
         with self._lock:
-            self._kept[key] = _Kept(stamp, html, rendered_at, min(due) if due else None)
+            self._kept[key] = _Kept(stamp, html.encode(), rendered_at, min(due) if due else None)
             self._kept.move_to_end(key)
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
@@ -85,11 +91,14 @@ def cabinet_listing(person: Person, after: tuple[datetime, int] | None) -> Marku
     # the stamp is read before the requests are: a list is never older than the stamp it is kept under
     key, stamp = (person.id, person.iin, person.eds_verified_at is not None, locale(), request.script_root, after), \
         person.cabinet_stamp
-    listing = listings.get(key, stamp, at)
+    # a request that has written reads what it has not committed, under a stamp loaded before: neither kept nor used
+    kept = not wrote(db())
+    listing = listings.get(key, stamp, at) if kept else None
     if listing is None:
         page = cabinet_page(db(), person, after=after)
         with deadline_words() as expires:
             listing = Markup(render_template("portal/cabinet_list.html", apps=page.apps, page=page, now=at,
                                              get_service=get_service, hidden=page.hidden, unread=page.unread))
-        listings.keep(key, stamp, listing, at, expires)
+        if kept:
+            listings.keep(key, stamp, listing, at, expires)
     return listing

@@ -5,13 +5,15 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
+from flask_login import login_user
 from lxml import html
 from markupsafe import Markup
 from sqlalchemy import delete, insert, select, update
 
 from portal import clock, demo
-from portal.cabinet.listings import Listings
+from portal.cabinet.listings import Listings, cabinet_listing
 from portal.domain.models import Application, Attachment, Notification, Person, Provider, ResultDocument
+from portal.web import db
 from portal.web_templates import words_expire
 from tests.conftest import MONDAY_10, demo_app, sign_in
 from tests.web.test_queue_pages import add_requests, statements_of
@@ -151,3 +153,17 @@ def test_a_portal_told_to_keep_no_lists_reads_the_requests_on_every_view(databas
         for _ in range(2):
             selects = [s for s in statements_of(app, citizen, "/cabinet/") if s.lstrip().upper().startswith("SELECT")]
             assert len(selects) == 2 and "FROM applications" in selects[1]
+
+
+def test_a_request_that_has_written_neither_keeps_nor_uses_a_kept_list(app: Flask, citizen):
+    ids = add_requests(app, 1)
+    assert len(rows(citizen)) == 1  # kept under the person's stamp
+    with app.test_request_context("/cabinet/"):
+        person = db().scalar(select(Person).where(Person.iin == demo.CITIZEN.iin))
+        login_user(person)
+        kept = dict(app.extensions["cabinet_listings"]._kept)
+        db().execute(update(Application).where(Application.id == ids[0]).values(number="EXT-2026-999999"))
+        assert "EXT-2026-999999" in cabinet_listing(person, None)  # not the kept list: this request changed it
+        db().rollback()
+        assert app.extensions["cabinet_listings"]._kept == kept  # and what it rendered was never committed
+    assert "EXT-2026-999999" not in " ".join(rows(citizen))
