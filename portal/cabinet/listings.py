@@ -46,7 +46,7 @@ class _Kept:
 
 
 class Listings:
-    """A worker's kept lists, one by person, language and page; a list under an older stamp is replaced."""
+    """A worker's kept lists, one by person, language and page; the last rendered replaces what was kept."""
 
     def __init__(self, size: int) -> None:
         """Keep at most `size` lists, the least recently shown dropped first."""

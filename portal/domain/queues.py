@@ -22,7 +22,7 @@ from portal.domain.catalog.process import DRAFT, Actor, Text
 from portal.domain.audit_trail import STATE_CHANGE
 from portal.domain.models import Application, AuditEntry, Channel, Person, Role, StepRecord
 from portal.domain.models.people import search_key
-from portal.domain.calendar import WorkingHours
+from portal.domain.calendar import WorkingHours, to_kz_naive
 from portal.domain.catalog.spec import ServiceSpec
 from portal.domain.progress import Progress, progress
 from portal.domain.workflow import available_transitions, open_step, service_of
@@ -374,6 +374,8 @@ def parse_key(raw: str) -> tuple[datetime, int] | None:
     if not ident.isdecimal() or len(ident) > 10 or len(stamp) > 32:
         return None
     try:
-        return datetime.fromisoformat(stamp), int(ident)
+        at = datetime.fromisoformat(stamp)
     except ValueError:
         return None
+    # the columns hold naive Kazakhstan time: a hand-written offset names the same moment, not another page
+    return to_kz_naive(at), int(ident)

@@ -8,15 +8,19 @@ from flask import Flask
 from flask_login import login_user
 from lxml import html
 from markupsafe import Markup
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 
 from portal import clock, demo
 from portal.cabinet.listings import Listings, cabinet_listing
 from portal.domain.models import Application, Attachment, Notification, Person, Provider, ResultDocument
+from portal.domain.queues import parse_key
 from portal.web import db
 from portal.web_templates import words_expire
 from tests.conftest import MONDAY_10, demo_app, sign_in
 from tests.web.test_queue_pages import add_requests, statements_of
+
+#: the tables migration 0029 watches
+WATCHED = ("applications", "attachments", "notifications", "providers", "result_documents")
 
 
 def rows(client, url: str = "/cabinet/") -> list[str]:  # type: ignore[no-untyped-def]
@@ -49,6 +53,12 @@ def test_a_second_view_reads_only_the_person_and_shows_the_same_list(app: Flask,
     assert rows(citizen) == first and len(first) == 3
 
 
+def test_a_page_key_with_an_offset_names_the_same_moment_as_without():
+    # the kept list is found by the page key: two spellings of one key must be one page, not two queries
+    assert parse_key("2026-11-23T05:00:00+00:00_42") == parse_key("2026-11-23T10:00:00+05:00_42") \
+        == parse_key("2026-11-23T10:00:00_42") == (datetime(2026, 11, 23, 10), 42)
+
+
 def test_every_change_a_cabinet_shows_raises_its_owners_stamp_whoever_writes_it(app: Flask):
     ids = add_requests(app, 2)
     mine = demo.CITIZEN.iin
@@ -72,6 +82,18 @@ def test_every_change_a_cabinet_shows_raises_its_owners_stamp_whoever_writes_it(
     assert change(app, update(Provider).where(Provider.id == where).values(closes="17:00")) == {mine: 1}
     assert change(app, update(Provider).where(Provider.id == where).values(name_en="Renamed")) == {}
     assert change(app, update(Provider).where(Provider.id == elsewhere).values(closes="17:00")) == {}
+
+
+def test_every_table_a_cabinet_shows_has_its_stamp_triggers_after_the_migrations(app: Flask):
+    engine = app.extensions["portal"].sessions.kw["bind"]
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            found = conn.scalars(text("SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                                      "WHERE t.tgname LIKE 'cabinet_stamp_%'")).all()
+        else:
+            found = conn.scalars(text("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                                      "AND name LIKE 'cabinet_stamp_%'")).all()
+    assert sorted(found) == sorted(WATCHED)
 
 
 def test_a_change_committed_elsewhere_shows_on_the_next_view(app: Flask, citizen):

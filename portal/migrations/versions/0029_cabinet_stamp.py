@@ -6,6 +6,9 @@ Create Date: 2026-12-07 14:40:00
 
 Triggers, not application code, raise it: every write counts, whether the ORM, a bulk UPDATE, a job or an
 administrator's SQL made it, so a rendered cabinet kept under an older stamp can never be shown as current.
+
+A later migration that rebuilds one of these tables on SQLite (batch "move and copy") drops its triggers
+with it and must create them again: tests/web/test_cabinet_listings.py checks that they are all there.
 """
 import sqlalchemy as sa
 from alembic import op
