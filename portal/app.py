@@ -98,6 +98,10 @@ def create_app(config: Config | None = None) -> Flask:
     login = LoginManager(app)
     login.login_view = "auth.sign_in"
     login.login_message = _l("Please sign in to continue.")
+    # Flask-Login's "basic" protection only marks a session not fresh when the browser's address or agent
+    # changes, and nothing here asks for a fresh session; it hashed both on every request, signed in or not.
+    # Sessions are bounded by their own idle and absolute limits and end on the server (auth/sessions.py).
+    login.session_protection = None
 
     @login.user_loader
     def load_user(user_id: str) -> Person | None:
