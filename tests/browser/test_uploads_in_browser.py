@@ -9,6 +9,11 @@ from tests.browser.test_legacy_key_files import draft_ready_to_sign
 
 pytestmark = pytest.mark.browser
 
+#: an image's width once the browser has loaded it (0 if it could not): a page just shown may still be fetching it
+LOADED_WIDTH = ("img => img.complete ? img.naturalWidth : new Promise(done => {"
+                " img.addEventListener('load', () => done(img.naturalWidth));"
+                " img.addEventListener('error', () => done(0)); })")
+
 
 def test_a_50_mb_scan_is_refused_at_its_field_and_the_form_keeps_what_was_typed(app, page, live_url, tmp_path):
     draft = draft_ready_to_sign(app)
@@ -83,7 +88,7 @@ def test_a_scan_is_sent_with_a_progress_bar_and_comes_back_with_a_picture_of_its
     assert page.url.endswith(f"/apply/{draft}")
     preview = page.locator("[data-doc=medical_035] .scan-preview img")
     assert preview.get_attribute("alt") == "Open scan-at-600-dpi.pdf (its first page is shown)"
-    assert preview.evaluate("img => img.complete && img.naturalWidth") == 240
+    assert preview.evaluate(LOADED_WIDTH) == 240
     page.click("button[value=review]")
     page.wait_for_selector("#consent")
-    assert page.locator("#answers .scan-preview img").evaluate("img => img.complete && img.naturalWidth") == 240
+    assert page.locator("#answers .scan-preview img").evaluate(LOADED_WIDTH) == 240
