@@ -11,6 +11,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from portal import clock, i18n
+from portal.auth.form_tokens import install_form_tokens
 from portal.config import ROOT, Config
 from portal.domain import accounts, notifications
 from portal.domain.db import is_row_id, make_engine, make_session_factory
@@ -107,6 +108,7 @@ def create_app(config: Config | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
     i18n.install(app)
     csrf = CSRFProtect(app)
+    install_form_tokens(app)
     login = LoginManager(app)
     login.login_view = "auth.sign_in"
     login.login_message = _l("Please sign in to continue.")
