@@ -135,9 +135,11 @@ class CookieSessions(SecureCookieSessionInterface):
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Return the session the cookie holds: decoded once, then taken from the kept copy while it is valid."""
         signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None  # no secret key: Flask's null session answers
         value = request.cookies.get(self.get_cookie_name(app))
-        if signer is None or not value:
-            return super().open_session(app, request)
+        if not value:
+            return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
         opened = self._opened
         kept = opened.get(value)
