@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -18,6 +19,18 @@ from portal.domain.storage import FileStore
 RECHECK_AFTER = timedelta(days=1)
 
 
+class CheckRow(Protocol):
+    """A recorded check as a verdict needs it: a DocumentCheck, or the same columns brought by another query."""
+
+    @property
+    def verdict(self) -> Any:
+        """The verdict, as verdict_to_json wrote it."""
+
+    @property
+    def checked_at(self) -> datetime:
+        """When the file was checked."""
+
+
 def roots_key(trust_roots_pem: list[bytes]) -> str:
     """Return the key a verdict is kept under for these trust roots (a new root makes every verdict stale)."""
     return hashlib.sha256(b"".join(trust_roots_pem)).hexdigest()
@@ -30,7 +43,7 @@ def recorded_check(session: Session, sha256: str, trust_roots_pem: list[bytes]) 
 
 def issued_file_verdict(session: Session, store: FileStore, sha256: str, trust_roots_pem: list[bytes],
                         intermediates_pem: Sequence[bytes], now: datetime,
-                        recorded: DocumentCheck | None) -> tuple[PdfVerdict, bool]:
+                        recorded: CheckRow | None) -> tuple[PdfVerdict, bool]:
     """Return the verdict on a stored file (the recorded one if at most a day old, else a fresh one), and if recorded.
 
     `recorded` is recorded_check's answer, or the same row brought by the caller's own query.

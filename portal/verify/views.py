@@ -9,9 +9,9 @@ from sqlalchemy import select
 from portal.documents.bounded_verification import VerificationBusy, VerificationRefused, VerifyLimits, verify_upload
 from portal.documents.verification import PdfVerdict
 from portal.domain.applications import applicant_name
-from portal.domain.models import DocumentCheck, RefusalReceipt, ResultDocument
+from portal.domain.models import RefusalReceipt, ResultDocument
 from portal.domain.catalog import get_service
-from portal.domain.document_checks import issued_file_verdict, recorded_check, roots_key
+from portal.domain.document_checks import CheckRow, issued_file_verdict, recorded_check, roots_key
 from portal.domain.issued_results import issued_result
 from portal.domain.refusal_receipts import package_documents, receipt_by_number
 from portal.web import commit, ctx, db, now
@@ -84,7 +84,7 @@ def by_number(number: str):  # type: ignore[no-untyped-def]
                            revoked=_revoked(verdict)), 200 if result else 404
 
 
-def _issued_verdict(sha256: str, recorded: DocumentCheck | None) -> PdfVerdict:
+def _issued_verdict(sha256: str, recorded: CheckRow | None) -> PdfVerdict:
     """Return the verdict on a file the portal issued, checked at most a day ago (recorded for every worker)."""
     # In-process on purpose: the stored file is one the portal issued (one or two signatures, checked
     # in ~0.1 s, once a day), so its cost is bounded by construction and a QR scan is never answered "busy".
