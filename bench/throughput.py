@@ -1,11 +1,11 @@
 """Benchmark: requests a second of the catalog, a citizen's cabinet and verification by number, against bare Flask.
 
-Run as ``.venv/bin/python bench/throughput.py`` from the repository root (about four minutes). On PostgreSQL
+Run as ``.venv/bin/python bench/throughput.py`` from the repository root (about five minutes). On PostgreSQL
 (BENCH_DATABASE_URL's server, default postgresql://root@127.0.0.1:5432/, a database bench_throughput made
 anew each run) it loads the demo data and has the demo citizen file 49 requests through the real forms,
 each signed with their EDS key; 10 of them are worked through to a signed result. Then gunicorn (2 sync
 workers, as issue 12 measures) serves a bare Flask "hello" and the portal side by side, and wrk (16
-connections, 2 threads, 10 s a run) loads the floor and each page in turn, twice; the best run of each
+connections, 2 threads, 10 s a run) loads the floor and each page in turn, three times; the best run of each
 counts, so that a busy moment of the machine lowers one run, not a figure. Every page is first checked
 to show what it is for (the cabinet: how many requests it lists).
 Prints each page's requests a second, its share of bare Flask's and issue 12's target for it (catalog 40%,
@@ -42,7 +42,7 @@ SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://root@127.0.0.1:5432/
 DATABASE = "bench_throughput"
 NOW = "2026-11-23T10:00"  # a Monday morning: the app's clock is pinned here, in this process and in gunicorn
 REQUESTS, RESULTS = 49, 10
-SECONDS, CONNECTIONS, ROUNDS = 10, 16, 2
+SECONDS, CONNECTIONS, ROUNDS = 10, 16, 3
 TARGETS = {"catalog": 0.40, "cabinet": 0.20, "verification by number": 0.25}
 
 
