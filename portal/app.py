@@ -157,6 +157,7 @@ def create_app(config: Config | None = None) -> Flask:
                                                       if getattr(f, "args", None) == (limiter,)), passed_back=True)
     _skip_on_reads(app.teardown_request_funcs[None], limiter._Limiter__release_context, passed_back=False)
     # Flask-WTF looks a page read's endpoint up among its exemptions before it looks at the method
+    assert not SAFE_METHODS & set(app.config["WTF_CSRF_METHODS"]), "a read the form check must see is skipped"
     csrf_check = next(f for f in checks if getattr(f, "__name__", "") == "csrf_protect")
     checks[checks.index(csrf_check)] = _unless_reading(csrf_check)
     limiter.limit("60 per minute", methods=["POST"])(auth_bp)

@@ -108,6 +108,8 @@ def remember_device(response: Response, iin: str) -> Response:
 COOKIES_KEPT = 2000
 #: the values a kept session may hold: copying the dict copies them (a flashed message's list would be shared)
 _FLAT = (str, int, float, bool, type(None))
+#: a kept cookie: its decoded values and when it was signed (seconds since the epoch, as itsdangerous counts)
+_Kept = tuple[dict[str, object], int]
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -121,27 +123,32 @@ class CookieSessions(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         """Start with no signer made and no cookie kept."""
-        self._signers: dict[tuple[object, ...], URLSafeTimedSerializer | None] = {}
-        self._opened: dict[str, tuple[dict[str, object], int]] = {}
+        # the keys, their signer and the cookies it verified, replaced together in one assignment: a thread
+        # never finds a cookie kept under keys other than its signer's
+        self._state: tuple[tuple[object, ...], URLSafeTimedSerializer | None, dict[str, _Kept]] = ((), None, {})
+
+    def _current(self, app: Flask) -> tuple[URLSafeTimedSerializer | None, dict[str, _Kept]]:
+        """Return the signer for the app's current key and fallbacks, and the cookies verified under them."""
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        state = self._state
+        if state[0] != key:
+            # a changed key replaces the old signer, and every cookie it verified must be verified again
+            state = self._state = (key, super().get_signing_serializer(app), {})
+        return state[1], state[2]
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Return Flask's signer for the app's current key and fallbacks, made the first time they are used."""
-        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        if key not in self._signers:
-            self._signers = {key: super().get_signing_serializer(app)}  # a changed key replaces the old signer
-            self._opened = {}  # and every cookie verified under the old keys must be verified again
-        return self._signers[key]
+        return self._current(app)[0]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Return the session the cookie holds: decoded once, then taken from the kept copy while it is valid."""
-        signer = self.get_signing_serializer(app)
+        signer, opened = self._current(app)
         if signer is None:
             return None  # no secret key: Flask's null session answers
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        opened = self._opened
         kept = opened.get(value)
         if kept is not None and 0 <= int(time.time()) - kept[1] <= max_age:  # itsdangerous's own test of age
             return self.session_class(kept[0])

@@ -75,8 +75,20 @@ def test_a_new_key_forgets_the_kept_cookies(app) -> None:
         assert dict(_open(app, cookie)) == {}
         app.config["SECRET_KEY_FALLBACKS"] = [old]
         assert dict(_open(app, cookie)) == {"_user_id": "7.0"}
+        app.config["SECRET_KEY_FALLBACKS"] = []  # the old key retired: its cookies, kept or not, are refused
+        assert dict(_open(app, cookie)) == {}
     finally:
         app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old, []
+
+
+def test_a_changed_copy_of_a_kept_cookie_is_refused(app) -> None:
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": "7.0"})
+    first = _open(app, cookie)
+    first["_user_id"] = "8.0"  # a page changing the session it was given changes nothing kept
+    assert dict(_open(app, cookie)) == {"_user_id": "7.0"}
+    payload, _, signature = cookie.rpartition(".")
+    forged = f"{payload}.{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}"
+    assert dict(_open(app, forged)) == {}
 
 
 def test_a_session_holding_a_list_is_decoded_every_time(app) -> None:

@@ -43,7 +43,7 @@ def test_pages_of_one_session_carry_one_token_signed_once(app, signing) -> None:
 def test_a_new_session_has_a_new_token_and_the_old_one_is_refused(app, signing) -> None:
     first = _signed_in(app)
     old = csrf_token(first.get("/").get_data(as_text=True))
-    first.post("/auth/sign-out", data={"csrf_token": old})
+    assert first.post("/auth/sign-out", data={"csrf_token": old}).status_code == 302
     second = _signed_in(app)
     new = csrf_token(second.get("/").get_data(as_text=True))
     assert new != old
