@@ -30,12 +30,15 @@ def driver_statements(engine: Engine) -> Iterator[list[str]]:
                 seen.append(query if isinstance(query, str) else query.as_string(self))
                 return super().execute(query, params, **kwargs)
 
+        factories: dict[int, Any] = {}  # each connection's own factory, given back when it is checked in
+
         def trace(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+            factories.setdefault(id(dbapi_conn), dbapi_conn.cursor_factory)
             dbapi_conn.cursor_factory = Traced
 
         def untrace(dbapi_conn: Any, _record: Any) -> None:
-            if dbapi_conn is not None:
-                dbapi_conn.cursor_factory = psycopg.Cursor
+            if dbapi_conn is not None and id(dbapi_conn) in factories:
+                dbapi_conn.cursor_factory = factories.pop(id(dbapi_conn))
     event.listen(engine, "checkout", trace)
     event.listen(engine, "checkin", untrace)
     try:

@@ -61,9 +61,9 @@ _BY_NUMBER = DriverRead(
 def issued_result(session: Session, number: str, roots_key: str) -> tuple[IssuedResult | None, CheckRow | None]:
     """Return the result with this number, if the portal issued one, and its file's check recorded under these roots.
 
-    The result is read as committed, on a connection of its own; `session` is used only for an older result's name.
+    Read on the driver's cursor (see DriverRead): the session's connection if it has begun one, else a pooled one.
     """
-    row = _BY_NUMBER.first(session.get_bind().engine, {"number": number.strip().upper(), "roots": roots_key})
+    row = _BY_NUMBER.first(session, {"number": number.strip().upper(), "roots": roots_key})
     if row is None:
         return None, None
     # a result issued before its name was kept names the applicant as the registry does
