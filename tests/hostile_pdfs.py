@@ -7,7 +7,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 
-from portal.documents.signing import _LoadedKeySigner
+from portal.documents.seal_signer import LoadedKeySigner
 from portal.pki.ca import IssuedKey
 
 #: room for the CMS (signer certificate and chain) in each signature's /Contents
@@ -57,7 +57,7 @@ def _rotate_every_page(pdf: bytes, turn: int) -> bytes:
 
 def many_signatures(key: IssuedKey, count: int) -> bytes:
     """Return a one-page PDF signed ``count`` times, each signature an incremental update."""
-    signer, pdf = _LoadedKeySigner(key), pages_pdf(1)
+    signer, pdf = LoadedKeySigner(key), pages_pdf(1)
     for i in range(count):
         pdf = _sign(pdf, signer, f"Sig{i}")
     return pdf
@@ -70,7 +70,7 @@ def bloated_at_cap(key: IssuedKey, pages: int, signatures: int = 4, updates: int
     1 + 4 + 5 = 10 revisions with the defaults. Each signature's check compares every later revision
     object by object, so the cost grows with pages × revisions × signatures.
     """
-    signer = _LoadedKeySigner(key)
+    signer = LoadedKeySigner(key)
     pdf = _sign(pages_pdf(pages), signer, "Sig0")
     signed, updated = 1, 0
     while signed < signatures or updated < updates:

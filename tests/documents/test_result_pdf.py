@@ -29,7 +29,8 @@ from portal import clock
 from portal.documents.fonts import stamp_font_bytes, stamp_font_path
 from portal.documents.render import PAGE_HEIGHT, STAMP_BOX, ExcerptData, render_excerpt
 from portal.documents.result_context import OrderRef
-from portal.documents.signing import ResultSigner, _dark_runs, _LoadedKeySigner, qr_modules, wrap_label
+from portal.documents.seal_signer import LoadedKeySigner
+from portal.documents.signing import ResultSigner, _dark_runs, qr_modules, wrap_label
 from portal.documents.verification import verify_pdf
 from portal.pki.ca import IssuedKey, LocalCA
 from tests.tools import tool as _tool
@@ -313,7 +314,7 @@ def test_the_qr_runs_paint_exactly_the_dark_modules() -> None:
 
 def test_fast_signed_attributes_equal_pyhankos(seal: IssuedKey) -> None:
     """The pre-encoded signed attributes are byte-for-byte what pyHanko would build."""
-    fast = _LoadedKeySigner(seal)
+    fast = LoadedKeySigner(seal)
     stock = signers.SimpleSigner(
         signing_cert=fast.signing_cert, signing_key=fast.signing_key, cert_registry=fast.cert_registry
     )
@@ -331,7 +332,7 @@ def test_fast_signed_attributes_equal_pyhankos(seal: IssuedKey) -> None:
 
 def test_pre_encoded_signed_data_equals_pyhankos(seal: IssuedKey) -> None:
     """The SignedData assembled around pre-encoded parts is pyHanko's, with and without unsigned attributes."""
-    fast = _LoadedKeySigner(seal)
+    fast = LoadedKeySigner(seal)
     attrs = cms.CMSAttributes([simple_cms_attribute("content_type", "data")])
     token = cms.CMSAttributes([simple_cms_attribute("signing_time", cms.Time({"utc_time": clock.utcnow()}))])
 
@@ -346,9 +347,9 @@ def test_pre_encoded_signed_data_equals_pyhankos(seal: IssuedKey) -> None:
         return (info["content_type"].dump(), certificates,
                 *(data[k].dump() for k in ("version", "digest_algorithms", "encap_content_info", "signer_infos")))
 
-    package(_LoadedKeySigner, b"\x01" * 256, None)  # the first signature keeps the parts
+    package(LoadedKeySigner, b"\x01" * 256, None)  # the first signature keeps the parts
     for signature, unsigned in ((b"\x02" * 256, None), (b"\x03" * 256, token)):
-        ours = package(_LoadedKeySigner, signature, unsigned)
+        ours = package(LoadedKeySigner, signature, unsigned)
         theirs = package(signers.SimpleSigner, signature, unsigned)
         assert parts(ours) == parts(theirs)
         assert len(ours.dump()) == len(theirs.dump())
