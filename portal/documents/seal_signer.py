@@ -2,16 +2,17 @@
 
 * the private key is parsed once (stock ``SimpleSigner.sign_raw`` re-parses the DER key, with OpenSSL's
   RSA consistency check, on every signature);
-* the signed attributes are assembled from pre-encoded parts (asn1crypto re-encodes freshly built values
-  on every ``dump()``), and so is the SignedData around them (its certificates are the same on every
-  signature).
+* the signed attributes are assembled as DER from pre-encoded parts (asn1crypto re-encodes freshly built
+  values on every ``dump()``), and so are the signer's info and the SignedData around them (the
+  certificates, the signer's identifier and its algorithms are the same on every signature);
+* the signature mechanism is built once per digest, not five times a signature.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from asn1crypto import cms
+from asn1crypto import algos, cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -26,6 +27,8 @@ from portal.pki.ca import IssuedKey
 
 #: contentType id-signedData (1.2.840.113549.1.7.2), encoded
 _SIGNED_DATA_OID = cms.ContentType("signed_data").dump()
+#: attrType id-messageDigest (1.2.840.113549.1.9.4), encoded
+_MESSAGE_DIGEST_OID = cms.CMSAttributeType("message_digest").dump()
 #: the encapsulated content pyHanko gives a PDF signature: of type data, the data itself left out
 _DETACHED = {"content_type": "data"}
 
@@ -52,11 +55,24 @@ class LoadedKeySigner(signers.SimpleSigner):
         )
         super().__init__(signing_cert=cert, signing_key=key_info, cert_registry=registry)
         self.cms_size = len(cert.dump()) + sum(len(c.dump()) for c in chain)
-        self._content_type_attr = _frozen(simple_cms_attribute("content_type", "data"))
-        self._signing_cert_attr = _frozen(
-            simple_cms_attribute("signing_certificate_v2", as_signing_certificate_v2(cert))
-        )
-        self._signed_data_heads: dict[tuple[Any, ...], bytes] = {}
+        self._content_type_attr = simple_cms_attribute("content_type", "data").dump()
+        self._signing_cert_attr = simple_cms_attribute(
+            "signing_certificate_v2", as_signing_certificate_v2(cert)).dump()
+        #: by (digest, CMS version): the SignedData's DER before its signer infos, and the signer info's DER
+        #: before its signed attributes and between them and the signature
+        self._heads: dict[tuple[Any, ...], tuple[bytes, bytes, bytes]] = {}
+        self._mechanisms: dict[str | None, algos.SignedDigestAlgorithm] = {}
+
+    def get_signature_mechanism_for_digest(self, digest_algorithm: str | None) -> algos.SignedDigestAlgorithm:
+        """Return pyHanko's mechanism for the seal's key, built once per digest and kept as parsed DER.
+
+        pyHanko builds it anew from the certificate's key each time it is asked, five times a signature.
+        """
+        mechanism = self._mechanisms.get(digest_algorithm)
+        if mechanism is None:
+            built = super().get_signature_mechanism_for_digest(digest_algorithm)
+            mechanism = self._mechanisms[digest_algorithm] = algos.SignedDigestAlgorithm.load(built.dump())
+        return mechanism
 
     async def signed_attrs(  # type: ignore[override]
         self,
@@ -98,39 +114,44 @@ class LoadedKeySigner(signers.SimpleSigner):
                 dry_run=dry_run,
                 is_pdf_sig=is_pdf_sig,
             )
-        digest_attr = simple_cms_attribute("message_digest", data_digest)
-        attrs = cms.CMSAttributes([self._content_type_attr, digest_attr, self._signing_cert_attr])
-        return cms.CMSAttributes.load(attrs.dump())
+        attrs = self._content_type_attr + _der(0x30, _MESSAGE_DIGEST_OID + _der(0x31, _der(0x04, data_digest)))
+        return cms.CMSAttributes.load(_der(0x31, attrs + self._signing_cert_attr))
 
     def _package_signature(  # type: ignore[override]
         self, *, digest_algorithm: str, cms_version: Any, signed_attrs: cms.CMSAttributes, signature: bytes,
         unsigned_attrs: cms.CMSAttributes | None, encap_content_info: Any,
     ) -> cms.ContentInfo:
-        """Return pyHanko's SignedData with everything before the signer's info pre-encoded.
+        """Return pyHanko's SignedData assembled as DER around the signed attributes and the signature.
 
-        The version, digest algorithm, content type and certificates are the same on every signature;
-        building them as asn1crypto values (a set of certificates among them) took a tenth of a signature.
-        The first call per kind builds them the way pyHanko does and keeps their DER. A test checks both
-        give equal DER.
+        Everything else is the same on every signature: the version, digest algorithm, content type and
+        certificates, and the signer's identifier and algorithms. Building them as asn1crypto values (a set
+        of certificates among them) took a sixth of a signature. The first call per kind builds them the way
+        pyHanko does and keeps their DER. A test checks both give equal DER.
         """
         kind = (digest_algorithm, cms_version)
-        head = self._signed_data_heads.get(kind)
+        heads = self._heads.get(kind)
         detached = encap_content_info in (None, _DETACHED)  # a PDF signature's: data, not included
-        if head is None or not detached:
+        if heads is None or not detached:
             whole = super()._package_signature(
                 digest_algorithm=digest_algorithm, cms_version=cms_version, signed_attrs=signed_attrs,
                 signature=signature, unsigned_attrs=unsigned_attrs, encap_content_info=encap_content_info)
             if not detached:
                 return whole
             data = whole["content"]
-            head = b"".join(data[part].dump() for part in (
-                "version", "digest_algorithms", "encap_content_info", "certificates"))
-            self._signed_data_heads[kind] = head
+            info = data["signer_infos"][0]
+            self._heads[kind] = (
+                b"".join(data[part].dump() for part in (
+                    "version", "digest_algorithms", "encap_content_info", "certificates")),
+                b"".join(info[part].dump() for part in ("version", "sid", "digest_algorithm")),
+                info["signature_algorithm"].dump(),
+            )
             return whole
-        info = self.signer_info(digest_algorithm, signed_attrs, signature)
-        if unsigned_attrs is not None:
-            info["unsigned_attrs"] = unsigned_attrs
-        signed_data = _der(0x30, head + cms.SignerInfos([info]).dump())
+        head, info_head, signature_algorithm = heads
+        # the attribute sets go in as [0] and [1] IMPLICIT: their SET tag replaced, their length kept
+        info = b"".join((
+            info_head, b"\xa0", signed_attrs.dump()[1:], signature_algorithm, _der(0x04, signature),
+            b"\xa1" + unsigned_attrs.dump()[1:] if unsigned_attrs is not None else b""))
+        signed_data = _der(0x30, head + _der(0x31, _der(0x30, info)))
         return cms.ContentInfo.load(_der(0x30, _SIGNED_DATA_OID + _der(0xA0, signed_data)))
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
@@ -152,11 +173,6 @@ def _der(tag: int, content: bytes) -> bytes:
         return bytes((tag, size)) + content
     length = size.to_bytes((size.bit_length() + 7) // 8, "big")
     return bytes((tag, 0x80 | len(length))) + length + content
-
-
-def _frozen(attr: cms.CMSAttribute) -> cms.CMSAttribute:
-    """Re-parse an attribute from DER so that asn1crypto never re-encodes it."""
-    return cms.CMSAttribute.load(attr.dump())
 
 
 def _pem_to_der(pem: bytes) -> bytes:

@@ -354,7 +354,12 @@ def test_pre_encoded_signed_data_equals_pyhankos(seal: IssuedKey) -> None:
         assert parts(ours) == parts(theirs)
         assert len(ours.dump()) == len(theirs.dump())
         assert ours["content"]["signer_infos"][0]["signature"].native == signature
-    assert len(fast._signed_data_heads) == 1
+    assert len(fast._heads) == 1
+    stock = signers.SimpleSigner(
+        signing_cert=fast.signing_cert, signing_key=fast.signing_key, cert_registry=fast.cert_registry)
+    for digest in ("sha256", "sha512", None):  # kept once, and what pyHanko builds
+        assert fast.get_signature_mechanism_for_digest(digest) is fast.get_signature_mechanism_for_digest(digest)
+        assert fast.get_signature_mechanism_for_digest(digest).dump() == stock.get_signature_mechanism_for_digest(digest).dump()
 
 
 def test_names_are_written_as_pyhanko_writes_them() -> None:
