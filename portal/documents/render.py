@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from portal import dates
-from portal.documents.canvas import BOLD, REGULAR, ensure_fonts, new_canvas, widths
+from portal.documents.canvas import BOLD, REGULAR, TextBlock, ensure_fonts, new_canvas, widths
 from portal.documents.result_context import CitedGround, OrderRef
 from portal.domain.models.applications import Decision
 
@@ -307,12 +307,11 @@ def _layout(paras: list[_Para | None], size: float) -> list[tuple[float, _Line |
 def draw_lines(canvas: Canvas, lines: list, top: float, first_page_floor: float) -> None:
     """Draw laid-out lines page by page; None draws a rule. The first page stops above the stamp."""
     y, floor = top, first_page_floor
-    text_obj = canvas.beginText()
+    text = TextBlock(canvas)
     for gap, line in lines:
         if y - gap < floor:
-            canvas.drawText(text_obj)
+            text.show()
             canvas.showPage()
-            text_obj = canvas.beginText()
             y, floor = top, MARGIN_BOTTOM
         y -= gap
         if line is None:
@@ -320,11 +319,8 @@ def draw_lines(canvas: Canvas, lines: list, top: float, first_page_floor: float)
             canvas.line(MARGIN_X, y + 3, PAGE_WIDTH - MARGIN_X, y + 3)
             continue
         x, runs, size = line
-        text_obj.setTextOrigin(MARGIN_X + x, y)
-        for font, text in runs:
-            text_obj.setFont(font, size)
-            text_obj.textOut(text)
-    canvas.drawText(text_obj)
+        text.line(MARGIN_X + x, y, runs, size)
+    text.show()
     canvas.showPage()
 
 

@@ -149,3 +149,41 @@ def test_lines_encoded_at_once_make_the_same_document_as_reportlab_letter_by_let
     file_id = re.compile(rb"/ID\s*\[<[0-9a-f]+><[0-9a-f]+>\]")  # a hash of the moment and the file's name
     assert file_id.sub(b"", ours) == file_id.sub(b"", theirs)
     assert "Müller Jürgen Ωmega" in _text(ours)
+
+
+def test_a_text_block_prints_what_reportlab_text_object_prints() -> None:
+    """Lines written as operators at once read back as the text object's: fonts, sizes and subsets switched."""
+    import io
+
+    many = "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩαβγδεζηθικλμνξοπρστυφχψω ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞß"
+    lines = [(700.0, [(canvas.BOLD, "Өтініш беруші: "), (canvas.REGULAR, "Әбдірахманова Гүлнұр")], 10.5),
+             (680.0, [(canvas.REGULAR, many)], 9.0),  # letters new to the document: a second subset opens
+             (660.0, [(canvas.REGULAR, "Müller (Jürgen) \\ Ωmega"), (canvas.BOLD, "")], 9.0)]
+
+    def draw(show) -> str:  # type: ignore[no-untyped-def]
+        buf = io.BytesIO()
+        page = canvas.new_canvas(buf)
+        show(page)
+        page.showPage()
+        page.save()
+        return _text(buf.getvalue())
+
+    def ours(page) -> None:  # type: ignore[no-untyped-def]
+        block = canvas.TextBlock(page)
+        for y, runs, size in lines:
+            block.line(56.0, y, runs, size)
+        block.show()
+
+    def theirs(page) -> None:  # type: ignore[no-untyped-def]
+        text = page.beginText()
+        for y, runs, size in lines:
+            text.setTextOrigin(56.0, y)
+            for font, words in runs:
+                text.setFont(font, size)
+                text.textOut(words)
+        page.drawText(text)
+
+    printed = draw(ours)
+    assert printed == draw(theirs)
+    assert "Өтініш беруші: Әбдірахманова Гүлнұр" in printed and many in printed
+    assert "Müller (Jürgen) \\ Ωmega" in printed
