@@ -11,7 +11,8 @@ disk (keyed by a hash of the source font and of the recipe).
 ``stamp_font_factory`` goes one step further for signing: a
 ``GlyphAccumulatorFactory`` subclass whose engines share one parsed copy of
 that font and embed it whole, instead of re-parsing and re-subsetting it on
-every signature as pyHanko's stock engine does.
+every signature as pyHanko's stock engine does. Its widths are written once for every glyph, and
+its ToUnicode map is kept per set of characters a stamp shows.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from portal.documents.memo import Cache
 FONT_DIR = Path(__file__).with_name("fonts")
 #: stamp lines kept shaped per process: the fixed lines of every stamp and each seal's label, among signing times
 SHAPED_LINES = 64
+#: ToUnicode maps kept per process: one per set of characters, which the digits of the signing time vary
+TO_UNICODE_MAPS = 64
 REGULAR_TTF = FONT_DIR / "DejaVuSans.ttf"
 BOLD_TTF = FONT_DIR / "DejaVuSans-Bold.ttf"
 
@@ -189,6 +192,23 @@ class SharedStampFont:
         self.program = (zlib.compress(raw, 9), len(raw))
         #: shaped lines with the glyphs and ToUnicode entries each adds (see _PresetGlyphAccumulator.shape)
         self.shapes = Cache(SHAPED_LINES)
+        #: the /W array of every glyph, by CID (which is the glyph id: CIDToGIDMap /Identity)
+        advances = (metrics[name][0] for name in self.tt.getGlyphOrder())
+        self.widths = Serialised(b"[ 0 [ " + b" ".join(b"%d" % width for width in advances) + b" ] ]")
+        #: compressed ToUnicode maps, by the (CID, text) pairs they map
+        self.to_unicode = Cache(TO_UNICODE_MAPS)
+
+
+class Serialised(generic.PdfObject):
+    """A PDF value written once as bytes and then copied out as it is."""
+
+    def __init__(self, data: bytes) -> None:
+        """Keep the bytes."""
+        self.data = data
+
+    def write_to_stream(self, stream: Any, handler: Any = None, container_ref: Any = None) -> None:
+        """Write the bytes (pyHanko's PdfObject contract; nothing here is encrypted)."""
+        stream.write(self.data)
 
 
 _shared_lock = threading.Lock()
@@ -269,6 +289,34 @@ class _PresetGlyphAccumulator(GlyphAccumulator):
 
     def _extract_subset(self, options: Any = None) -> None:
         """Keep the font whole: it is already a small subset, and it is shared."""
+
+    def prepare_write(self) -> None:
+        """Add the font's objects as GlyphAccumulator.prepare_write does, with widths and map made once.
+
+        pyHanko lists the width of each glyph shown and writes the map of the characters shown, in
+        Python, number by number, on every signature. The whole font's widths are the same bytes every
+        time; the map is the same whenever the stamp shows the same characters.
+        """
+        if self._write_prepared:
+            return
+        writer, obj_stream, cidfont = self.writer, self.obj_stream, self.cidfont_obj
+        cidfont.embed(writer, obj_stream=obj_stream)
+        cidfont[generic.NameObject("/W")] = self._shared.widths
+        cidfont_ref = writer.add_object(cidfont, obj_stream=obj_stream)
+        key = tuple(sorted(self._cid_to_unicode.items()))
+        cmap = self._shared.to_unicode.get(key, lambda: self._format_tounicode_cmap().encoded_data)
+        to_unicode = generic.StreamObject(
+            {generic.NameObject("/Filter"): generic.NameObject("/FlateDecode")}, encoded_data=cmap)
+        type0 = generic.DictionaryObject({
+            generic.NameObject("/Type"): generic.NameObject("/Font"),
+            generic.NameObject("/Subtype"): generic.NameObject("/Type0"),
+            generic.NameObject("/DescendantFonts"): generic.ArrayObject([cidfont_ref]),
+            generic.NameObject("/Encoding"): generic.NameObject("/Identity-H"),
+            generic.NameObject("/BaseFont"): generic.NameObject(f"/{cidfont.name}-Identity-H"),
+            generic.NameObject("/ToUnicode"): writer.add_object(to_unicode),
+        })
+        writer.add_object(type0, obj_stream, idnum=self._font_ref.idnum)
+        self._write_prepared = True
 
     def shape(self, txt: str, with_actual_text: bool = True) -> ShapeResult:
         """Shape a line as GlyphAccumulator does, each line HarfBuzz has shaped before taken from a process-wide cache.
