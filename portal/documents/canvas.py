@@ -17,6 +17,7 @@ import types
 import zlib
 from typing import Any, BinaryIO
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -155,6 +156,9 @@ def ensure_fonts() -> None:
         return
     with _lock:
         if len(_widths) < 2:
+            # page streams go out deflated and binary, as PDF allows: reportlab's default also wraps them in
+            # ASCII85, a quarter larger and encoded and escaped again on every document
+            rl_config.useA85 = 0
             for name, path in ((REGULAR, REGULAR_TTF), (BOLD, BOLD_TTF)):
                 font = TTFont(name, str(path), shapable=False)
                 _embed_cached(font.face)

@@ -187,3 +187,11 @@ def test_a_text_block_prints_what_reportlab_text_object_prints() -> None:
     assert printed == draw(theirs)
     assert "Өтініш беруші: Әбдірахманова Гүлнұр" in printed and many in printed
     assert "Müller (Jürgen) \\ Ωmega" in printed
+
+
+def test_page_streams_are_deflated_without_ascii85() -> None:
+    """Page contents go out binary and deflated: no ASCII85 layer to encode and escape on every document."""
+    pdf = render_excerpt(BASE)
+    assert b"/ASCII85Decode" not in pdf
+    pages = _streams_of(pdf, b"1 0 0 1 0 0 cm")  # what reportlab starts a page's contents with
+    assert pages and any(b") Tj" in page for page in pages)
