@@ -36,6 +36,10 @@ SEEDED = (
     "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
     "«»№–—…‘’“”•·×°"
 )
+# reportlab's setting for the whole process (it has none per document): page streams go out deflated and
+# binary, as PDF allows, not also wrapped in ASCII85 (a quarter larger, encoded and escaped on every document)
+rl_config.useA85 = 0
+
 #: distinct subsets kept per process (a subset is about 20 KB compressed)
 CACHED_SUBSETS = 32
 
@@ -156,9 +160,6 @@ def ensure_fonts() -> None:
         return
     with _lock:
         if len(_widths) < 2:
-            # page streams go out deflated and binary, as PDF allows: reportlab's default also wraps them in
-            # ASCII85, a quarter larger and encoded and escaped again on every document
-            rl_config.useA85 = 0
             for name, path in ((REGULAR, REGULAR_TTF), (BOLD, BOLD_TTF)):
                 font = TTFont(name, str(path), shapable=False)
                 _embed_cached(font.face)
@@ -194,7 +195,9 @@ class TextBlock:
     """
 
     def __init__(self, canvas: Canvas) -> None:
-        """Start an empty block on ``canvas``."""
+        """Start an empty block on ``canvas`` (bottom-up, as every portal canvas is; TrueType fonts only)."""
+        if not canvas.bottomup:
+            raise ValueError("a text block places its lines on a bottom-up canvas")
         self._canvas = canvas
         self._ops: list[str] = ["BT"]
         self._font: tuple[str, float] = ("", 0.0)

@@ -71,7 +71,9 @@ class LoadedKeySigner(signers.SimpleSigner):
         mechanism = self._mechanisms.get(digest_algorithm)
         if mechanism is None:
             built = super().get_signature_mechanism_for_digest(digest_algorithm)
-            mechanism = self._mechanisms[digest_algorithm] = algos.SignedDigestAlgorithm.load(built.dump())
+            mechanism = algos.SignedDigestAlgorithm.load(built.dump())
+            mechanism.native  # parsed whole before threads share it: asn1crypto parses on first use, in steps
+            self._mechanisms[digest_algorithm] = mechanism
         return mechanism
 
     async def signed_attrs(  # type: ignore[override]
@@ -97,7 +99,8 @@ class LoadedKeySigner(signers.SimpleSigner):
         # pyHanko uses a timestamper among the signed attributes only for a CAdES content
         # timestamp (cades_signed_attrs, excluded below); the signature timestamp is unsigned.
         plain = (
-            use_pades
+            digest_algorithm == "sha256"  # the attributes' DER order below holds for its 32-byte digest
+            and use_pades
             and is_pdf_sig
             and content_type == "data"
             and self.signed_attr_prov_spec is None

@@ -151,42 +151,67 @@ def test_lines_encoded_at_once_make_the_same_document_as_reportlab_letter_by_let
     assert "Müller Jürgen Ωmega" in _text(ours)
 
 
-def test_a_text_block_prints_what_reportlab_text_object_prints() -> None:
-    """Lines written as operators at once read back as the text object's: fonts, sizes and subsets switched."""
+#: what a page's text operators show: the origin set by Tm, the font and size set by Tf, the string of Tj
+_TEXT_OPS = re.compile(rb"([\d.-]+ [\d.-]+ [\d.-]+ [\d.-]+ [\d.-]+ [\d.-]+) Tm|(/\S+) ([\d.]+) Tf|(\((?:\\.|[^\\)])*\)) Tj")
+
+
+def _shown(pdf: bytes) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """Return (origin, font, size, string) for each string a PDF's pages show, in order."""
+    shown = []
+    for page in _streams_of(pdf, b"1 0 0 1 0 0 cm"):
+        origin, font, size = b"", b"", b""  # a page starts with no font chosen
+        for match in _TEXT_OPS.finditer(page):
+            if match.group(1):
+                origin = match.group(1)
+            elif match.group(2):
+                font, size = match.group(2), match.group(3)
+            else:
+                shown.append((origin, font, size, match.group(4)))
+    return shown
+
+
+def test_a_text_block_shows_what_reportlab_text_object_shows() -> None:
+    """Lines written as operators at once show the text object's strings, where it shows them, in its fonts."""
     import io
 
     many = "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩαβγδεζηθικλμνξοπρστυφχψω ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞß"
     lines = [(700.0, [(canvas.BOLD, "Өтініш беруші: "), (canvas.REGULAR, "Әбдірахманова Гүлнұр")], 10.5),
              (680.0, [(canvas.REGULAR, many)], 9.0),  # letters new to the document: a second subset opens
-             (660.0, [(canvas.REGULAR, "Müller (Jürgen) \\ Ωmega"), (canvas.BOLD, "")], 9.0)]
+             (660.0, [(canvas.REGULAR, "Müller (Jürgen) \\ Ωmega"), (canvas.BOLD, ""), (canvas.REGULAR, " және")], 9.0),
+             (640.0, [(canvas.REGULAR, "Басшы")], 9.0)]  # on the next page, in the font the last page ended on
 
-    def draw(show) -> str:  # type: ignore[no-untyped-def]
+    def draw(show) -> bytes:  # type: ignore[no-untyped-def]
         buf = io.BytesIO()
         page = canvas.new_canvas(buf)
-        show(page)
+        block = canvas.TextBlock(page)  # one block for both pages, as draw_lines keeps it
+        show(page, lines[:3], block)
+        page.showPage()
+        show(page, lines[3:], block)
         page.showPage()
         page.save()
-        return _text(buf.getvalue())
+        return buf.getvalue()
 
-    def ours(page) -> None:  # type: ignore[no-untyped-def]
-        block = canvas.TextBlock(page)
-        for y, runs, size in lines:
+    def ours(page, part, block) -> None:  # type: ignore[no-untyped-def]
+        for y, runs, size in part:
             block.line(56.0, y, runs, size)
         block.show()
 
-    def theirs(page) -> None:  # type: ignore[no-untyped-def]
+    def theirs(page, part, _block) -> None:  # type: ignore[no-untyped-def]
         text = page.beginText()
-        for y, runs, size in lines:
+        for y, runs, size in part:
             text.setTextOrigin(56.0, y)
             for font, words in runs:
                 text.setFont(font, size)
                 text.textOut(words)
         page.drawText(text)
 
-    printed = draw(ours)
-    assert printed == draw(theirs)
+    mine, reportlabs = draw(ours), draw(theirs)
+    assert _shown(mine) == _shown(reportlabs) and len(_shown(mine)) >= 5
+    assert [size for _, _, size, _ in _shown(mine)][:2] == [b"10.5", b"10.5"]
+    printed = _text(mine)
+    assert printed == _text(reportlabs)
     assert "Өтініш беруші: Әбдірахманова Гүлнұр" in printed and many in printed
-    assert "Müller (Jürgen) \\ Ωmega" in printed
+    assert "Müller (Jürgen) \\ Ωmega және" in printed and "Басшы" in printed
 
 
 def test_page_streams_are_deflated_without_ascii85() -> None:
